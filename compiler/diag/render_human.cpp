@@ -1,0 +1,177 @@
+// Renders one diagnostic as text. Labels in the primary file share one
+// snippet, sorted by line; labels in other files get a `:::` block of their
+// own; located notes become `note:` sub-diagnostics with their own snippet.
+#include "compiler/diag/render_human.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "compiler/base/utf8.h"
+
+namespace stave::diag {
+namespace {
+
+struct Paint {
+  bool on;
+  std::string operator()(std::string_view code, std::string_view text) const {
+    if (!on) return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  }
+};
+
+std::string_view SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::Error: return "1;31";
+    case Severity::Warning: return "1;33";
+    case Severity::Note: return "1;32";
+  }
+  return "1";
+}
+
+// Display width of a line prefix: code points, tabs as four columns (the
+// source line is printed with tabs expanded the same way).
+uint32_t DisplayWidth(std::string_view text) {
+  uint32_t width = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\t') width += 4;
+    else if ((c & 0xC0) != 0x80) width += 1;
+  }
+  return width;
+}
+
+std::string ExpandTabs(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\t') out += "    ";
+    else out += c;
+  }
+  return out;
+}
+
+struct Mark {
+  uint32_t line;
+  uint32_t start_col;  // display columns, 0-based
+  uint32_t width;
+  bool primary;
+  std::string_view message;
+};
+
+Mark MarkFor(const base::SourceFile& file, const Label& label, bool primary) {
+  base::LineCol begin = file.position(label.span.begin);
+  std::string_view line = file.line_text(begin.line);
+  uint32_t line_start = label.span.begin - (begin.byte_column - 1);
+  uint32_t col_byte = begin.byte_column - 1;
+  // A span running past its first line is underlined to that line's end.
+  uint32_t end_byte = std::min<uint32_t>(label.span.end - line_start,
+                                         static_cast<uint32_t>(line.size()));
+  if (end_byte < col_byte) end_byte = col_byte;
+  uint32_t start = DisplayWidth(line.substr(0, col_byte));
+  uint32_t width = DisplayWidth(line.substr(col_byte, end_byte - col_byte));
+  return {begin.line, start, std::max<uint32_t>(width, 1), primary, label.message};
+}
+
+class Renderer {
+ public:
+  Renderer(const base::SourceSet& sources, const HumanStyle& style)
+      : sources_(sources), paint_{style.color} {}
+
+  std::string Render(const Diagnostic& d) {
+    std::vector<Label> same_file;
+    std::vector<Label> other_files;
+    for (const Label& l : d.secondary) {
+      if (!l.span.valid()) continue;
+      (l.span.file == d.primary.span.file ? same_file : other_files).push_back(l);
+    }
+    gutter_ = GutterWidth(d);
+
+    std::string out = Header(d.severity, fmt::format("{}[{}]", SeverityName(d.severity),
+                                                     Info(d.code).name), d.message);
+    if (d.primary.span.valid()) {
+      out += Snippet(d.primary, same_file, "-->");
+    }
+    for (const Label& l : other_files) out += Snippet(l, {}, ":::", false);
+    for (const Note& n : d.notes) {
+      if (!n.span.valid()) {
+        out += fmt::format("{} {} {}\n", Pad(), paint_("1;34", "="), "note: " + n.message);
+      }
+    }
+    for (const std::string& h : d.help) {
+      out += fmt::format("{} {} help: {}\n", Pad(), paint_("1;34", "="), h);
+    }
+    for (const Note& n : d.notes) {
+      if (!n.span.valid()) continue;
+      out += Header(Severity::Note, "note", n.message);
+      out += Snippet({n.span, ""}, {}, "-->", false);
+    }
+    return out;
+  }
+
+ private:
+  std::string Header(Severity s, std::string_view tag, std::string_view message) {
+    return fmt::format("{}{}\n", paint_(SeverityColor(s), tag),
+                       paint_("1", fmt::format(": {}", message)));
+  }
+
+  std::string Pad() const { return std::string(gutter_, ' '); }
+
+  uint32_t GutterWidth(const Diagnostic& d) {
+    uint32_t max_line = 1;
+    auto consider = [&](base::Span s) {
+      if (s.valid()) max_line = std::max(max_line, sources_.file(s.file).position(s.begin).line);
+    };
+    consider(d.primary.span);
+    for (const Label& l : d.secondary) consider(l.span);
+    for (const Note& n : d.notes) consider(n.span);
+    return static_cast<uint32_t>(fmt::formatted_size("{}", max_line));
+  }
+
+  std::string Snippet(const Label& main, const std::vector<Label>& extra,
+                      std::string_view arrow, bool main_is_primary = true) {
+    const base::SourceFile& file = sources_.file(main.span.file);
+    base::LineCol at = file.position(main.span.begin);
+    std::string out = fmt::format("{}{} {}:{}:{}\n", Pad(), paint_("1;34", arrow), file.path(),
+                                  at.line, at.column);
+    std::map<uint32_t, std::vector<Mark>> by_line;
+    Mark m = MarkFor(file, main, main_is_primary);
+    by_line[m.line].push_back(m);
+    for (const Label& l : extra) {
+      Mark x = MarkFor(file, l, false);
+      by_line[x.line].push_back(x);
+    }
+    std::string bar = paint_("1;34", "|");
+    out += fmt::format("{} {}\n", Pad(), bar);
+    uint32_t previous = 0;
+    for (auto& [line, marks] : by_line) {
+      if (previous != 0 && line > previous + 1) out += paint_("1;34", "...") + "\n";
+      previous = line;
+      out += fmt::format("{} {} {}\n", paint_("1;34", fmt::format("{:>{}}", line, gutter_)), bar,
+                         ExpandTabs(file.line_text(line)));
+      std::sort(marks.begin(), marks.end(),
+                [](const Mark& a, const Mark& b) { return a.start_col < b.start_col; });
+      for (const Mark& mk : marks) {
+        std::string under(mk.width, mk.primary ? '^' : '-');
+        std::string text = under;
+        if (!mk.message.empty()) text += " " + std::string(mk.message);
+        out += fmt::format("{} {} {}{}\n", Pad(), bar, std::string(mk.start_col, ' '),
+                           paint_(mk.primary ? "1;31" : "1;34", text));
+      }
+    }
+    return out;
+  }
+
+  const base::SourceSet& sources_;
+  Paint paint_;
+  uint32_t gutter_ = 1;
+};
+
+}  // namespace
+
+std::string RenderHuman(const Diagnostic& d, const base::SourceSet& sources,
+                        const HumanStyle& style) {
+  return Renderer(sources, style).Render(d);
+}
+
+}  // namespace stave::diag

@@ -1,0 +1,23 @@
+// `stave check [PATH…]`: parse and type-check, print diagnostics.
+#include <fmt/format.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/driver/render.h"
+
+namespace stave::driver {
+
+int RunCheck(const Options& options) {
+  std::vector<std::string> paths = options.args;
+  if (paths.empty()) paths.push_back(".");
+  LoadResult loaded = LoadPaths(paths);
+  if (!loaded.errors.empty()) {
+    for (const std::string& e : loaded.errors) fmt::print(stderr, "stave: error: {}\n", e);
+    return kExitUsage;
+  }
+  auto compilation = Compile(std::move(loaded.inputs));
+  PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
+  return compilation->diagnostics.has_errors() ? kExitPolicyError : kExitOk;
+}
+
+}  // namespace stave::driver

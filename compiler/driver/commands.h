@@ -1,0 +1,16 @@
+// One function per command; each returns the process exit code.
+#pragma once
+
+#include "compiler/driver/options.h"
+
+namespace stave::driver {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitPolicyError = 1;
+inline constexpr int kExitUsage = 2;
+// Reserved for internal errors (a bug in stave), distinct from policy errors.
+inline constexpr int kExitInternal = 3;
+
+int RunCheck(const Options& options);
+
+}  // namespace stave::driver

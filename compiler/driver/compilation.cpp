@@ -1,0 +1,34 @@
+// Runs parse and sema over a source set.
+#include "compiler/driver/compilation.h"
+
+#include <algorithm>
+
+#include "compiler/sema/analyze.h"
+#include "compiler/sema/stdlib.h"
+#include "compiler/syntax/parse.h"
+
+namespace stave::driver {
+
+std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
+  auto c = std::make_unique<Compilation>();
+  for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
+    base::FileId id = c->sources.add(std::string(f.path), std::string(f.text));
+    c->sources.mutable_file(id).set_builtin(true);
+  }
+  std::sort(inputs.begin(), inputs.end(),
+            [](const SourceInput& a, const SourceInput& b) { return a.path < b.path; });
+  for (SourceInput& in : inputs) c->sources.add(std::move(in.path), std::move(in.text));
+
+  std::vector<syntax::File> files;
+  files.reserve(c->sources.size());
+  for (base::FileId id = 0; id < c->sources.size(); ++id) {
+    syntax::ParseResult parsed = syntax::Parse(c->sources, id);
+    c->diagnostics.append(parsed.diagnostics);
+    files.push_back(std::move(parsed.file));
+  }
+  c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics);
+  c->diagnostics.sort();
+  return c;
+}
+
+}  // namespace stave::driver

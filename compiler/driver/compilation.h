@@ -1,0 +1,26 @@
+// The compilation pipeline that the CLI and the language server share:
+// sources in (with the std library added), parsed files and the checked
+// program out, with every diagnostic. Pure: no disk, no output.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "compiler/base/source.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/driver/load.h"
+#include "compiler/sema/program.h"
+
+namespace stave::driver {
+
+struct Compilation {
+  base::SourceSet sources;
+  std::unique_ptr<sema::Program> program;
+  diag::DiagnosticList diagnostics;  // sorted
+};
+
+// Parses and checks `inputs` (sorted by path) together with the embedded
+// std package, whose files come first under `std/` paths.
+std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs);
+
+}  // namespace stave::driver

@@ -1,0 +1,85 @@
+// Reads policy files from disk. Only the driver touches the file system.
+#include "compiler/driver/load.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace stave::driver {
+namespace fs = std::filesystem;
+namespace {
+
+bool ReadFile(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return false;
+  out = std::move(buffer).str();
+  return true;
+}
+
+void Collect(const fs::path& dir, std::set<std::string>& found, std::vector<std::string>& errors) {
+  std::error_code ec;
+  auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
+    return;
+  }
+  for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+    if (ec) {
+      errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
+      return;
+    }
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (p.extension() == ".policy" && it->is_regular_file(ec)) {
+      found.insert(p.lexically_normal().string());
+    }
+  }
+}
+
+}  // namespace
+
+LoadResult LoadPaths(const std::vector<std::string>& paths) {
+  LoadResult result;
+  std::set<std::string> files;
+  for (const std::string& arg : paths) {
+    fs::path path(arg);
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      result.errors.push_back(fmt::format("path `{}` does not exist", arg));
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      size_t before = files.size() + result.errors.size();
+      Collect(path, files, result.errors);
+      if (files.size() + result.errors.size() == before) {
+        result.errors.push_back(fmt::format("no `.policy` files under `{}`", arg));
+      }
+    } else {
+      files.insert(path.lexically_normal().string());
+    }
+  }
+  for (const std::string& file : files) {
+    SourceInput input{file, {}};
+    if (!ReadFile(file, input.text)) {
+      result.errors.push_back(fmt::format("cannot read `{}`", file));
+      continue;
+    }
+    result.inputs.push_back(std::move(input));
+  }
+  return result;
+}
+
+}  // namespace stave::driver

@@ -1,0 +1,74 @@
+// Command-line parsing with cxxopts. The first positional argument is the
+// command; the rest are its arguments.
+#include "compiler/driver/options.h"
+
+#include <cxxopts.hpp>
+
+namespace stave::driver {
+namespace {
+
+cxxopts::Options MakeParser() {
+  cxxopts::Options parser("stave", "Stave: policy-as-code compiler to Kubernetes RBAC and Istio");
+  parser.add_options()
+      ("color", "when to color diagnostics: auto, always, never",
+       cxxopts::value<std::string>()->default_value("auto"))
+      ("format", "diagnostics format: human", cxxopts::value<std::string>()->default_value("human"))
+      ("version", "print the version")
+      ("h,help", "print this help")
+      ("positional", "", cxxopts::value<std::vector<std::string>>());
+  parser.parse_positional({"positional"});
+  return parser;
+}
+
+}  // namespace
+
+std::string UsageText() {
+  return R"(usage: stave COMMAND [PATH...] [OPTIONS]
+
+commands:
+  check [PATH...]      parse and type-check the policy files under PATH (default: .)
+  --version            print the version
+
+options:
+  --color auto|always|never   when to color diagnostics (default: auto)
+  --format human              diagnostics format (default: human)
+
+exit status: 0 success; 1 the policy has errors; 2 bad usage or unreadable paths
+)";
+}
+
+ParsedOptions ParseOptions(int argc, const char* const* argv) {
+  ParsedOptions out;
+  Options opts;
+  try {
+    cxxopts::Options parser = MakeParser();
+    cxxopts::ParseResult result = parser.parse(argc, argv);
+    opts.version = result.count("version") > 0;
+    opts.help = result.count("help") > 0;
+    std::string color = result["color"].as<std::string>();
+    if (color == "auto") opts.color = ColorMode::Auto;
+    else if (color == "always") opts.color = ColorMode::Always;
+    else if (color == "never") opts.color = ColorMode::Never;
+    else {
+      out.error = "`--color` takes auto, always or never, not `" + color + "`";
+      return out;
+    }
+    std::string format = result["format"].as<std::string>();
+    if (format != "human") {
+      out.error = "`--format` takes human, not `" + format + "`";
+      return out;
+    }
+    if (result.count("positional")) {
+      auto positional = result["positional"].as<std::vector<std::string>>();
+      opts.command = positional.front();
+      opts.args.assign(positional.begin() + 1, positional.end());
+    }
+  } catch (const cxxopts::exceptions::exception& e) {
+    out.error = e.what();
+    return out;
+  }
+  out.options = std::move(opts);
+  return out;
+}
+
+}  // namespace stave::driver

@@ -1,0 +1,31 @@
+// Command-line options shared by every command (spec §10). Options may come
+// before or after the paths, as `--opt VALUE` or `--opt=VALUE`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stave::driver {
+
+enum class ColorMode { Auto, Always, Never };
+enum class Format { Human };
+
+struct Options {
+  std::string command;             // "check", "build", ...
+  std::vector<std::string> args;   // positional arguments after the command
+  ColorMode color = ColorMode::Auto;
+  Format format = Format::Human;
+  bool version = false;
+  bool help = false;
+};
+
+struct ParsedOptions {
+  std::optional<Options> options;
+  std::string error;  // set when parsing failed: a usage error
+};
+
+ParsedOptions ParseOptions(int argc, const char* const* argv);
+std::string UsageText();
+
+}  // namespace stave::driver

@@ -1,0 +1,42 @@
+// Human rendering of a diagnostic list for the terminal.
+#include "compiler/driver/render.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "compiler/diag/render_human.h"
+
+namespace stave::driver {
+
+bool UseColor(ColorMode mode, FILE* stream) {
+  if (mode != ColorMode::Auto) return mode == ColorMode::Always;
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string(term) == "dumb") return false;
+  return isatty(fileno(stream)) != 0;
+}
+
+void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
+                      const Options& options, FILE* out) {
+  diag::HumanStyle style{UseColor(options.color, out)};
+  for (const diag::Diagnostic& d : list.items()) {
+    std::string text = diag::RenderHuman(d, sources, style);
+    fmt::print(out, "{}\n", text);
+  }
+  size_t errors = list.error_count();
+  size_t warnings = list.warning_count();
+  if (errors == 0 && warnings == 0) return;
+  auto plural = [](size_t n, const char* word) {
+    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+  };
+  std::string summary;
+  if (errors > 0) summary = plural(errors, "error");
+  if (warnings > 0) summary += (summary.empty() ? "" : ", ") + plural(warnings, "warning");
+  fmt::print(out, "{}: {}\n", errors > 0 ? "failed" : "passed", summary);
+}
+
+}  // namespace stave::driver

@@ -1,0 +1,28 @@
+// The entry point of semantic analysis: runs the checks in order over all
+// files of the program, user and std alike.
+#include "compiler/sema/analyze.h"
+
+#include <algorithm>
+
+#include "compiler/sema/checker.h"
+
+namespace stave::sema {
+
+std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
+                                 diag::DiagnosticList& diags) {
+  auto program = std::make_unique<Program>();
+  program->sources = &sources;
+  program->files = std::move(files);
+  Checker checker(*program, diags);
+  DeclareSymbols(checker);
+  std::vector<FileScope> scopes = BuildScopes(checker);
+  CheckDeclarations(checker, scopes);
+  CheckRules(checker, scopes);
+  CheckTests(checker, scopes);
+  ReportUnusedImports(checker, scopes);
+  std::sort(program->references.begin(), program->references.end(),
+            [](const Reference& a, const Reference& b) { return a.span < b.span; });
+  return program;
+}
+
+}  // namespace stave::sema

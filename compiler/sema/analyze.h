@@ -1,0 +1,15 @@
+// Semantic analysis: resolves names across packages and the std prelude,
+// checks kinds, shapes and values (spec §2-6), and returns the Program with
+// what it could resolve even when there are errors.
+#pragma once
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/sema/program.h"
+
+namespace stave::sema {
+
+// `files` are the parsed user and std files, in file-id order.
+std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
+                                 diag::DiagnosticList& diags);
+
+}  // namespace stave::sema

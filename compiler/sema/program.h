@@ -1,0 +1,185 @@
+// The checked program: every declaration as a Symbol with its resolved
+// facts, every rule and test with names resolved to symbols, and the side
+// table of references (span -> symbol) that the language server looks up.
+// Later stages (lowering, evaluation) read only this.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "compiler/base/source.h"
+#include "compiler/syntax/ast.h"
+
+namespace stave::sema {
+
+using SymbolId = uint32_t;
+inline constexpr SymbolId kNoSymbol = UINT32_MAX;
+using syntax::DeclKind;
+
+struct NamespaceInfo {
+  bool default_deny = false;
+  bool mtls_strict = false;
+};
+
+struct ServiceAccountInfo {
+  std::vector<SymbolId> namespaces;
+  bool external = false;
+};
+
+// "deployments.apps/scale" -> {deployments, apps, scale}.
+struct ResourceInfo {
+  std::string resource;
+  std::string group;  // "" for the core group
+  std::string subresource;
+  // "deployments/scale": the form RBAC rules list under `resources`.
+  std::string rbac_name() const {
+    return subresource.empty() ? resource : resource + "/" + subresource;
+  }
+};
+
+// One permission of an action: a verb on a resource, after includes.
+struct Permission {
+  SymbolId resource;
+  std::string verb;
+  base::Span verb_span;  // where the verb is written (maybe in an included action)
+};
+
+struct ActionInfo {
+  std::vector<Permission> permissions;  // deduplicated, sorted
+  bool complete = true;  // false when a cycle or bad include cut it short
+};
+
+struct Port {
+  uint32_t number;
+  std::string protocol;  // "http" when not written
+  bool http;             // protocol is http, http2, grpc or grpc-web
+  base::Span span;
+};
+
+struct AppObjects {
+  SymbolId resource;
+  std::vector<std::string> names;
+  base::Span span;
+};
+
+struct AppInfo {
+  std::vector<SymbolId> namespaces;
+  bool has_selector = false;
+  std::vector<std::pair<std::string, std::string>> selector;  // sorted by key
+  SymbolId serviceaccount = kNoSymbol;
+  std::vector<Port> ports;  // sorted by number
+  std::vector<AppObjects> objects;
+};
+
+struct PipelineInfo {
+  SymbolId ns = kNoSymbol;
+  SymbolId serviceaccount = kNoSymbol;
+};
+
+struct Symbol {
+  DeclKind kind;
+  std::string package;
+  std::string name;
+  const syntax::Decl* decl = nullptr;
+  bool builtin = false;  // declared in `std`
+  // The Kubernetes name (`= "…"` or the declared name); for a resource,
+  // its resource string.
+  std::string k8s_name;
+  std::variant<std::monostate, NamespaceInfo, ServiceAccountInfo, ResourceInfo, ActionInfo,
+               AppInfo, PipelineInfo>
+      info;
+
+  // `PACKAGE.NAME`, or the bare name for std (spec §8, emitted names).
+  std::string qualified() const { return builtin ? name : package + "." + name; }
+  base::Span name_span() const { return decl->name.span; }
+
+  const NamespaceInfo& ns() const { return std::get<NamespaceInfo>(info); }
+  const ServiceAccountInfo& sa() const { return std::get<ServiceAccountInfo>(info); }
+  const ResourceInfo& resource() const { return std::get<ResourceInfo>(info); }
+  const ActionInfo& action() const { return std::get<ActionInfo>(info); }
+  const AppInfo& app() const { return std::get<AppInfo>(info); }
+  const PipelineInfo& pipeline() const { return std::get<PipelineInfo>(info); }
+};
+
+// A subject or source after resolution.
+struct Principal {
+  enum class Kind { Symbol, Namespace, Any, Authenticated, Plaintext } kind;
+  SymbolId symbol = kNoSymbol;  // the user/group/serviceaccount/app, or the namespace
+  base::Span span;
+};
+
+struct ApiRule {
+  const syntax::Rule* rule;
+  syntax::Effect effect;
+  std::vector<Principal> subjects;
+  SymbolId action;
+  SymbolId app = kNoSymbol;
+  bool cluster = false;
+  std::vector<SymbolId> namespaces;
+};
+
+struct CallRule {
+  const syntax::Rule* rule;
+  syntax::Effect effect;
+  std::vector<Principal> sources;
+  SymbolId app;
+  std::vector<SymbolId> namespaces;  // resolved; the app's own when not written
+  const syntax::CallRule* call;      // operations and conditions, as written
+};
+
+struct RunRule {
+  const syntax::Rule* rule;
+  std::vector<Principal> subjects;
+  std::vector<SymbolId> pipelines;
+};
+
+// One expectation of a test, resolved. The API form is either a verb on a
+// resource or an action (with an optional app).
+struct Expectation {
+  const syntax::Expectation* source;
+  syntax::Effect effect;
+  Principal subject;
+  enum class Form { Verb, Action, Call, Run } form;
+  std::string verb;                  // Verb
+  SymbolId resource = kNoSymbol;     // Verb
+  std::optional<std::string> object; // Verb
+  SymbolId action = kNoSymbol;       // Action
+  SymbolId app = kNoSymbol;          // Action (optional), Call
+  SymbolId pipeline = kNoSymbol;     // Run
+  SymbolId run_as = kNoSymbol;       // Run: `as`, else the pipeline's
+  bool cluster = false;
+  SymbolId ns = kNoSymbol;           // Verb/Action (unless cluster), Call (optional)
+};
+
+struct Test {
+  const syntax::TestBlock* source;
+  std::vector<Expectation> expectations;
+};
+
+// A use of a name, for go-to-definition, references and rename.
+struct Reference {
+  base::Span span;
+  SymbolId target;
+};
+
+struct Program {
+  const base::SourceSet* sources = nullptr;
+  std::vector<syntax::File> files;  // sorted by path; std files included
+  std::vector<Symbol> symbols;
+  // package -> name -> symbol. std::map: iteration order is output order.
+  std::map<std::string, std::map<std::string, SymbolId>> packages;
+  std::vector<Reference> references;  // sorted by span
+  std::vector<ApiRule> api_rules;
+  std::vector<CallRule> call_rules;
+  std::vector<RunRule> run_rules;
+  std::vector<Test> tests;
+
+  const Symbol& symbol(SymbolId id) const { return symbols[id]; }
+  SymbolId lookup(const std::string& package, const std::string& name) const;
+};
+
+}  // namespace stave::sema

@@ -1,0 +1,32 @@
+// Checks shared by rules and test expectations: resolving subjects and
+// call sources, HTTP methods, ports and conditions, and whether an app has
+// objects an action can act on.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "compiler/sema/checker.h"
+
+namespace stave::sema {
+
+// Subjects of API and run rules: users, groups, serviceaccounts, apps.
+std::vector<Principal> ResolveSubjects(Checker& c, FileScope& scope,
+                                       const std::vector<syntax::Subject>& subjects,
+                                       std::string_view rule_kind);
+// Sources of call rules: serviceaccounts, apps, `namespace NS`, `any`,
+// `authenticated` (and, in tests, `plaintext`).
+std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
+                                      const std::vector<syntax::Subject>& sources);
+
+void CheckOps(Checker& c, SymbolId app, const syntax::CallRule& call);
+void CheckMethod(Checker& c, std::string_view method, base::Span span);
+// Range, and membership in the app's ports when it declares any.
+bool CheckPort(Checker& c, const AppInfo* app, const syntax::IntLit& port, SymbolId app_id);
+void CheckCondition(Checker& c, const syntax::Condition& cond);
+
+// True when the app has objects of at least one resource of the action,
+// matched by group and resource (a subresource belongs to its resource).
+bool AppCoversAction(const Program& p, SymbolId app, SymbolId action);
+
+}  // namespace stave::sema

@@ -1,0 +1,285 @@
+// Packages, imports and name lookup. Unqualified names look in the file's
+// own package, then in the std prelude; `pkg.name` needs `import pkg` (or is
+// `std.name`, or names the file's own package).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/diag/did_you_mean.h"
+#include "compiler/sema/checker.h"
+
+namespace stave::sema {
+namespace {
+
+constexpr std::string_view kStd = "std";
+
+bool KindIn(DeclKind kind, std::initializer_list<DeclKind> kinds) {
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+}  // namespace
+
+SymbolId Program::lookup(const std::string& package, const std::string& name) const {
+  auto pkg = packages.find(package);
+  if (pkg == packages.end()) return kNoSymbol;
+  auto it = pkg->second.find(name);
+  return it == pkg->second.end() ? kNoSymbol : it->second;
+}
+
+std::string Checker::Article(DeclKind kind) {
+  std::string name = syntax::DeclKindName(kind);
+  bool vowel = kind == DeclKind::Action || kind == DeclKind::App;
+  return (vowel ? "an " : "a ") + name;
+}
+
+std::string Checker::KindList(std::initializer_list<DeclKind> kinds) {
+  std::vector<std::string> names;
+  for (DeclKind k : kinds) names.push_back(syntax::DeclKindName(k));
+  if (names.size() == 1) return Article(*kinds.begin());
+  std::string out = Article(*kinds.begin());
+  for (size_t i = 1; i < names.size(); ++i) {
+    out += (i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return out;
+}
+
+void DeclareSymbols(Checker& c) {
+  Program& p = c.program();
+  for (const syntax::File& file : p.files) {
+    if (!file.package) continue;
+    const std::string& package = file.package->text;
+    bool builtin = c.sources().file(file.file).is_builtin();
+    if (package == kStd && !builtin) {
+      c.diags().report(diag::Code::E0107, file.package->span,
+                       "the package name `std` is reserved for the standard library",
+                       "reserved name")
+          .with_help("choose another package name");
+      continue;
+    }
+    for (const syntax::Decl& decl : file.decls) {
+      auto& names = p.packages[package];
+      auto [it, inserted] = names.emplace(decl.name.text, static_cast<SymbolId>(p.symbols.size()));
+      if (!inserted) {
+        const Symbol& first = p.symbol(it->second);
+        c.diags().report(diag::Code::E0102, decl.name.span,
+                         fmt::format("`{}` is declared twice in package `{}`", decl.name.text,
+                                     package),
+                         fmt::format("{} declared again here", Checker::Article(decl.kind)))
+            .note(fmt::format("first declared here, as {}", Checker::Article(first.kind)),
+                  first.name_span())
+            .with_help("rename one of them; names are shared by every file of a package");
+        continue;
+      }
+      Symbol s;
+      s.kind = decl.kind;
+      s.package = package;
+      s.name = decl.name.text;
+      s.decl = &decl;
+      s.builtin = builtin;
+      s.k8s_name = decl.value ? decl.value->value : decl.name.text;
+      p.symbols.push_back(std::move(s));
+    }
+  }
+  // A user declaration may take a prelude name; say so, since every
+  // unqualified use in that package now means the user's.
+  auto std_pkg = p.packages.find(std::string(kStd));
+  if (std_pkg == p.packages.end()) return;
+  for (const Symbol& s : p.symbols) {
+    if (s.builtin) continue;
+    auto shadowed = std_pkg->second.find(s.name);
+    if (shadowed == std_pkg->second.end()) continue;
+    c.diags().report(diag::Code::W0102, s.name_span(),
+                     fmt::format("`{}` shadows `std.{}` of the standard library", s.name, s.name),
+                     "shadows a prelude name")
+        .with_help(fmt::format("in package `{}`, `{}` now means this declaration; write "
+                               "`std.{}` for the standard one, or rename this",
+                               s.package, s.name, s.name));
+  }
+}
+
+std::vector<FileScope> BuildScopes(Checker& c) {
+  Program& p = c.program();
+  std::vector<FileScope> scopes;
+  for (const syntax::File& file : p.files) {
+    FileScope scope;
+    scope.file = &file;
+    if (file.package) scope.package = file.package->text;
+    for (const syntax::Import& imp : file.imports) {
+      const std::string& pkg = imp.package.text;
+      if (pkg == scope.package) {
+        c.diags().report(diag::Code::E0108, imp.package.span,
+                         fmt::format("package `{}` imports itself", pkg), "this file's own package")
+            .with_help("names of the same package need no import; remove this line");
+        continue;
+      }
+      if (pkg != kStd && !p.packages.count(pkg)) {
+        std::vector<std::string> known;
+        for (const auto& [name, _] : p.packages) known.push_back(name);
+        auto& d = c.diags().report(diag::Code::E0104, imp.package.span,
+                                   fmt::format("no package named `{}` in this program", pkg),
+                                   "unknown package");
+        if (auto guess = diag::ClosestMatch(pkg, known)) {
+          d.with_help(fmt::format("did you mean `{}`?", *guess)).fix(imp.package.span, *guess);
+        } else {
+          d.with_help("a package is every file that starts with `package NAME` under the paths "
+                      "given to stave");
+        }
+        continue;
+      }
+      auto [it, inserted] = scope.imports.emplace(imp.prefix(), FileScope::ImportEntry{pkg, &imp});
+      if (!inserted) {
+        c.diags().report(diag::Code::E0105, imp.span,
+                         fmt::format("the prefix `{}` is imported twice in this file", imp.prefix()),
+                         "imported again here")
+            .note("first imported here", it->second.import->span)
+            .with_help("give one of them another prefix with `as`");
+      }
+    }
+    scopes.push_back(std::move(scope));
+  }
+  return scopes;
+}
+
+SymbolId Checker::LookupIn(const std::string& package, const std::string& name) const {
+  return program_.lookup(package, name);
+}
+
+std::vector<std::string> Checker::Candidates(const FileScope& scope, const std::string* package,
+                                             std::initializer_list<DeclKind> kinds) const {
+  std::vector<std::string> out;
+  auto add_from = [&](const std::string& pkg) {
+    auto it = program_.packages.find(pkg);
+    if (it == program_.packages.end()) return;
+    for (const auto& [name, id] : it->second) {
+      if (KindIn(program_.symbol(id).kind, kinds)) out.push_back(name);
+    }
+  };
+  if (package) {
+    add_from(*package);
+  } else {
+    add_from(scope.package);
+    add_from(std::string(kStd));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+SymbolId Checker::Peek(const FileScope& scope, const syntax::QualName& qn) const {
+  if (qn.package) {
+    const std::string& prefix = qn.package->text;
+    std::string package;
+    if (auto it = scope.imports.find(prefix); it != scope.imports.end()) package = it->second.package;
+    else if (prefix == kStd || prefix == scope.package) package = prefix;
+    else return kNoSymbol;
+    return LookupIn(package, qn.name.text);
+  }
+  SymbolId id = LookupIn(scope.package, qn.name.text);
+  return id != kNoSymbol ? id : LookupIn(std::string(kStd), qn.name.text);
+}
+
+SymbolId Checker::Resolve(FileScope& scope, const syntax::QualName& qn,
+                          std::initializer_list<DeclKind> kinds) {
+  std::string wanted = KindList(kinds);
+  std::string package;
+  if (qn.package) {
+    const std::string& prefix = qn.package->text;
+    if (auto it = scope.imports.find(prefix); it != scope.imports.end()) {
+      it->second.used = true;
+      package = it->second.package;
+    } else if (prefix == kStd || prefix == scope.package) {
+      package = prefix;
+    } else if (program_.packages.count(prefix)) {
+      diags_.report(diag::Code::E0103, qn.package->span,
+                    fmt::format("package `{}` is not imported in this file", prefix),
+                    "not imported")
+          .with_help(fmt::format("add `import {}` after the `package` line", prefix));
+      return kNoSymbol;
+    } else {
+      std::vector<std::string> prefixes;
+      for (const auto& [name, _] : scope.imports) prefixes.push_back(name);
+      auto& d = diags_.report(diag::Code::E0103, qn.package->span,
+                              fmt::format("unknown package or import prefix `{}`", prefix),
+                              "unknown prefix");
+      if (auto guess = diag::ClosestMatch(prefix, prefixes)) {
+        d.with_help(fmt::format("did you mean `{}`?", *guess)).fix(qn.package->span, *guess);
+      }
+      return kNoSymbol;
+    }
+  }
+
+  SymbolId id = qn.package ? LookupIn(package, qn.name.text) : Peek(scope, qn);
+  if (id == kNoSymbol) {
+    std::string where = qn.package ? fmt::format(" in package `{}`", package) : "";
+    auto& d = diags_.report(diag::Code::E0101, qn.name.span,
+                            fmt::format("unknown {} `{}`{}",
+                                        kinds.size() == 1 ? syntax::DeclKindName(*kinds.begin())
+                                                          : "name",
+                                        qn.name.text, where),
+                            fmt::format("expected {}", wanted));
+    auto candidates = Candidates(scope, qn.package ? &package : nullptr, kinds);
+    if (auto guess = diag::ClosestMatch(qn.name.text, candidates)) {
+      d.with_help(fmt::format("did you mean `{}`?", *guess)).fix(qn.name.span, *guess);
+    } else if (!qn.package) {
+      // Declared in a package this file has not imported?
+      for (const auto& [pkg, names] : program_.packages) {
+        auto it = names.find(qn.name.text);
+        if (it == names.end() || pkg == scope.package) continue;
+        d.with_help(fmt::format("`{}` is declared in package `{}`: write `{}.{}` and add "
+                                "`import {}`",
+                                qn.name.text, pkg, pkg, qn.name.text, pkg));
+        break;
+      }
+    }
+    return kNoSymbol;
+  }
+
+  program_.references.push_back({qn.name.span, id});
+  const Symbol& s = program_.symbol(id);
+  if (!KindIn(s.kind, kinds)) {
+    diags_.report(diag::Code::E0201, qn.span,
+                  fmt::format("`{}` is {}, but {} is expected here", qn.text(), Article(s.kind),
+                              wanted),
+                  fmt::format("expected {}", wanted))
+        .label(s.name_span(), fmt::format("`{}` is declared as {} here", s.name, Article(s.kind)));
+    return kNoSymbol;
+  }
+  return id;
+}
+
+std::vector<SymbolId> Checker::ResolveNamespaceList(FileScope& scope,
+                                                    const std::vector<syntax::QualName>& names,
+                                                    std::vector<base::Span>* spans) {
+  std::vector<SymbolId> out;
+  for (const auto& n : names) {
+    SymbolId id = Resolve(scope, n, {DeclKind::Namespace});
+    if (id == kNoSymbol) continue;
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      diags_.report(diag::Code::E0312, n.span,
+                    fmt::format("namespace `{}` is listed twice", n.text()), "listed again");
+      continue;
+    }
+    out.push_back(id);
+    if (spans) spans->push_back(n.span);
+  }
+  return out;
+}
+
+FileScope& ScopeOf(std::vector<FileScope>& scopes, const Symbol& symbol) {
+  // Files are analysed in file-id order, one scope each.
+  return scopes[symbol.decl->name.span.file];
+}
+
+void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes) {
+  for (const FileScope& scope : scopes) {
+    for (const auto& [prefix, entry] : scope.imports) {
+      if (entry.used) continue;
+      c.diags().report(diag::Code::W0101, entry.import->span,
+                       fmt::format("import `{}` is never used", prefix), "unused import")
+          .with_help("remove it")
+          .fix(entry.import->span, "");
+    }
+  }
+}
+
+}  // namespace stave::sema

@@ -1,0 +1,264 @@
+// The owned syntax tree of one `.policy` file. Built right after parsing;
+// nothing from ANTLR survives into it. Every node carries its source span;
+// references carry an id that sema's side tables are keyed by.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "compiler/base/span.h"
+
+namespace stave::syntax {
+
+using base::Span;
+
+struct Ident {
+  std::string text;
+  Span span;
+};
+
+struct StringLit {
+  std::string value;  // escapes resolved
+  Span span;
+};
+
+struct IntLit {
+  uint64_t value = 0;
+  bool overflow = false;  // more digits than fit; reported by sema with context
+  Span span;
+};
+
+// A reference to a declared name: `name` or `pkg.name`.
+struct QualName {
+  std::optional<Ident> package;
+  Ident name;
+  Span span;
+  uint32_t id = 0;  // unique within the file
+
+  std::string text() const { return package ? package->text + "." + name.text : name.text; }
+};
+
+// ---------------------------------------------------------------- declarations
+
+enum class DeclKind { Namespace, User, Group, ServiceAccount, Resource, Action, App, Pipeline };
+
+struct NamespaceBody {
+  std::optional<Span> default_deny;
+  std::optional<Span> mtls_strict;
+};
+
+struct ServiceAccountBody {
+  std::vector<QualName> namespaces;
+  std::optional<Span> external;
+};
+
+struct Verb {
+  std::string text;  // `*` for the wildcard
+  Span span;
+};
+
+struct ActionItem {
+  enum class Kind { Include, Grant } kind;
+  QualName target;  // the included action, or the resource granted on
+  std::vector<Verb> verbs;
+  Span span;
+};
+
+struct ActionBody {
+  std::vector<ActionItem> items;
+};
+
+struct LabelPair {
+  std::string key;
+  Span key_span;
+  StringLit value;
+};
+
+struct PortSpec {
+  IntLit number;
+  std::optional<Ident> protocol;  // `http` when absent
+  Span span;
+};
+
+struct ObjectsEntry {
+  QualName resource;
+  std::vector<StringLit> names;
+  Span span;
+};
+
+struct AppBody {
+  std::vector<QualName> namespaces;
+  std::optional<Span> selector_span;  // set when a `selector` clause exists
+  std::vector<LabelPair> selector;
+  std::optional<QualName> serviceaccount;
+  std::optional<Span> ports_span;
+  std::vector<PortSpec> ports;
+  std::optional<Span> objects_span;
+  std::vector<ObjectsEntry> objects;
+};
+
+struct PipelineBody {
+  QualName ns;
+  std::optional<QualName> serviceaccount;
+};
+
+struct Decl {
+  DeclKind kind;
+  Ident name;
+  // `= "…"`: the Kubernetes name, or for a resource its resource string.
+  std::optional<StringLit> value;
+  std::string doc;  // text of the `///` lines before it, markers stripped
+  Span span;
+  Span keyword_span;
+  std::variant<std::monostate, NamespaceBody, ServiceAccountBody, ActionBody, AppBody,
+               PipelineBody>
+      body;
+};
+
+// ---------------------------------------------------------------- rules
+
+enum class Effect { Allow, Deny };
+
+struct Subject {
+  enum class Kind { Named, Namespace, Any, Authenticated, Plaintext } kind;
+  QualName name;  // for Named and Namespace
+  Span span;
+};
+
+struct ApiRule {
+  QualName action;
+  std::optional<QualName> app;
+  std::optional<Span> cluster;  // `in cluster`
+  std::vector<QualName> namespaces;
+};
+
+enum class OpField { Methods, Paths, Ports, Hosts };
+
+// One value of an operation clause: methods are words, ports numbers, paths
+// and hosts strings. `text` holds the word or string; `port` the number.
+struct OpValue {
+  std::string text;
+  IntLit port;
+  Span span;
+};
+
+struct OpClause {
+  OpField field;
+  bool negated = false;
+  std::vector<OpValue> values;
+  Span span;
+};
+
+struct ConditionKey {
+  std::vector<Ident> parts;  // `request`, `headers`
+  std::optional<StringLit> index;  // `[x-tenant]` (a word is kept as its text)
+  std::string text;  // canonical: `request.headers[x-tenant]`
+  Span span;
+};
+
+struct Condition {
+  ConditionKey key;
+  bool negated = false;  // `!=`
+  std::vector<StringLit> values;
+  Span span;
+};
+
+struct CallRule {
+  QualName app;
+  std::vector<QualName> namespaces;  // empty: all of the app's
+  std::vector<OpClause> ops;
+  std::vector<Condition> conditions;
+};
+
+struct RunRule {
+  std::vector<QualName> pipelines;
+};
+
+struct Rule {
+  Effect effect;
+  Span effect_span;
+  std::vector<Subject> subjects;
+  std::variant<ApiRule, CallRule, RunRule> target;
+  std::string doc;
+  Span span;
+};
+
+// ---------------------------------------------------------------- tests
+
+// `VERB RESOURCE ["OBJECT"]` or `ACTION [APP]`; which one is sema's call
+// (spec §6: both read `WORD [WORD]`).
+struct ExpectApi {
+  std::optional<Span> star;  // the verb is `*`
+  std::optional<QualName> first;
+  std::optional<QualName> second;
+  std::optional<StringLit> object;
+  std::optional<Span> cluster;
+  std::optional<QualName> ns;
+};
+
+struct HeaderMatch {
+  std::string name;
+  Span name_span;
+  StringLit value;
+};
+
+struct ExpectCall {
+  QualName app;
+  std::optional<QualName> ns;
+  std::optional<Ident> method;
+  std::optional<StringLit> path;
+  std::optional<IntLit> port;
+  std::optional<StringLit> host;
+  std::vector<HeaderMatch> headers;
+};
+
+struct ExpectRun {
+  QualName pipeline;
+  std::optional<QualName> as;
+};
+
+struct Expectation {
+  Effect effect;
+  Subject subject;
+  std::variant<ExpectApi, ExpectCall, ExpectRun> target;
+  Span span;
+};
+
+struct TestBlock {
+  StringLit name;
+  std::vector<Expectation> expectations;
+  Span span;
+};
+
+// ---------------------------------------------------------------- files
+
+struct Import {
+  Ident package;
+  std::optional<Ident> alias;
+  Span span;
+  std::string prefix() const { return alias ? alias->text : package.text; }
+};
+
+// A comment, kept for the formatter.
+struct Comment {
+  std::string text;  // as written, markers included
+  Span span;
+};
+
+struct File {
+  base::FileId file = base::kNoFile;
+  std::optional<Ident> package;  // missing when the file failed to parse
+  std::vector<Import> imports;
+  std::vector<Decl> decls;
+  std::vector<Rule> rules;
+  std::vector<TestBlock> tests;
+  std::vector<Comment> comments;
+  bool has_syntax_errors = false;
+};
+
+const char* DeclKindName(DeclKind kind);  // "serviceaccount"
+
+}  // namespace stave::syntax

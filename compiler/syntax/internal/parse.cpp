@@ -1,0 +1,148 @@
+// Parse(): checks the bytes, lexes, turns lexical problems into diagnostics,
+// parses with Stave's error strategy and builds the AST. Every exception
+// stops here; nothing from ANTLR outlives this call.
+#include <fmt/format.h>
+
+#include "StaveLexer.h"
+#include "StaveParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/base/utf8.h"
+#include "compiler/syntax/internal/error_strategy.h"
+#include "compiler/syntax/internal/token_text.h"
+#include "compiler/syntax/internal/tree_builder.h"
+#include "compiler/syntax/parse.h"
+
+namespace stave::syntax {
+namespace {
+
+using L = stave_antlr::StaveLexer;
+
+// Refuses input ANTLR should never see: oversized, binary or not UTF-8.
+bool CheckBytes(const base::SourceFile& src, base::FileId id, diag::DiagnosticList& diags) {
+  std::string_view text = src.text();
+  if (text.size() > kMaxFileBytes) {
+    diags.report(diag::Code::E0002, {id, 0, 0},
+                 fmt::format("`{}` is {:.1f} MiB; policy files may be at most {} MiB", src.path(),
+                             text.size() / 1048576.0, kMaxFileBytes >> 20),
+                 "the file starts here")
+        .with_help("split the policy into several files of one package");
+    return false;
+  }
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    diags.report(diag::Code::E0001, {id, static_cast<uint32_t>(nul), static_cast<uint32_t>(nul)},
+                 fmt::format("`{}` looks like a binary file, not policy text", src.path()),
+                 "a NUL byte here");
+    return false;
+  }
+  if (auto bad = base::FindInvalidUtf8(text)) {
+    diags.report(diag::Code::E0001, {id, *bad, *bad + 1},
+                 fmt::format("`{}` is not valid UTF-8", src.path()), "invalid byte sequence here")
+        .with_help("save the file as UTF-8");
+    return false;
+  }
+  return true;
+}
+
+// Lexical errors are reported here, and the bad tokens are hidden or
+// repaired so that the parser sees a plausible stream.
+void ReportLexicalErrors(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
+                         base::FileId id, diag::DiagnosticList& diags) {
+  for (antlr4::Token* t : tokens.getTokens()) {
+    auto* token = dynamic_cast<antlr4::WritableToken*>(t);
+    if (token == nullptr) continue;
+    base::Span span = internal::TokenSpan(t, map, id);
+    switch (t->getType()) {
+      case L::UNTERMINATED_STRING:
+        diags.report(diag::Code::E0003, {id, span.begin, span.begin + 1},
+                     "unterminated string", "the string starts here")
+            .with_help("close the string with `\"` on the same line");
+        token->setType(L::STRING);
+        break;
+      case L::UNTERMINATED_COMMENT:
+        diags.report(diag::Code::E0004, {id, span.begin, span.begin + 2},
+                     "unterminated block comment", "the comment starts here")
+            .with_help("close the comment with `*/`");
+        token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+        break;
+      case L::ERROR_CHAR: {
+        std::string text = t->getText();
+        diags.report(diag::Code::E0006, span,
+                     fmt::format("unexpected character `{}`", text), "not part of any token")
+            .with_help(text == "-" ? "names may contain `-` but not end with it"
+                                   : "remove it, or put it inside a string");
+        token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+void CollectComments(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
+                     base::FileId id, File& file) {
+  for (antlr4::Token* t : tokens.getTokens()) {
+    switch (t->getType()) {
+      case L::DOC_COMMENT:
+      case L::LINE_COMMENT:
+      case L::BLOCK_COMMENT:
+      case L::UNTERMINATED_COMMENT:
+        file.comments.push_back({t->getText(), internal::TokenSpan(t, map, id)});
+        break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
+  ParseResult result;
+  result.file.file = id;
+  const base::SourceFile& src = sources.file(id);
+  if (!CheckBytes(src, id, result.diagnostics)) {
+    result.file.has_syntax_errors = true;
+    return result;
+  }
+  try {
+    internal::OffsetMap map(src.text());
+    antlr4::ANTLRInputStream input(src.text().data(), src.text().size());
+    L lexer(&input);
+    lexer.removeErrorListeners();
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+    ReportLexicalErrors(tokens, map, id, result.diagnostics);
+    CollectComments(tokens, map, id, result.file);
+
+    stave_antlr::StaveParser parser(&tokens);
+    parser.removeErrorListeners();
+    auto strategy = std::make_shared<internal::StaveErrorStrategy>(result.diagnostics, map, id,
+                                                                   kMaxSyntaxErrors);
+    parser.setErrorHandler(strategy);
+    stave_antlr::StaveParser::FileContext* tree = nullptr;
+    try {
+      tree = parser.file();
+    } catch (const internal::TooManyErrors&) {
+      result.diagnostics.report(diag::Code::E0009, {id, 0, 0},
+                                fmt::format("too many syntax errors in `{}`; stopped after {}",
+                                            src.path(), kMaxSyntaxErrors),
+                                "the file starts here")
+          .with_help("fix the first errors; later ones often follow from them");
+      result.file.has_syntax_errors = true;
+      return result;
+    }
+    std::vector<Comment> comments = std::move(result.file.comments);
+    result.file = internal::BuildFile(tree, tokens, map, id, result.diagnostics);
+    result.file.comments = std::move(comments);
+    result.file.has_syntax_errors = result.file.has_syntax_errors || strategy->error_count() > 0 ||
+                                    result.diagnostics.has_errors();
+  } catch (const std::exception& e) {
+    result.diagnostics.report(diag::Code::E0007, {id, 0, 0},
+                              fmt::format("internal error while parsing: {}", e.what()),
+                              "while parsing this file")
+        .with_help("please report this at the Stave issue tracker with the file");
+    result.file.has_syntax_errors = true;
+  }
+  return result;
+}
+
+}  // namespace stave::syntax

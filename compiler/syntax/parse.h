@@ -1,0 +1,24 @@
+// The parser's public API: source text in, owned AST and diagnostics out.
+// ANTLR is an implementation detail behind this header.
+#pragma once
+
+#include "compiler/base/source.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/syntax/ast.h"
+
+namespace stave::syntax {
+
+// Files larger than this are refused before lexing (spec §10: huge input gets
+// a diagnostic, not a long stall).
+inline constexpr size_t kMaxFileBytes = 8u << 20;
+// After this many syntax errors in one file the parser stops reporting.
+inline constexpr size_t kMaxSyntaxErrors = 50;
+
+struct ParseResult {
+  File file;
+  diag::DiagnosticList diagnostics;
+};
+
+ParseResult Parse(const base::SourceSet& sources, base::FileId id);
+
+}  // namespace stave::syntax

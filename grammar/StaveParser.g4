@@ -1,0 +1,123 @@
+// Syntax of the Stave policy language (spec §2-6). Labelled alternatives let
+// the AST builder (compiler/syntax/internal) use typed accessors; no semantic
+// checks live here.
+parser grammar StaveParser;
+
+options { tokenVocab = StaveLexer; }
+
+file: packageDecl importDecl* item* EOF;
+
+packageDecl: PACKAGE name;
+importDecl: IMPORT pkg=name (AS alias=name)?;
+
+item: declaration | policyRule | testBlock;
+
+// ---------------------------------------------------------------- names
+// Contextual keywords are names everywhere a name is expected.
+name
+  : IDENT | METHODS | PATHS | PORTS | HOSTS | NOT | WHEN | DEFAULT | MTLS
+  | STRICT | EXTERNAL | SELECTOR | OBJECTS | INCLUDE | METHOD | PATH | PORT
+  | HOST | HEADER | PLAINTEXT
+  ;
+qualifiedName: name (DOT name)?;
+nameList: qualifiedName (COMMA qualifiedName)*;
+
+// Any word, reserved or not: label keys and condition keys (spec §3).
+anyWord
+  : name | PACKAGE | IMPORT | AS | NAMESPACE | USER | GROUP | SERVICEACCOUNT
+  | RESOURCE | ACTION | APP | PIPELINE | ALLOW | DENY | TO | IN | CALL | RUN
+  | TEST | EXPECT | ANY | AUTHENTICATED | CLUSTER
+  ;
+
+// ---------------------------------------------------------------- declarations
+declaration
+  : namespaceDecl | userDecl | groupDecl | serviceAccountDecl | resourceDecl
+  | actionDecl | appDecl | pipelineDecl
+  ;
+
+namespaceDecl: NAMESPACE name (EQ STRING)? (LBRACE namespaceClause* RBRACE)?;
+namespaceClause
+  : DEFAULT DENY  # defaultDenyClause
+  | MTLS STRICT   # mtlsStrictClause
+  ;
+
+userDecl: USER name (EQ STRING)?;
+groupDecl: GROUP name (EQ STRING)?;
+
+serviceAccountDecl
+  : SERVICEACCOUNT name (EQ STRING)? IN nameList (LBRACE serviceAccountClause* RBRACE)?
+  ;
+serviceAccountClause: EXTERNAL;
+
+resourceDecl: RESOURCE name EQ STRING;
+
+actionDecl: ACTION name LBRACE actionItem* RBRACE;
+actionItem
+  : INCLUDE qualifiedName                     # includeItem
+  | qualifiedName COLON verb (COMMA verb)*    # grantItem
+  ;
+verb: name | STAR;
+
+appDecl: APP name IN nameList LBRACE appClause* RBRACE;
+appClause
+  : SELECTOR LBRACE labelPair* RBRACE                 # selectorClause
+  | SERVICEACCOUNT qualifiedName                      # appServiceAccountClause
+  | PORTS portSpec (COMMA portSpec)*                  # portsClause
+  | OBJECTS LBRACE objectsEntry* RBRACE               # objectsClause
+  ;
+labelPair: labelKey EQ STRING;
+labelKey: anyWord | STRING;
+// The protocol is a plain identifier so that a following clause keyword
+// (`objects`, `selector`) is never taken for one.
+portSpec: INT IDENT?;
+objectsEntry: qualifiedName COLON STRING (COMMA STRING)*;
+
+pipelineDecl: PIPELINE name (EQ STRING)? IN qualifiedName LBRACE pipelineClause* RBRACE;
+pipelineClause: SERVICEACCOUNT qualifiedName;
+
+// ---------------------------------------------------------------- rules
+policyRule: effect subject (COMMA subject)* TO ruleTarget;
+effect: ALLOW | DENY;
+subject
+  : NAMESPACE qualifiedName  # namespaceSubject
+  | ANY                      # anySubject
+  | AUTHENTICATED            # authenticatedSubject
+  | qualifiedName            # namedSubject
+  ;
+
+ruleTarget
+  : CALL qualifiedName (IN nameList)? callClause*                   # callTarget
+  | RUN nameList                                                    # runTarget
+  | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) # apiTarget
+  ;
+
+callClause
+  : NOT? METHODS name (COMMA name)*          # methodsClause
+  | NOT? PATHS STRING (COMMA STRING)*        # pathsClause
+  | NOT? PORTS INT (COMMA INT)*              # portsMatchClause
+  | NOT? HOSTS STRING (COMMA STRING)*        # hostsClause
+  | WHEN condition                           # whenClause
+  ;
+condition: conditionKey op=(EQEQ | NEQ) STRING (COMMA STRING)*;
+conditionKey: anyWord (DOT anyWord)* (LBRACK (index=anyWord | STRING) RBRACK)?;
+
+// ---------------------------------------------------------------- tests
+testBlock: TEST STRING LBRACE expectation* RBRACE;
+expectation: EXPECT effect expectSubject TO expectTarget;
+expectSubject
+  : PLAINTEXT                # plaintextSubject
+  | subject                  # ruleSubject
+  ;
+expectTarget
+  : CALL app=qualifiedName (IN ns=qualifiedName)? expectCallClause*   # expectCall
+  | RUN pipeline=qualifiedName (AS sa=qualifiedName)?                # expectRun
+  // Either VERB RESOURCE ["OBJECT"] or ACTION [APP]; sema tells them apart.
+  | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName) # expectApi
+  ;
+expectCallClause
+  : METHOD name                              # expectMethod
+  | PATH STRING                              # expectPath
+  | PORT INT                                 # expectPort
+  | HOST STRING                              # expectHost
+  | HEADER (anyWord | key=STRING) EQ value=STRING # expectHeader
+  ;
