@@ -7,8 +7,8 @@ namespace stave::diag {
 
 std::optional<std::string> ClosestMatch(std::string_view name,
                                         const std::vector<std::string>& candidates) {
-  // One edit per three characters, at least one: `devs`->`dev`, not `a`->`b`.
-  unsigned limit = std::max<unsigned>(1, static_cast<unsigned>(name.size()) / 3);
+  // About one edit per three characters: `prdo` finds `prod`, `a` finds nothing.
+  unsigned limit = std::max<unsigned>(1, (static_cast<unsigned>(name.size()) + 2) / 3);
   std::optional<std::string> best;
   unsigned best_distance = limit + 1;
   for (const std::string& c : candidates) {

@@ -104,7 +104,7 @@ class Renderer {
     for (const Note& n : d.notes) {
       if (!n.span.valid()) continue;
       out += Header(Severity::Note, "note", n.message);
-      out += Snippet({n.span, ""}, {}, "-->", false);
+      out += Snippet({n.span, ""}, {}, "-->");
     }
     return out;
   }

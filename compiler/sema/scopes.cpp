@@ -56,8 +56,8 @@ void DeclareSymbols(Checker& c) {
           .with_help("choose another package name");
       continue;
     }
+    auto& names = p.packages[package];  // a package may have no declarations
     for (const syntax::Decl& decl : file.decls) {
-      auto& names = p.packages[package];
       auto [it, inserted] = names.emplace(decl.name.text, static_cast<SymbolId>(p.symbols.size()));
       if (!inserted) {
         const Symbol& first = p.symbol(it->second);

@@ -182,6 +182,28 @@ void StaveErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
   Report(p, p->getCurrentToken(), getExpectedTokens(p), false);
 }
 
+antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
+  switch (p->getCurrentToken()->getType()) {
+    case L::PACKAGE:
+    case L::IMPORT:
+    case L::NAMESPACE:
+    case L::USER:
+    case L::GROUP:
+    case L::SERVICEACCOUNT:
+    case L::RESOURCE:
+    case L::ACTION:
+    case L::APP:
+    case L::PIPELINE:
+    case L::ALLOW:
+    case L::DENY:
+    case L::TEST:
+    case L::EXPECT:
+      return nullptr;
+    default:
+      return DefaultErrorStrategy::singleTokenDeletion(p);
+  }
+}
+
 void StaveErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   if (inErrorRecoveryMode(p)) return;
   beginErrorCondition(p);

@@ -26,6 +26,10 @@ class StaveErrorStrategy : public antlr4::DefaultErrorStrategy {
   void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override;
   void reportUnwantedToken(antlr4::Parser* p) override;
   void reportMissingToken(antlr4::Parser* p) override;
+  // Never drops a token that starts a declaration, rule or test: without a
+  // statement terminator, that token is where the next item begins, and
+  // deleting it would glue two items into one and cascade errors.
+  antlr4::Token* singleTokenDeletion(antlr4::Parser* p) override;
 
  private:
   void Report(antlr4::Parser* p, antlr4::Token* offending, const antlr4::misc::IntervalSet& expected,

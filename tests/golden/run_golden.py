@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Golden test runner: runs `stave` on every case under golden/ and compares
+its output with the expectations stored beside the input.
+
+A case is a directory holding `.policy` files (the input) and `expected/`:
+  expected/stderr   what stave prints to stderr (diagnostics)
+  expected/stdout   what stave prints to stdout (when the case has a `cmd`
+                    that prints, e.g. `build`)
+  cmd               optional: the stave arguments, default `check .`
+Cases whose name starts with `fail_` must exit 1; every other case must
+exit 0. Multi-file cases run a second time with the files named in reverse
+order and must print the same bytes (output may not depend on input order).
+
+usage: run_golden.py STAVE GOLDEN_DIR [--update] [-k SUBSTRING]
+STAVE_UPDATE_GOLDEN=1 has the same effect as --update.
+"""
+import argparse
+import difflib
+import os
+import shlex
+import subprocess
+import sys
+
+
+def find_cases(root):
+    cases = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        if "expected" in dirnames or "cmd" in filenames:
+            cases.append(dirpath)
+            dirnames[:] = []  # a case's subfolders are its input
+        elif any(f.endswith(".policy") for f in filenames):
+            cases.append(dirpath)
+            dirnames[:] = []
+    return sorted(cases)
+
+
+def policy_files(case):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(case):
+        dirnames[:] = sorted(d for d in dirnames if d != "expected")
+        for f in sorted(filenames):
+            if f.endswith(".policy"):
+                out.append(os.path.relpath(os.path.join(dirpath, f), case))
+    return sorted(out)
+
+
+def read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""
+
+
+def run(stave, case, args):
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run([stave] + args, cwd=case, capture_output=True, env=env, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def diff(expected, actual, name):
+    lines = difflib.unified_diff(
+        expected.decode(errors="replace").splitlines(True),
+        actual.decode(errors="replace").splitlines(True),
+        "expected/" + name, "actual/" + name)
+    return "".join(lines)
+
+
+def check_case(stave, case, update):
+    """Returns a list of problems (empty when the case passes)."""
+    cmd_file = os.path.join(case, "cmd")
+    args = shlex.split(read(cmd_file).decode()) if os.path.exists(cmd_file) else ["check", "."]
+    code, out, err = run(stave, case, args)
+    problems = []
+    name = os.path.basename(case)
+    want_code = 1 if name.startswith("fail_") else 0
+    if code != want_code:
+        problems.append("exit code %d, expected %d" % (code, want_code))
+    expected_dir = os.path.join(case, "expected")
+    if update:
+        os.makedirs(expected_dir, exist_ok=True)
+        for fname, data in (("stdout", out), ("stderr", err)):
+            path = os.path.join(expected_dir, fname)
+            if data:
+                with open(path, "wb") as f:
+                    f.write(data)
+            elif os.path.exists(path):
+                os.remove(path)
+    else:
+        for fname, data in (("stdout", out), ("stderr", err)):
+            want = read(os.path.join(expected_dir, fname))
+            if want != data:
+                problems.append(diff(want, data, fname))
+    files = policy_files(case)
+    if len(files) > 1 and args and args[-1] == ".":
+        rev_args = args[:-1] + list(reversed(files))
+        code2, out2, err2 = run(stave, case, rev_args)
+        if (code2, out2, err2) != (code, out, err):
+            problems.append("output differs when the files are named in reverse order:\n" +
+                            diff(err, err2, "stderr") + diff(out, out2, "stdout"))
+    return problems, args
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("stave")
+    ap.add_argument("golden")
+    ap.add_argument("--update", action="store_true")
+    ap.add_argument("-k", default="")
+    a = ap.parse_args()
+    update = a.update or os.environ.get("STAVE_UPDATE_GOLDEN") == "1"
+    stave = os.path.abspath(a.stave)
+    passed = failed = 0
+    for case in find_cases(a.golden):
+        rel = os.path.relpath(case, a.golden)
+        if a.k and a.k not in rel:
+            continue
+        problems, args = check_case(stave, case, update)
+        if problems:
+            failed += 1
+            print("FAIL golden/%s" % rel)
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "))
+            print("  reproduce: (cd %s && %s %s)" % (case, stave, " ".join(map(shlex.quote, args))))
+            print("  rewrite:   STAVE_UPDATE_GOLDEN=1 %s" % " ".join(map(shlex.quote, sys.argv)))
+        else:
+            passed += 1
+            print("ok   golden/%s" % rel)
+    print("golden: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

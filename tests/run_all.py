@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Runs every test suite and prints one closing line `N passed, N failed`.
+
+Suites: Catch2 unit tests, golden cases, CLI tests, then the unit and golden
+suites again in an AddressSanitizer + UBSan build made with clang, and a
+bounded libFuzzer run over parse and check. `--quick` skips the sanitizer
+build and the fuzzer (for local iteration; CI runs everything).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FUZZ_SECONDS = int(os.environ.get("STAVE_FUZZ_SECONDS", "20"))
+
+
+def sh(cmd, **kw):
+    print("$ " + " ".join(cmd), flush=True)
+    return subprocess.run(cmd, cwd=ROOT, **kw)
+
+
+def counts_from(output, pattern=r"(\d+) passed, (\d+) failed"):
+    m = None
+    for m in re.finditer(pattern, output):
+        pass
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def run_catch2(binary):
+    p = sh([binary, "--reporter", "console"], capture_output=True, text=True)
+    out = p.stdout + p.stderr
+    m = re.search(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)", out)
+    if m and p.returncode == 0:
+        print("unit: %s test cases passed" % m.group(1))
+        return int(m.group(1)), 0
+    sys.stdout.write(out)
+    m = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", out)
+    if m:
+        return int(m.group(2)), int(m.group(3))
+    return 0, 1  # the binary crashed or printed nothing we understand
+
+
+def run_counted(cmd, env=None):
+    p = sh(cmd, capture_output=True, text=True, env=env)
+    out = p.stdout + p.stderr
+    sys.stdout.write(out)
+    c = counts_from(out)
+    if c is None:
+        return 0, 1
+    if p.returncode != 0 and c[1] == 0:
+        return c[0], 1
+    return c
+
+
+def setup_asan():
+    build = os.path.join(ROOT, "build-asan")
+    if not os.path.exists(os.path.join(build, "build.ninja")):
+        env = dict(os.environ, CC="clang-14", CXX="clang++-14")
+        r = sh(["meson", "setup", "build-asan", "--buildtype=debugoptimized",
+                "-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzz=true"], env=env,
+               capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.stdout.write(r.stdout + r.stderr)
+            return None
+    r = sh(["ninja", "-C", "build-asan"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stdout.write(r.stdout[-5000:] + r.stderr[-5000:])
+        return None
+    return build
+
+
+def run_fuzzer(build):
+    corpus = os.path.join(build, "fuzz-corpus")
+    os.makedirs(corpus, exist_ok=True)
+    seeds = [os.path.join(ROOT, d) for d in ("examples", "golden")]
+    cmd = [os.path.join(build, "tests", "fuzz-check"), "-max_total_time=%d" % FUZZ_SECONDS,
+           "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=0",
+           "-dict=" + os.path.join(ROOT, "tests", "fuzz", "policy.dict"), corpus] + \
+        [s for s in seeds if os.path.isdir(s)]
+    p = sh(cmd, capture_output=True, text=True)
+    ok = p.returncode == 0
+    tail = (p.stdout + p.stderr).strip().splitlines()[-3:]
+    print("fuzz: %s (%ds)\n  %s" % ("ok" if ok else "FAILED", FUZZ_SECONDS, "\n  ".join(tail)))
+    if not ok:
+        sys.stdout.write(p.stderr[-8000:])
+    return (1, 0) if ok else (0, 1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    stave = os.path.join(ROOT, "build", "compiler", "stave")
+    results = []
+    results.append(("unit", run_catch2(os.path.join(ROOT, "build", "tests", "unit-tests"))))
+    results.append(("golden", run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])))
+    results.append(("cli", run_counted([sys.executable, "tests/cli/run_cli.py", stave])))
+    if not a.quick:
+        build = setup_asan()
+        if build is None:
+            results.append(("asan-build", (0, 1)))
+        else:
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
+                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+            os.environ.update(env)
+            results.append(("asan-unit", run_catch2(os.path.join(build, "tests", "unit-tests"))))
+            results.append(("asan-golden", run_counted(
+                [sys.executable, "tests/golden/run_golden.py",
+                 os.path.join(build, "compiler", "stave"), "golden"], env=env)))
+            results.append(("fuzz", run_fuzzer(build)))
+    passed = sum(r[1][0] for r in results)
+    failed = sum(r[1][1] for r in results)
+    print()
+    for name, (p, f) in results:
+        print("  %-12s %d passed, %d failed" % (name, p, f))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
