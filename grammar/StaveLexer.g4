@@ -74,7 +74,8 @@ UNTERMINATED_STRING: '"' ('\\' ~[\r\n] | ~["\\\r\n])*;
 DOC_COMMENT: '///' ~[\r\n]* -> channel(HIDDEN);
 LINE_COMMENT: '//' ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT: '/*' .*? '*/' -> channel(HIDDEN);
-UNTERMINATED_COMMENT: '/*' .*? EOF;
+// Cannot contain `*/`, so it only wins when the comment is really open.
+UNTERMINATED_COMMENT: '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 
 WS: [ \t\r\n\f]+ -> channel(HIDDEN);
 

@@ -30,26 +30,37 @@ std::string_view SeverityColor(Severity s) {
   return "1";
 }
 
-// Display width of a line prefix: code points, tabs as four columns (the
-// source line is printed with tabs expanded the same way).
-uint32_t DisplayWidth(std::string_view text) {
-  uint32_t width = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\t') width += 4;
-    else if ((c & 0xC0) != 0x80) width += 1;
-  }
-  return width;
-}
-
-std::string ExpandTabs(std::string_view text) {
+// What a source line looks like on a terminal: tabs become four spaces,
+// and control characters and bytes that are not UTF-8 (a file refused with
+// E0001 is still quoted) become `\xNN`, so a diagnostic never sends raw
+// binary to the terminal. Widths come from the same text, so carets line up.
+std::string ForDisplay(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '\t') out += "    ";
-    else out += c;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\t') {
+      out += "    ";
+      ++i;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (len == 0 || i + len > text.size() || base::FindInvalidUtf8(text.substr(i, len))) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, len));
+    i += len;
   }
   return out;
 }
+
+uint32_t DisplayWidth(std::string_view text) { return base::CountCodePoints(ForDisplay(text)); }
 
 struct Mark {
   uint32_t line;
@@ -148,7 +159,7 @@ class Renderer {
       if (previous != 0 && line > previous + 1) out += paint_("1;34", "...") + "\n";
       previous = line;
       out += fmt::format("{} {} {}\n", paint_("1;34", fmt::format("{:>{}}", line, gutter_)), bar,
-                         ExpandTabs(file.line_text(line)));
+                         ForDisplay(file.line_text(line)));
       std::sort(marks.begin(), marks.end(),
                 [](const Mark& a, const Mark& b) { return a.start_col < b.start_col; });
       for (const Mark& mk : marks) {

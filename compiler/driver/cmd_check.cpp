@@ -12,7 +12,7 @@ int RunCheck(const Options& options) {
   if (paths.empty()) paths.push_back(".");
   LoadResult loaded = LoadPaths(paths);
   if (!loaded.errors.empty()) {
-    for (const std::string& e : loaded.errors) fmt::print(stderr, "stave: error: {}\n", e);
+    PrintLoadErrors(loaded.errors, options, stderr);
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));

@@ -67,8 +67,11 @@ LoadResult LoadPaths(const std::vector<std::string>& paths) {
       if (files.size() + result.errors.size() == before) {
         result.errors.push_back(fmt::format("no `.policy` files under `{}`", arg));
       }
-    } else {
+    } else if (fs::is_regular_file(status)) {
       files.insert(path.lexically_normal().string());
+    } else {
+      // A FIFO or device would block or never end: refuse before reading.
+      result.errors.push_back(fmt::format("cannot read `{}`: not a regular file or directory", arg));
     }
   }
   for (const std::string& file : files) {

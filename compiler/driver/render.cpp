@@ -20,6 +20,13 @@ bool UseColor(ColorMode mode, FILE* stream) {
   return isatty(fileno(stream)) != 0;
 }
 
+void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out) {
+  bool color = UseColor(options.color, out);
+  for (const std::string& e : errors) {
+    fmt::print(out, "{}: {}\n", color ? "\x1b[1;31merror[E0011]\x1b[0m" : "error[E0011]", e);
+  }
+}
+
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
                       const Options& options, FILE* out) {
   diag::HumanStyle style{UseColor(options.color, out)};

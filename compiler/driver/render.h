@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "compiler/base/source.h"
 #include "compiler/diag/diagnostic.h"
@@ -10,6 +12,8 @@
 namespace stave::driver {
 
 bool UseColor(ColorMode mode, FILE* stream);
+// Paths that do not exist or cannot be read (E0011): no source to point at.
+void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out);
 // Prints every diagnostic and a summary ("2 errors, 1 warning") to `out`.
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
                       const Options& options, FILE* out);

@@ -10,6 +10,7 @@
 
 #include "compiler/diag/did_you_mean.h"
 #include "compiler/sema/checker.h"
+#include "compiler/sema/rule_checks.h"
 #include "compiler/sema/values.h"
 
 namespace stave::sema {
@@ -195,7 +196,11 @@ void CheckPorts(Checker& c, const syntax::AppBody& body, AppInfo& info) {
   std::map<uint64_t, base::Span> seen;
   for (const syntax::PortSpec& spec : body.ports) {
     const syntax::IntLit& n = spec.number;
-    if (n.overflow || n.value < 1 || n.value > 65535) {
+    if (n.overflow) {
+      ReportNumberTooLarge(c, n);
+      continue;
+    }
+    if (n.value < 1 || n.value > 65535) {
       c.diags().report(diag::Code::E0303, n.span, "a port must be between 1 and 65535",
                        "out of range");
       continue;
@@ -278,7 +283,7 @@ void FillPipeline(Checker& c, std::vector<FileScope>& scopes, Symbol& s) {
   info.ns = c.Resolve(scope, body.ns, {DeclKind::Namespace});
   CheckK8sName(c, s, false);
   if (!body.serviceaccount) {
-    c.diags().report(diag::Code::E0211, s.decl->span,
+    c.diags().report(diag::Code::E0211, s.decl->name.span,
                      fmt::format("pipeline `{}` names no serviceaccount", s.name),
                      "no `serviceaccount` clause")
         .with_help("a pipeline runs as exactly one serviceaccount of its namespace: add "

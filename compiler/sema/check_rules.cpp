@@ -98,11 +98,13 @@ std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
     SymbolId peek = c.Peek(scope, s.name);
     if (peek != kNoSymbol && c.program().symbol(peek).kind == DeclKind::Namespace) {
       c.Resolve(scope, s.name, {DeclKind::Namespace});  // records the reference
+      const Symbol& ns = c.program().symbol(peek);
       c.diags().report(diag::Code::E0201, s.span,
                        fmt::format("`{}` is a namespace, but a call source must be a "
                                    "serviceaccount or an app",
                                    s.name.text()),
                        "a namespace")
+          .label(ns.name_span(), fmt::format("`{}` is declared as a namespace here", ns.name))
           .with_help(fmt::format("to admit every workload of the namespace, write `namespace {}`",
                                  s.name.text()))
           .fix({s.span.file, s.span.begin, s.span.begin}, "namespace ");
@@ -170,6 +172,12 @@ void CheckOps(Checker& c, SymbolId app, const syntax::CallRule& call) {
   for (const syntax::Condition& cond : call.conditions) CheckCondition(c, cond);
 }
 
+void ReportNumberTooLarge(Checker& c, const syntax::IntLit& n) {
+  c.diags().report(diag::Code::E0010, n.span, "this number is too large to be a port",
+                   "more digits than any port has")
+      .with_help("ports are between 1 and 65535");
+}
+
 void CheckMethod(Checker& c, std::string_view method, base::Span span) {
   if (IsHttpMethod(method)) return;
   auto& d = c.diags().report(diag::Code::E0305, span, fmt::format("unknown HTTP method `{}`", method),
@@ -186,7 +194,11 @@ void CheckMethod(Checker& c, std::string_view method, base::Span span) {
 }
 
 bool CheckPort(Checker& c, const AppInfo* app, const syntax::IntLit& port, SymbolId app_id) {
-  if (port.overflow || port.value < 1 || port.value > 65535) {
+  if (port.overflow) {
+    ReportNumberTooLarge(c, port);
+    return false;
+  }
+  if (port.value < 1 || port.value > 65535) {
     c.diags().report(diag::Code::E0303, port.span, "a port must be between 1 and 65535",
                      "out of range");
     return false;
@@ -238,7 +250,9 @@ void CheckCondition(Checker& c, const syntax::Condition& cond) {
   for (const syntax::StringLit& v : cond.values) {
     if (Problem p = CheckConditionValue(base, v.value)) {
       c.diags().report(diag::Code::E0311, v.span,
-                       fmt::format("`{}` is not a valid value for `{}`", v.value, base), *p);
+                       fmt::format("`{}` is not a valid value for `{}`", v.value, base),
+                       "invalid value")
+          .note(*p);
     }
   }
 }
@@ -252,10 +266,11 @@ void CheckApiRule(Checker& c, FileScope& scope, const syntax::Rule& rule,
   out.subjects = ResolveSubjects(c, scope, rule.subjects, "an API rule");
   out.action = c.Resolve(scope, api.action, {DeclKind::Action});
   if (api.app) out.app = c.Resolve(scope, *api.app, {DeclKind::App});
-  if (api.cluster && api.app) {
+  if (api.cluster && out.app != kNoSymbol) {
     c.diags().report(diag::Code::E0207, api.app->span,
                      fmt::format("app `{}` cannot be named in an `in cluster` rule", api.app->text()),
                      "an app lives in namespaces")
+        .label(p.symbol(out.app).name_span(), "the app's namespaces are listed here")
         .with_help("name the app's namespaces instead of `cluster`, or drop the app");
     out.app = kNoSymbol;
   }

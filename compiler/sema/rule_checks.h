@@ -23,6 +23,8 @@ void CheckOps(Checker& c, SymbolId app, const syntax::CallRule& call);
 void CheckMethod(Checker& c, std::string_view method, base::Span span);
 // Range, and membership in the app's ports when it declares any.
 bool CheckPort(Checker& c, const AppInfo* app, const syntax::IntLit& port, SymbolId app_id);
+// E0010: a number with more digits than fit in 64 bits.
+void ReportNumberTooLarge(Checker& c, const syntax::IntLit& n);
 void CheckCondition(Checker& c, const syntax::Condition& cond);
 
 // True when the app has objects of at least one resource of the action,

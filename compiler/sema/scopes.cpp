@@ -124,6 +124,9 @@ std::vector<FileScope> BuildScopes(Checker& c) {
           d.with_help("a package is every file that starts with `package NAME` under the paths "
                       "given to stave");
         }
+        // Keep the prefix with no package: its uses are then not reported
+        // again, one error per mistake.
+        scope.imports.emplace(imp.prefix(), FileScope::ImportEntry{"", &imp, true});
         continue;
       }
       auto [it, inserted] = scope.imports.emplace(imp.prefix(), FileScope::ImportEntry{pkg, &imp});
@@ -187,6 +190,7 @@ SymbolId Checker::Resolve(FileScope& scope, const syntax::QualName& qn,
     if (auto it = scope.imports.find(prefix); it != scope.imports.end()) {
       it->second.used = true;
       package = it->second.package;
+      if (package.empty()) return kNoSymbol;  // the import itself was reported
     } else if (prefix == kStd || prefix == scope.package) {
       package = prefix;
     } else if (program_.packages.count(prefix)) {
@@ -251,14 +255,17 @@ std::vector<SymbolId> Checker::ResolveNamespaceList(FileScope& scope,
                                                     const std::vector<syntax::QualName>& names,
                                                     std::vector<base::Span>* spans) {
   std::vector<SymbolId> out;
+  std::map<SymbolId, base::Span> first_span;
   for (const auto& n : names) {
     SymbolId id = Resolve(scope, n, {DeclKind::Namespace});
     if (id == kNoSymbol) continue;
-    if (std::find(out.begin(), out.end(), id) != out.end()) {
+    if (auto it = first_span.find(id); it != first_span.end()) {
       diags_.report(diag::Code::E0312, n.span,
-                    fmt::format("namespace `{}` is listed twice", n.text()), "listed again");
+                    fmt::format("namespace `{}` is listed twice", n.text()), "listed again")
+          .note("first listed here", it->second);
       continue;
     }
+    first_span.emplace(id, n.span);
     out.push_back(id);
     if (spans) spans->push_back(n.span);
   }

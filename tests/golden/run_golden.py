@@ -7,7 +7,8 @@ A case is a directory holding `.policy` files (the input) and `expected/`:
   expected/stdout   what stave prints to stdout (when the case has a `cmd`
                     that prints, e.g. `build`)
   cmd               optional: the stave arguments, default `check .`
-Cases whose name starts with `fail_` must exit 1; every other case must
+Cases whose name starts with `fail_` must exit 1, those starting with
+`usage_` must exit 2 (bad usage, unreadable paths); every other case must
 exit 0. Multi-file cases run a second time with the files named in reverse
 order and must print the same bytes (output may not depend on input order).
 
@@ -74,7 +75,7 @@ def check_case(stave, case, update):
     code, out, err = run(stave, case, args)
     problems = []
     name = os.path.basename(case)
-    want_code = 1 if name.startswith("fail_") else 0
+    want_code = 1 if name.startswith("fail_") else 2 if name.startswith("usage_") else 0
     if code != want_code:
         problems.append("exit code %d, expected %d" % (code, want_code))
     expected_dir = os.path.join(case, "expected")
@@ -102,6 +103,27 @@ def check_case(stave, case, update):
     return problems, args
 
 
+def code_coverage(golden, codes_def):
+    """Codes of codes.def that no golden case shows, less the exempt ones
+    (golden/coverage-exempt.txt: `CODE reason` per line)."""
+    import re
+    with open(codes_def) as f:
+        codes = re.findall(r"^DIAG\((\w+),", f.read(), re.M)
+    seen = set()
+    for dirpath, _, filenames in os.walk(golden):
+        for f in filenames:
+            if os.path.basename(dirpath) == "expected":
+                seen.update(re.findall(r"\[([EWN]\d{4})\]",
+                                       read(os.path.join(dirpath, f)).decode(errors="replace")))
+    exempt = set()
+    exempt_file = os.path.join(golden, "coverage-exempt.txt")
+    if os.path.exists(exempt_file):
+        for line in open(exempt_file):
+            if line.strip() and not line.startswith("#"):
+                exempt.add(line.split()[0])
+    return [c for c in codes if c not in seen and c not in exempt]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("stave")
@@ -127,6 +149,16 @@ def main():
         else:
             passed += 1
             print("ok   golden/%s" % rel)
+    if not a.k:
+        codes_def = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "compiler", "diag", "codes.def")
+        missing = code_coverage(a.golden, codes_def)
+        if missing:
+            failed += 1
+            print("FAIL golden/coverage: no golden case shows %s" % ", ".join(missing))
+        else:
+            passed += 1
+            print("ok   golden/coverage: every code in codes.def has a golden case")
     print("golden: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

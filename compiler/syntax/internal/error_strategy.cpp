@@ -102,7 +102,14 @@ std::string SpecificMessage(antlr4::ParserRuleContext* ctx,
       if (expected.contains(static_cast<size_t>(L::TO))) return fmt::format("expected `to` after the subjects of {}", what);
       break;
     case P::RuleRuleTarget:
-      return fmt::format("expected an action, `call` or `run` after `to` in {}", what);
+      if (expected.contains(static_cast<size_t>(L::CALL))) {
+        return fmt::format("expected an action, `call` or `run` after `to` in {}", what);
+      }
+      if (expected.contains(static_cast<size_t>(L::IN))) {
+        return fmt::format("expected `in` and namespaces (or `in cluster`) after the action of {}",
+                           what);
+      }
+      break;
     case P::RuleSubject:
       return fmt::format("expected a subject (a name, `namespace NS`, `any` or `authenticated`) in {}",
                          what);
@@ -110,9 +117,6 @@ std::string SpecificMessage(antlr4::ParserRuleContext* ctx,
       return "expected `VERB RESOURCE`, `ACTION [APP]`, `call APP` or `run PIPELINE` after `to` in an "
              "expectation";
     default: break;
-  }
-  if (expected.contains(static_cast<size_t>(L::IN)) && ctx->getRuleIndex() == P::RuleRuleTarget) {
-    return fmt::format("expected `in` after the action of {}", what);
   }
   return "";
 }

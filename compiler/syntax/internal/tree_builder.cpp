@@ -263,7 +263,9 @@ Decl Builder::BuildDecl(P::DeclarationContext* ctx) {
   auto common = [&](DeclKind kind, P::NameContext* name, TerminalNode* value) {
     d.kind = kind;
     d.name = Name(name);
-    if (value) d.value = String(value);
+    // `group sre =` with the string missing: keep the declaration without
+    // a value so that its uses do not cascade into unknown-name errors.
+    if (value && value->getSymbol()->getStartIndex() != INVALID_INDEX) d.value = String(value);
   };
   if (auto* c = ctx->namespaceDecl()) {
     common(DeclKind::Namespace, c->name(), c->STRING());
@@ -440,12 +442,23 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
     ExpectCall c;
     c.app = Qual(call->app);
     if (call->ns) c.ns = Qual(call->ns);
+    // One request has one method, path, port and host.
+    std::optional<Span> seen[4];
     for (auto* clause : call->expectCallClause()) {
-      if (auto* m = dynamic_cast<P::ExpectMethodContext*>(clause)) c.method = Name(m->name());
-      else if (auto* p = dynamic_cast<P::ExpectPathContext*>(clause)) c.path = String(p->STRING());
-      else if (auto* port = dynamic_cast<P::ExpectPortContext*>(clause)) c.port = Int(port->INT());
-      else if (auto* h = dynamic_cast<P::ExpectHostContext*>(clause)) c.host = String(h->STRING());
-      else if (auto* hdr = dynamic_cast<P::ExpectHeaderContext*>(clause)) {
+      Span at = CtxSpan(clause);
+      if (auto* m = dynamic_cast<P::ExpectMethodContext*>(clause)) {
+        Once(seen[0], at, "method");
+        c.method = Name(m->name());
+      } else if (auto* p = dynamic_cast<P::ExpectPathContext*>(clause)) {
+        Once(seen[1], at, "path");
+        c.path = String(p->STRING());
+      } else if (auto* port = dynamic_cast<P::ExpectPortContext*>(clause)) {
+        Once(seen[2], at, "port");
+        c.port = Int(port->INT());
+      } else if (auto* h = dynamic_cast<P::ExpectHostContext*>(clause)) {
+        Once(seen[3], at, "host");
+        c.host = String(h->STRING());
+      } else if (auto* hdr = dynamic_cast<P::ExpectHeaderContext*>(clause)) {
         HeaderMatch m;
         if (hdr->key) {
           StringLit k = String(hdr->STRING(0));
