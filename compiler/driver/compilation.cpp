@@ -8,6 +8,24 @@
 #include "compiler/syntax/parse.h"
 
 namespace stave::driver {
+namespace {
+
+// The std files are the same in every compilation and always come first, so
+// their file ids, and therefore their ASTs, are too: parse them once per
+// process (the language server and the fuzzer compile many times).
+const std::vector<syntax::ParseResult>& ParsedStdlib() {
+  static const std::vector<syntax::ParseResult> parsed = [] {
+    base::SourceSet set;
+    std::vector<syntax::ParseResult> out;
+    for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
+      out.push_back(syntax::Parse(set, set.add(std::string(f.path), std::string(f.text))));
+    }
+    return out;
+  }();
+  return parsed;
+}
+
+}  // namespace
 
 std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
   auto c = std::make_unique<Compilation>();
@@ -21,7 +39,11 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
 
   std::vector<syntax::File> files;
   files.reserve(c->sources.size());
-  for (base::FileId id = 0; id < c->sources.size(); ++id) {
+  for (const syntax::ParseResult& std_file : ParsedStdlib()) {
+    c->diagnostics.append(std_file.diagnostics);
+    files.push_back(std_file.file);
+  }
+  for (base::FileId id = static_cast<base::FileId>(files.size()); id < c->sources.size(); ++id) {
     syntax::ParseResult parsed = syntax::Parse(c->sources, id);
     c->diagnostics.append(parsed.diagnostics);
     files.push_back(std::move(parsed.file));

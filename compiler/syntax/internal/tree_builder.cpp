@@ -160,7 +160,7 @@ void Builder::BuildNamespace(P::NamespaceDeclContext* ctx, Decl& d) {
   for (auto* clause : ctx->namespaceClause()) {
     Span at = CtxSpan(clause);
     if (dynamic_cast<P::DefaultDenyClauseContext*>(clause)) Once(body.default_deny, at, "default deny");
-    else Once(body.mtls_strict, at, "mtls strict");
+    else if (dynamic_cast<P::MtlsStrictClauseContext*>(clause)) Once(body.mtls_strict, at, "mtls strict");
   }
   d.body = body;
 }
@@ -181,7 +181,7 @@ void Builder::BuildAction(P::ActionDeclContext* ctx, Decl& d) {
       a.kind = ActionItem::Kind::Include;
       a.target = Qual(inc->qualifiedName());
     } else {
-      auto* grant = dynamic_cast<P::GrantItemContext*>(item);
+      auto* grant = Need(dynamic_cast<P::GrantItemContext*>(item));
       a.kind = ActionItem::Kind::Grant;
       a.target = Qual(grant->qualifiedName());
       for (auto* v : grant->verb()) {
@@ -435,7 +435,8 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
     e.subject.kind = Subject::Kind::Plaintext;
     e.subject.span = CtxSpan(plain);
   } else {
-    e.subject = BuildSubject(dynamic_cast<P::RuleSubjectContext*>(subject)->subject());
+    // Recovery can leave the base context, with no alternative chosen.
+    e.subject = BuildSubject(Need(dynamic_cast<P::RuleSubjectContext*>(subject))->subject());
   }
   auto* target = Need(ctx->expectTarget());
   if (auto* call = dynamic_cast<P::ExpectCallContext*>(target)) {
