@@ -12,5 +12,6 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
 
 int RunCheck(const Options& options);
+int RunBuild(const Options& options);
 
 }  // namespace stave::driver

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       return opts.help ? kExitOk : kExitUsage;
     }
     if (opts.command == "check") return RunCheck(opts);
+    if (opts.command == "build") return RunBuild(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {

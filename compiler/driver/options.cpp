@@ -13,6 +13,10 @@ cxxopts::Options MakeParser() {
       ("color", "when to color diagnostics: auto, always, never",
        cxxopts::value<std::string>()->default_value("auto"))
       ("format", "diagnostics format: human", cxxopts::value<std::string>()->default_value("human"))
+      ("o,output", "build: write files to this directory", cxxopts::value<std::string>())
+      ("trust-domain", "build: the mesh trust domain",
+       cxxopts::value<std::string>()->default_value("cluster.local"))
+      ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
       ("version", "print the version")
       ("h,help", "print this help")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
@@ -27,6 +31,11 @@ std::string UsageText() {
 
 commands:
   check [PATH...]      parse and type-check the policy files under PATH (default: .)
+  build [PATH...]      check, then lower to Kubernetes RBAC and Istio YAML
+        [-o DIR]       write DIR/NAMESPACE.yaml, cluster.yaml, kustomization.yaml
+                       (default: one multi-document stream on stdout)
+        [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
+        [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
   --version            print the version
 
 options:
@@ -45,6 +54,14 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     cxxopts::ParseResult result = parser.parse(argc, argv);
     opts.version = result.count("version") > 0;
     opts.help = result.count("help") > 0;
+    if (result.count("output")) opts.output_dir = result["output"].as<std::string>();
+    opts.trust_domain = result["trust-domain"].as<std::string>();
+    opts.istio_dry_run = result.count("istio-dry-run") > 0;
+    if (opts.trust_domain.empty() || opts.trust_domain.find('/') != std::string::npos) {
+      out.error = "`--trust-domain` takes a domain such as cluster.local, not `" +
+                  opts.trust_domain + "`";
+      return out;
+    }
     std::string color = result["color"].as<std::string>();
     if (color == "auto") opts.color = ColorMode::Auto;
     else if (color == "always") opts.color = ColorMode::Always;

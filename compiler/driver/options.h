@@ -16,6 +16,9 @@ struct Options {
   std::vector<std::string> args;   // positional arguments after the command
   ColorMode color = ColorMode::Auto;
   Format format = Format::Human;
+  std::string output_dir;                    // build -o
+  std::string trust_domain = "cluster.local";
+  bool istio_dry_run = false;
   bool version = false;
   bool help = false;
 };

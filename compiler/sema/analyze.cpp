@@ -19,6 +19,8 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckDeclarations(checker, scopes);
   CheckRules(checker, scopes);
   CheckTests(checker, scopes);
+  CheckDenyGuards(checker);
+  CheckShadowedCalls(checker);
   ReportUnusedImports(checker, scopes);
   std::sort(program->references.begin(), program->references.end(),
             [](const Reference& a, const Reference& b) { return a.span < b.span; });

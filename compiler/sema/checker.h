@@ -66,6 +66,8 @@ std::vector<FileScope> BuildScopes(Checker& c);
 void CheckDeclarations(Checker& c, std::vector<FileScope>& scopes);
 void CheckRules(Checker& c, std::vector<FileScope>& scopes);
 void CheckTests(Checker& c, std::vector<FileScope>& scopes);
+void CheckDenyGuards(Checker& c);
+void CheckShadowedCalls(Checker& c);
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
 
 // The scope of the file that declares `symbol`.

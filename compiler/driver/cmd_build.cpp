@@ -1,0 +1,71 @@
+// `stave build [PATH…] [-o DIR]`: check, lower and emit. Nothing is written
+// when the program has errors; without `-o` the objects go to stdout.
+#include <fmt/format.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/driver/render.h"
+#include "compiler/driver/write_output.h"
+#include "compiler/emit/yaml.h"
+#include "compiler/lower/lower.h"
+
+namespace stave::driver {
+namespace {
+
+// A namespace called `cluster` or `kustomization` would share a file name
+// with the cluster-scoped objects or the kustomization.
+std::vector<std::string> FileNameClashes(const lower::Output& out) {
+  std::vector<std::string> errors;
+  for (const lower::Object& o : out.objects) {
+    if (o.meta.ns == "cluster" || o.meta.ns == "kustomization") {
+      errors.push_back(fmt::format("namespace `{}` cannot be written to `{}.yaml`, which `build -o` "
+                                   "uses for {}; write to stdout instead",
+                                   o.meta.ns, o.meta.ns,
+                                   o.meta.ns == "cluster" ? "cluster-scoped objects"
+                                                          : "the kustomization"));
+      break;
+    }
+  }
+  return errors;
+}
+
+}  // namespace
+
+int RunBuild(const Options& options) {
+  std::vector<std::string> paths = options.args;
+  if (paths.empty()) paths.push_back(".");
+  LoadResult loaded = LoadPaths(paths);
+  if (!loaded.errors.empty()) {
+    PrintLoadErrors(loaded.errors, options, stderr);
+    return kExitUsage;
+  }
+  auto compilation = Compile(std::move(loaded.inputs));
+  lower::Output output;
+  if (!compilation->diagnostics.has_errors()) {
+    lower::LowerOptions lower_options{options.trust_domain, options.istio_dry_run};
+    diag::DiagnosticList lowering;
+    output = lower::Lower(*compilation->program, lower_options, lowering);
+    compilation->diagnostics.append(lowering);
+    compilation->diagnostics.sort();
+  }
+  PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
+  if (compilation->diagnostics.has_errors()) return kExitPolicyError;
+
+  if (options.output_dir.empty()) {
+    fmt::print("{}", emit::EmitStream(output));
+    return kExitOk;
+  }
+  std::vector<std::string> errors = FileNameClashes(output);
+  WriteResult written;
+  if (errors.empty()) {
+    written = WriteOutputDir(options.output_dir, emit::EmitFiles(output));
+    errors = written.errors;
+  }
+  if (!errors.empty()) {
+    for (const std::string& e : errors) fmt::print(stderr, "stave: error: {}\n", e);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace stave::driver

@@ -1,0 +1,248 @@
+// YAML emission with yaml-cpp. Strings that YAML 1.1 readers (PyYAML,
+// older tools) could take for something else, such as `yes`, `8080` or `*`,
+// are double-quoted; everything else is plain, as people write manifests.
+#include "compiler/emit/yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace stave::emit {
+namespace {
+
+using lower::Kind;
+using lower::Object;
+
+bool IsSpecialWord(std::string_view s) {
+  static constexpr std::string_view kWords[] = {
+      "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+      "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
+      "~"};
+  return std::find(std::begin(kWords), std::end(kWords), s) != std::end(kWords);
+}
+
+// Plain only for [A-Za-z0-9._/-] and inner `:` (RBAC names like
+// `stave:view`), starting with a letter, never a special word; a string
+// of digits, dots, colons and signs could read as a number.
+bool PlainSafe(std::string_view s) {
+  if (s.empty() || IsSpecialWord(s) || !std::isalpha(static_cast<unsigned char>(s[0]))) {
+    return false;
+  }
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '/' ||
+              c == '-' || c == ':';
+    if (!ok) return false;
+  }
+  return s.back() != ':';
+}
+
+void Str(YAML::Emitter& e, const std::string& s) {
+  if (PlainSafe(s)) e << s;
+  else e << YAML::DoubleQuoted << s;
+}
+
+void KeyStr(YAML::Emitter& e, const char* key, const std::string& value) {
+  e << YAML::Key << key << YAML::Value;
+  Str(e, value);
+}
+
+void StrList(YAML::Emitter& e, const char* key, const std::vector<std::string>& values,
+             bool keep_empty = false) {
+  if (values.empty() && !keep_empty) return;
+  e << YAML::Key << key << YAML::Value;
+  if (values.empty()) {
+    e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  e << YAML::BeginSeq;
+  for (const auto& v : values) Str(e, v);
+  e << YAML::EndSeq;
+}
+
+void StrMap(YAML::Emitter& e, const char* key, const std::map<std::string, std::string>& m) {
+  if (m.empty()) return;
+  e << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, v] : m) {
+    e << YAML::Key;
+    Str(e, k);
+    e << YAML::Value;
+    Str(e, v);
+  }
+  e << YAML::EndMap;
+}
+
+void Metadata(YAML::Emitter& e, const lower::Meta& m) {
+  e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  KeyStr(e, "name", m.name);
+  if (!m.ns.empty()) KeyStr(e, "namespace", m.ns);
+  StrMap(e, "labels", m.labels);
+  StrMap(e, "annotations", m.annotations);
+  e << YAML::EndMap;
+}
+
+void RoleBody(YAML::Emitter& e, const lower::Role& role) {
+  e << YAML::Key << "rules" << YAML::Value;
+  if (role.rules.empty()) {
+    e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  e << YAML::BeginSeq;
+  for (const auto& r : role.rules) {
+    e << YAML::BeginMap;
+    StrList(e, "apiGroups", r.api_groups, true);
+    StrList(e, "resources", r.resources);
+    StrList(e, "resourceNames", r.resource_names);
+    StrList(e, "verbs", r.verbs);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+}
+
+void BindingBody(YAML::Emitter& e, const lower::RoleBinding& b) {
+  e << YAML::Key << "roleRef" << YAML::Value << YAML::BeginMap;
+  KeyStr(e, "apiGroup", "rbac.authorization.k8s.io");
+  KeyStr(e, "kind", b.role_kind);
+  KeyStr(e, "name", b.role_name);
+  e << YAML::EndMap;
+  e << YAML::Key << "subjects" << YAML::Value << YAML::BeginSeq;
+  for (const auto& s : b.subjects) {
+    e << YAML::BeginMap;
+    KeyStr(e, "kind", s.kind);
+    KeyStr(e, "name", s.name);
+    if (s.kind == "ServiceAccount") KeyStr(e, "namespace", s.ns);
+    else KeyStr(e, "apiGroup", "rbac.authorization.k8s.io");
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+}
+
+void Operation(YAML::Emitter& e, const lower::IstioOperation& op) {
+  e << YAML::Key << "to" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  e << YAML::Key << "operation" << YAML::Value << YAML::BeginMap;
+  StrList(e, "hosts", op.hosts);
+  StrList(e, "notHosts", op.not_hosts);
+  StrList(e, "ports", op.ports);
+  StrList(e, "notPorts", op.not_ports);
+  StrList(e, "methods", op.methods);
+  StrList(e, "notMethods", op.not_methods);
+  StrList(e, "paths", op.paths);
+  StrList(e, "notPaths", op.not_paths);
+  e << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+}
+
+void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
+  e << YAML::Key << "spec" << YAML::Value;
+  if (ap.allow_nothing) {
+    // Istio's allow-nothing policy: ALLOW with no rules matches nothing.
+    e << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+    return;
+  }
+  e << YAML::BeginMap;
+  if (!ap.selector.empty()) {
+    e << YAML::Key << "selector" << YAML::Value << YAML::BeginMap;
+    StrMap(e, "matchLabels", ap.selector);
+    e << YAML::EndMap;
+  }
+  KeyStr(e, "action", ap.action);
+  e << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+  for (const auto& rule : ap.rules) {
+    e << YAML::BeginMap;
+    if (!rule.from.empty()) {
+      e << YAML::Key << "from" << YAML::Value << YAML::BeginSeq;
+      for (const auto& src : rule.from) {
+        e << YAML::BeginMap << YAML::Key << "source" << YAML::Value << YAML::BeginMap;
+        StrList(e, "principals", src.principals);
+        StrList(e, "namespaces", src.namespaces);
+        e << YAML::EndMap << YAML::EndMap;
+      }
+      e << YAML::EndSeq;
+    }
+    if (rule.to) Operation(e, *rule.to);
+    if (!rule.when.empty()) {
+      e << YAML::Key << "when" << YAML::Value << YAML::BeginSeq;
+      for (const auto& c : rule.when) {
+        e << YAML::BeginMap;
+        KeyStr(e, "key", c.key);
+        StrList(e, "values", c.values);
+        StrList(e, "notValues", c.not_values);
+        e << YAML::EndMap;
+      }
+      e << YAML::EndSeq;
+    }
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+  e << YAML::EndMap;
+}
+
+void Body(YAML::Emitter& e, const Object& o) {
+  switch (o.kind) {
+    case Kind::ServiceAccount: break;
+    case Kind::Role:
+    case Kind::ClusterRole: RoleBody(e, std::get<lower::Role>(o.spec)); break;
+    case Kind::RoleBinding:
+    case Kind::ClusterRoleBinding: BindingBody(e, std::get<lower::RoleBinding>(o.spec)); break;
+    case Kind::PeerAuthentication:
+      e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key << "mtls"
+        << YAML::Value << YAML::BeginMap;
+      KeyStr(e, "mode", std::get<lower::PeerAuthentication>(o.spec).mode);
+      e << YAML::EndMap << YAML::EndMap;
+      break;
+    case Kind::AuthorizationPolicy:
+      AuthorizationBody(e, std::get<lower::AuthorizationPolicy>(o.spec));
+      break;
+    default: break;
+  }
+}
+
+std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
+
+}  // namespace
+
+std::string EmitObject(const Object& o) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  e << YAML::BeginMap;
+  KeyStr(e, "apiVersion", lower::ApiVersion(o.kind));
+  KeyStr(e, "kind", lower::KindName(o.kind));
+  Metadata(e, o.meta);
+  Body(e, o);
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
+  std::map<std::string, std::string> files;
+  for (const Object& o : output.objects) {
+    std::string path = (o.meta.ns.empty() ? "cluster" : o.meta.ns) + ".yaml";
+    std::string& text = files[path];
+    text += text.empty() ? Header() : "---\n";
+    text += EmitObject(o);
+  }
+  std::string kustomization = Header() +
+                              "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                              "kind: Kustomization\n";
+  kustomization += files.empty() ? "resources: []\n" : "resources:\n";
+  // cluster.yaml first: cluster-scoped objects are applied before the
+  // namespaced ones that may refer to them.
+  if (files.count("cluster.yaml")) kustomization += "- cluster.yaml\n";
+  for (const auto& [path, text] : files) {
+    if (path != "cluster.yaml") kustomization += "- " + path + "\n";
+  }
+  files["kustomization.yaml"] = kustomization;
+  return files;
+}
+
+std::string EmitStream(const lower::Output& output) {
+  std::string out = Header();
+  bool first = true;
+  for (const Object& o : output.objects) {
+    if (!first) out += "---\n";
+    first = false;
+    out += EmitObject(o);
+  }
+  return out;
+}
+
+}  // namespace stave::emit

@@ -1,0 +1,87 @@
+// The lowering entry point and object bookkeeping.
+#include <algorithm>
+
+#include "compiler/lower/lowering.h"
+
+namespace stave::lower {
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::ServiceAccount: return "ServiceAccount";
+    case Kind::Role: return "Role";
+    case Kind::RoleBinding: return "RoleBinding";
+    case Kind::ClusterRole: return "ClusterRole";
+    case Kind::ClusterRoleBinding: return "ClusterRoleBinding";
+    case Kind::PeerAuthentication: return "PeerAuthentication";
+    case Kind::AuthorizationPolicy: return "AuthorizationPolicy";
+    case Kind::ValidatingAdmissionPolicy: return "ValidatingAdmissionPolicy";
+    case Kind::ValidatingAdmissionPolicyBinding: return "ValidatingAdmissionPolicyBinding";
+  }
+  return "";
+}
+
+const char* ApiVersion(Kind kind) {
+  switch (kind) {
+    case Kind::ServiceAccount: return "v1";
+    case Kind::Role:
+    case Kind::RoleBinding:
+    case Kind::ClusterRole:
+    case Kind::ClusterRoleBinding: return "rbac.authorization.k8s.io/v1";
+    case Kind::PeerAuthentication:
+    case Kind::AuthorizationPolicy: return "security.istio.io/v1";
+    case Kind::ValidatingAdmissionPolicy:
+    case Kind::ValidatingAdmissionPolicyBinding: return "admissionregistration.k8s.io/v1";
+  }
+  return "";
+}
+
+Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name) {
+  auto key = std::make_tuple(ns, kind, name);
+  auto it = objects_.find(key);
+  if (it != objects_.end()) return it->second;
+  Object o;
+  o.kind = kind;
+  o.meta.name = name;
+  o.meta.ns = ns;
+  o.meta.labels["app.kubernetes.io/managed-by"] = "stave";
+  switch (kind) {
+    case Kind::ServiceAccount: o.spec = ServiceAccount{}; break;
+    case Kind::Role:
+    case Kind::ClusterRole: o.spec = Role{}; break;
+    case Kind::RoleBinding:
+    case Kind::ClusterRoleBinding: o.spec = RoleBinding{}; break;
+    case Kind::PeerAuthentication: o.spec = PeerAuthentication{}; break;
+    default: o.spec = AuthorizationPolicy{}; break;
+  }
+  return objects_.emplace(key, std::move(o)).first->second;
+}
+
+Output Lowering::Finish() {
+  Output out;
+  out.objects.reserve(objects_.size());
+  for (auto& [key, object] : objects_) {
+    if (auto* policy = std::get_if<AuthorizationPolicy>(&object.spec)) {
+      // Rules in content order, so the order of the source never shows.
+      std::sort(policy->rules.begin(), policy->rules.end());
+      policy->rules.erase(std::unique(policy->rules.begin(), policy->rules.end()),
+                          policy->rules.end());
+      if (options_.istio_dry_run) object.meta.annotations["istio.io/dry-run"] = "true";
+    }
+    std::sort(object.origins.begin(), object.origins.end());
+    object.origins.erase(std::unique(object.origins.begin(), object.origins.end()),
+                         object.origins.end());
+    out.objects.push_back(std::move(object));
+  }
+  return out;
+}
+
+Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags) {
+  Lowering l(program, options, diags);
+  LowerServiceAccounts(l);
+  LowerApiRules(l);
+  LowerNamespaces(l);
+  LowerCallRules(l);
+  return l.Finish();
+}
+
+}  // namespace stave::lower

@@ -1,0 +1,22 @@
+// Lowering (spec §8): a checked program to Kubernetes RBAC and Istio
+// objects. Reports the notes and warnings that only lowering can see
+// (precision lost, rules that can never match) and errors for names the
+// targets would refuse.
+#pragma once
+
+#include <string>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/lower/objects.h"
+#include "compiler/sema/program.h"
+
+namespace stave::lower {
+
+struct LowerOptions {
+  std::string trust_domain = "cluster.local";
+  bool istio_dry_run = false;
+};
+
+Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags);
+
+}  // namespace stave::lower

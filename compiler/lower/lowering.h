@@ -1,0 +1,39 @@
+// State shared by the lowering passes: the objects built so far, keyed so
+// that iteration order is output order (cluster scope first, then
+// namespaces by name; kind; name).
+#pragma once
+
+#include <map>
+#include <tuple>
+
+#include "compiler/lower/lower.h"
+
+namespace stave::lower {
+
+class Lowering {
+ public:
+  Lowering(const sema::Program& p, const LowerOptions& options, diag::DiagnosticList& diags)
+      : p_(p), options_(options), diags_(diags) {}
+
+  const sema::Program& program() const { return p_; }
+  const LowerOptions& options() const { return options_; }
+  diag::DiagnosticList& diags() { return diags_; }
+
+  // The object of this kind, namespace and name, created on first use with
+  // the labels every stave object carries.
+  Object& Get(Kind kind, const std::string& ns, const std::string& name);
+  Output Finish();
+
+ private:
+  const sema::Program& p_;
+  const LowerOptions& options_;
+  diag::DiagnosticList& diags_;
+  std::map<std::tuple<std::string, Kind, std::string>, Object> objects_;
+};
+
+void LowerServiceAccounts(Lowering& l);
+void LowerApiRules(Lowering& l);
+void LowerCallRules(Lowering& l);
+void LowerNamespaces(Lowering& l);
+
+}  // namespace stave::lower

@@ -1,0 +1,124 @@
+// The Kubernetes and Istio objects a program lowers to, as plain structs in
+// the shape of their APIs (no YAML here: compiler/emit writes them). Every
+// object remembers the rules and declarations it came from, for tracing,
+// hover and explanations.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "compiler/base/span.h"
+
+namespace stave::lower {
+
+struct Meta {
+  std::string name;
+  std::string ns;  // empty for cluster-scoped objects
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+};
+
+// rbac.authorization.k8s.io/v1 PolicyRule.
+struct PolicyRule {
+  std::vector<std::string> api_groups;
+  std::vector<std::string> resources;
+  std::vector<std::string> resource_names;
+  std::vector<std::string> verbs;
+  friend bool operator==(const PolicyRule&, const PolicyRule&) = default;
+};
+
+struct ServiceAccount {};
+
+struct Role {
+  std::vector<PolicyRule> rules;
+};
+
+// Field order is sort order: kind, namespace, name (spec §8).
+struct RbacSubject {
+  std::string kind;  // User, Group, ServiceAccount
+  std::string ns;    // ServiceAccount only
+  std::string name;
+  friend auto operator<=>(const RbacSubject&, const RbacSubject&) = default;
+};
+
+struct RoleBinding {
+  std::string role_kind;  // Role or ClusterRole
+  std::string role_name;
+  std::vector<RbacSubject> subjects;
+};
+
+struct PeerAuthentication {
+  std::string mode;  // STRICT
+};
+
+// security.istio.io/v1 AuthorizationPolicy rule parts.
+struct IstioSource {
+  std::vector<std::string> principals;
+  std::vector<std::string> namespaces;
+  friend auto operator<=>(const IstioSource&, const IstioSource&) = default;
+};
+
+struct IstioOperation {
+  std::vector<std::string> hosts, not_hosts, ports, not_ports, methods, not_methods, paths,
+      not_paths;
+  bool empty() const {
+    return hosts.empty() && not_hosts.empty() && ports.empty() && not_ports.empty() &&
+           methods.empty() && not_methods.empty() && paths.empty() && not_paths.empty();
+  }
+  friend auto operator<=>(const IstioOperation&, const IstioOperation&) = default;
+};
+
+struct IstioCondition {
+  std::string key;
+  std::vector<std::string> values;
+  std::vector<std::string> not_values;
+  friend auto operator<=>(const IstioCondition&, const IstioCondition&) = default;
+};
+
+struct IstioRule {
+  std::vector<IstioSource> from;   // empty: any source
+  std::optional<IstioOperation> to;
+  std::vector<IstioCondition> when;
+  friend auto operator<=>(const IstioRule&, const IstioRule&) = default;
+};
+
+struct AuthorizationPolicy {
+  std::map<std::string, std::string> selector;  // empty: the whole namespace
+  std::string action;                           // ALLOW or DENY
+  std::vector<IstioRule> rules;
+  bool allow_nothing = false;                   // `spec: {}`
+};
+
+enum class Kind {
+  // In the order of spec §8, which is the order objects appear in a file.
+  ServiceAccount,
+  Role,
+  RoleBinding,
+  ClusterRole,
+  ClusterRoleBinding,
+  PeerAuthentication,
+  AuthorizationPolicy,
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+};
+
+const char* KindName(Kind kind);
+const char* ApiVersion(Kind kind);
+
+struct Object {
+  Kind kind;
+  Meta meta;
+  std::variant<ServiceAccount, Role, RoleBinding, PeerAuthentication, AuthorizationPolicy> spec;
+  // Where it came from: the declarations and rules that produced it.
+  std::vector<base::Span> origins;
+};
+
+// All objects, sorted: cluster-scoped first, then by namespace, kind, name.
+struct Output {
+  std::vector<Object> objects;
+};
+
+}  // namespace stave::lower

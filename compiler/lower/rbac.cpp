@@ -1,0 +1,132 @@
+// RBAC lowering (spec §5.1, §8): ServiceAccounts, and per allow API rule a
+// Role (or ClusterRole) named after its action and app with one binding per
+// role whose subjects are everyone granted it there. Deny rules emit
+// nothing; sema enforces them as guards.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/lower/lowering.h"
+#include "compiler/sema/grants.h"
+
+namespace stave::lower {
+namespace {
+
+using sema::Grant;
+using sema::Identity;
+
+// Resources of one API group with the same verbs and names share a rule;
+// verbs in spec §4 order, resources and names sorted, rules sorted by group
+// then resources.
+std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
+  std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::set<std::string>>
+      verbs;
+  for (const Grant& g : grants) verbs[{g.group, g.resource, g.names}].insert(g.verb);
+  std::map<std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>,
+           std::vector<std::string>>
+      grouped;
+  for (const auto& [key, verb_set] : verbs) {
+    const auto& [group, resource, names] = key;
+    std::vector<std::string> v(verb_set.begin(), verb_set.end());
+    std::sort(v.begin(), v.end(), sema::VerbLess);
+    grouped[{group, v, names}].push_back(resource);
+  }
+  std::vector<PolicyRule> rules;
+  for (auto& [key, resources] : grouped) {
+    const auto& [group, v, names] = key;
+    std::sort(resources.begin(), resources.end());
+    rules.push_back({{group}, resources, names, v});
+  }
+  std::sort(rules.begin(), rules.end(), [](const PolicyRule& a, const PolicyRule& b) {
+    return std::tie(a.api_groups, a.resources, a.resource_names, a.verbs) <
+           std::tie(b.api_groups, b.resources, b.resource_names, b.verbs);
+  });
+  return rules;
+}
+
+RbacSubject ToSubject(const Identity& id) {
+  switch (id.kind) {
+    case Identity::Kind::User: return {"User", "", id.name};
+    case Identity::Kind::Group: return {"Group", "", id.name};
+    case Identity::Kind::ServiceAccount: return {"ServiceAccount", id.ns, id.name};
+  }
+  return {};
+}
+
+// N0601: with an app, the four verbs that name no object apply to the whole
+// resource; say which, at the rule.
+void NoteUnnamedVerbs(Lowering& l, const sema::ApiRule& rule, const std::vector<Grant>& grants) {
+  std::map<std::string, std::vector<std::string>> by_resource;
+  for (const Grant& g : grants) {
+    if (g.names.empty()) by_resource[g.resource].push_back(g.verb);
+  }
+  if (by_resource.empty()) return;
+  std::string parts;
+  for (auto& [resource, verbs] : by_resource) {
+    std::sort(verbs.begin(), verbs.end(), sema::VerbLess);
+    std::string list;
+    for (const auto& v : verbs) list += (list.empty() ? "`" : ", `") + v + "`";
+    parts += (parts.empty() ? "" : "; ") + fmt::format("{} on `{}`", list, resource);
+  }
+  const sema::Symbol& app = l.program().symbol(rule.app);
+  const auto& api = std::get<syntax::ApiRule>(rule.rule->target);
+  l.diags()
+      .report(diag::Code::N0601, api.app->span,
+              fmt::format("some verbs cannot be limited to the objects of app `{}`", app.name),
+              "granted on the whole resource")
+      .note(fmt::format("RBAC cannot limit create, list, watch and deletecollection by name, so "
+                        "these apply to every object of the resource: {}",
+                        parts))
+      .with_help("if that is too much, use an action without these verbs for this app");
+}
+
+}  // namespace
+
+void LowerServiceAccounts(Lowering& l) {
+  const sema::Program& p = l.program();
+  for (const sema::Symbol& s : p.symbols) {
+    if (s.kind != sema::DeclKind::ServiceAccount || s.builtin || s.sa().external) continue;
+    for (sema::SymbolId ns : s.sa().namespaces) {
+      l.Get(Kind::ServiceAccount, p.symbol(ns).k8s_name, s.k8s_name).origins.push_back(s.decl->span);
+    }
+  }
+}
+
+void LowerApiRules(Lowering& l) {
+  const sema::Program& p = l.program();
+  for (const sema::ApiRule& rule : p.api_rules) {
+    if (rule.effect != syntax::Effect::Allow) continue;
+    std::vector<Grant> grants = sema::ActionGrants(p, rule.action, rule.app);
+    std::string name = "stave:" + p.symbol(rule.action).qualified();
+    if (rule.app != sema::kNoSymbol) {
+      name += ":" + p.symbol(rule.app).qualified();
+      NoteUnnamedVerbs(l, rule, grants);
+    }
+    std::vector<PolicyRule> policy_rules = BuildPolicyRules(grants);
+    std::vector<RbacSubject> subjects;
+    for (const sema::Principal& s : rule.subjects) {
+      for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));
+    }
+    std::vector<std::string> scopes;
+    if (rule.cluster) scopes.push_back("");
+    for (sema::SymbolId ns : rule.namespaces) scopes.push_back(p.symbol(ns).k8s_name);
+    for (const std::string& ns : scopes) {
+      bool cluster = ns.empty();
+      Object& role = l.Get(cluster ? Kind::ClusterRole : Kind::Role, ns, name);
+      std::get<Role>(role.spec).rules = policy_rules;
+      role.origins.push_back(rule.rule->span);
+      Object& binding = l.Get(cluster ? Kind::ClusterRoleBinding : Kind::RoleBinding, ns, name);
+      auto& b = std::get<RoleBinding>(binding.spec);
+      b.role_kind = cluster ? "ClusterRole" : "Role";
+      b.role_name = name;
+      b.subjects.insert(b.subjects.end(), subjects.begin(), subjects.end());
+      std::sort(b.subjects.begin(), b.subjects.end());
+      b.subjects.erase(std::unique(b.subjects.begin(), b.subjects.end()), b.subjects.end());
+      binding.origins.push_back(rule.rule->span);
+    }
+  }
+}
+
+}  // namespace stave::lower

@@ -1,0 +1,107 @@
+// Deny API rules are compile-time guards (spec §5.1): RBAC only adds, so a
+// `deny` emits nothing and instead fails the build when an `allow` grants a
+// denied subject (by its own Kubernetes identity; group membership is
+// unknown here) any permission the denied action covers in a denied
+// namespace, directly or through `in cluster`. Allows are indexed by
+// identity so each deny only meets the allows that share one.
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/checker.h"
+#include "compiler/sema/grants.h"
+
+namespace stave::sema {
+namespace {
+
+bool NamesOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return true;
+  for (const std::string& n : a) {
+    if (std::binary_search(b.begin(), b.end(), n)) return true;
+  }
+  return false;
+}
+
+bool GrantsOverlap(const Grant& a, const Grant& b) {
+  if (a.group != b.group) return false;
+  if (a.resource != b.resource && a.resource != "*" && b.resource != "*") return false;
+  if (a.verb != b.verb && a.verb != "*" && b.verb != "*") return false;
+  return NamesOverlap(a.names, b.names);
+}
+
+// The namespace (Kubernetes name) where both rules apply, "" for cluster
+// scope, or nullopt when they never meet. A deny `in cluster` forbids the
+// permission everywhere, so it meets every allow.
+std::optional<std::string> SharedScope(const Program& p, const ApiRule& deny, const ApiRule& allow) {
+  if (deny.cluster) {
+    if (allow.cluster) return std::string();
+    return p.symbol(allow.namespaces.front()).k8s_name;
+  }
+  for (SymbolId ns : deny.namespaces) {
+    if (allow.cluster || std::find(allow.namespaces.begin(), allow.namespaces.end(), ns) !=
+                             allow.namespaces.end()) {
+      return p.symbol(ns).k8s_name;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string DescribeGrant(const Grant& g) {
+  std::string what = fmt::format("`{} {}{}`", g.verb, g.resource, g.group.empty() ? "" : "." + g.group);
+  if (!g.names.empty()) what += fmt::format(" on `{}`", g.names.front());
+  return what;
+}
+
+}  // namespace
+
+void CheckDenyGuards(Checker& c) {
+  const Program& p = c.program();
+  struct Entry {
+    size_t rule;
+    base::Span subject_span;
+  };
+  std::map<Identity, std::vector<Entry>> allows_by_identity;
+  for (size_t i = 0; i < p.api_rules.size(); ++i) {
+    const ApiRule& r = p.api_rules[i];
+    if (r.effect != syntax::Effect::Allow) continue;
+    for (const Principal& s : r.subjects) {
+      for (const Identity& id : Identities(p, s.symbol)) allows_by_identity[id].push_back({i, s.span});
+    }
+  }
+  std::set<std::pair<size_t, const syntax::Rule*>> reported;
+  for (const ApiRule& deny : p.api_rules) {
+    if (deny.effect != syntax::Effect::Deny) continue;
+    std::vector<Grant> denied = ActionGrants(p, deny.action, deny.app);
+    for (const Principal& s : deny.subjects) {
+      for (const Identity& id : Identities(p, s.symbol)) {
+        auto it = allows_by_identity.find(id);
+        if (it == allows_by_identity.end()) continue;
+        for (const Entry& e : it->second) {
+          const ApiRule& allow = p.api_rules[e.rule];
+          if (reported.count({e.rule, deny.rule})) continue;
+          auto scope = SharedScope(p, deny, allow);
+          if (!scope) continue;
+          for (const Grant& granted : ActionGrants(p, allow.action, allow.app)) {
+            auto hit = std::find_if(denied.begin(), denied.end(),
+                                    [&](const Grant& d) { return GrantsOverlap(d, granted); });
+            if (hit == denied.end()) continue;
+            reported.insert({e.rule, deny.rule});
+            std::string where = scope->empty() ? "cluster-wide" : fmt::format("in namespace `{}`", *scope);
+            c.diags().report(diag::Code::E0401, allow.rule->span,
+                             fmt::format("this rule grants {} {} {}, which a deny rule forbids",
+                                         id.ToString(), DescribeGrant(granted), where),
+                             fmt::format("grants {}", DescribeGrant(granted)))
+                .label(e.subject_span, fmt::format("{} through this subject", id.ToString()))
+                .note("denied here", deny.rule->span)
+                .with_help("narrow the grant (name an app, or use an action without this "
+                           "permission), or remove the deny rule if the grant is intended");
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace stave::sema

@@ -1,0 +1,97 @@
+// Expanding actions into grants and subjects into identities.
+#include "compiler/sema/grants.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/values.h"
+
+namespace stave::sema {
+
+bool IsUnnamedVerb(const std::string& verb) {
+  return verb == "create" || verb == "list" || verb == "watch" || verb == "deletecollection";
+}
+
+std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app) {
+  std::vector<Grant> out;
+  for (const Permission& perm : p.symbol(action).action().permissions) {
+    const ResourceInfo& r = p.symbol(perm.resource).resource();
+    Grant g{r.group, r.rbac_name(), perm.verb, {}, perm.resource};
+    if (app != kNoSymbol) {
+      // A subresource belongs to its resource's objects.
+      std::vector<std::string> names;
+      bool has_objects = false;
+      for (const AppObjects& objects : p.symbol(app).app().objects) {
+        const ResourceInfo& o = p.symbol(objects.resource).resource();
+        if (o.group != r.group || o.resource != r.resource) continue;
+        has_objects = true;
+        names.insert(names.end(), objects.names.begin(), objects.names.end());
+      }
+      if (!has_objects) continue;
+      if (!IsUnnamedVerb(perm.verb)) {
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+        g.names = std::move(names);
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::string Identity::ToString() const {
+  switch (kind) {
+    case Kind::User: return fmt::format("user `{}`", name);
+    case Kind::Group: return fmt::format("group `{}`", name);
+    case Kind::ServiceAccount: return fmt::format("serviceaccount `{}/{}`", ns, name);
+  }
+  return name;
+}
+
+std::vector<Identity> Identities(const Program& p, SymbolId subject) {
+  std::vector<Identity> out;
+  const Symbol& s = p.symbol(subject);
+  switch (s.kind) {
+    case DeclKind::User: out.push_back({Identity::Kind::User, "", s.k8s_name}); break;
+    case DeclKind::Group: out.push_back({Identity::Kind::Group, "", s.k8s_name}); break;
+    case DeclKind::ServiceAccount:
+      for (SymbolId ns : s.sa().namespaces) {
+        out.push_back({Identity::Kind::ServiceAccount, p.symbol(ns).k8s_name, s.k8s_name});
+      }
+      break;
+    case DeclKind::App: {
+      const AppInfo& app = s.app();
+      if (app.serviceaccount == kNoSymbol) break;
+      const std::string& sa = p.symbol(app.serviceaccount).k8s_name;
+      for (SymbolId ns : app.namespaces) {
+        out.push_back({Identity::Kind::ServiceAccount, p.symbol(ns).k8s_name, sa});
+      }
+      break;
+    }
+    default: break;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> Principals(const Program& p, SymbolId source,
+                                    const std::string& trust_domain) {
+  std::vector<std::string> out;
+  for (const Identity& id : Identities(p, source)) {
+    if (id.kind != Identity::Kind::ServiceAccount) continue;
+    out.push_back(fmt::format("{}/ns/{}/sa/{}", trust_domain, id.ns, id.name));
+  }
+  return out;
+}
+
+bool VerbLess(const std::string& a, const std::string& b) {
+  const auto& known = KnownVerbs();
+  auto ia = std::find(known.begin(), known.end(), a);
+  auto ib = std::find(known.begin(), known.end(), b);
+  if (ia != ib) return ia < ib;  // unknown verbs (end()) sort after known ones
+  return a < b;
+}
+
+}  // namespace stave::sema
