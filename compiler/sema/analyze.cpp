@@ -21,6 +21,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckTests(checker, scopes);
   CheckDenyGuards(checker);
   CheckShadowedCalls(checker);
+  CheckRiskyGrants(checker);
   ReportUnusedImports(checker, scopes);
   std::sort(program->references.begin(), program->references.end(),
             [](const Reference& a, const Reference& b) { return a.span < b.span; });

@@ -1,0 +1,130 @@
+// W05xx: grants that give more power than they seem to (spec §7): wildcards,
+// Secrets, escalate/bind/impersonate, writing RBAC objects, exec/attach/
+// port-forward into pods, minting serviceaccount tokens, nodes/proxy,
+// cluster-wide grants, and `any` as a call source. Each points at the rule,
+// with a label at the verb in the action that grants it.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/checker.h"
+
+namespace stave::sema {
+namespace {
+
+struct Lint {
+  diag::Code code;
+  // Matches a (resource, verb); resource is the parsed resource string.
+  std::function<bool(const ResourceInfo&, const std::string& verb)> matches;
+  const char* why;
+};
+
+bool IsWrite(const std::string& v) {
+  return v == "create" || v == "update" || v == "patch" || v == "delete" ||
+         v == "deletecollection" || v == "*";
+}
+
+bool Core(const ResourceInfo& r, const char* resource, const char* sub = "") {
+  return r.group.empty() && (r.resource == resource || r.resource == "*") && r.subresource == sub;
+}
+
+const std::vector<Lint>& Lints() {
+  static const std::vector<Lint> lints = {
+      {diag::Code::W0501,
+       [](const ResourceInfo& r, const std::string& v) { return v == "*" || r.resource == "*"; },
+       "a wildcard grants every verb or resource, including ones added later"},
+      {diag::Code::W0502, [](const ResourceInfo& r, const std::string&) { return Core(r, "secrets"); },
+       "Secrets hold credentials: who reads one can act as whatever it unlocks"},
+      {diag::Code::W0503,
+       [](const ResourceInfo&, const std::string& v) {
+         return v == "escalate" || v == "bind" || v == "impersonate";
+       },
+       "escalate, bind and impersonate let the holder grant themselves more than this rule says"},
+      {diag::Code::W0504,
+       [](const ResourceInfo& r, const std::string& v) {
+         return r.group == "rbac.authorization.k8s.io" && IsWrite(v);
+       },
+       "who can write RBAC objects can grant themselves anything the API server allows"},
+      {diag::Code::W0505,
+       [](const ResourceInfo& r, const std::string&) {
+         return r.group.empty() && r.resource == "pods" &&
+                (r.subresource == "exec" || r.subresource == "attach" ||
+                 r.subresource == "portforward");
+       },
+       "exec, attach and port-forward reach into running pods, with their serviceaccount's "
+       "token and the mesh identity, around every call rule"},
+      {diag::Code::W0506,
+       [](const ResourceInfo& r, const std::string& v) {
+         return Core(r, "serviceaccounts", "token") && (v == "create" || v == "*");
+       },
+       "creating serviceaccount tokens lets the holder act as any serviceaccount of the namespace"},
+      {diag::Code::W0507,
+       [](const ResourceInfo& r, const std::string&) { return Core(r, "nodes", "proxy"); },
+       "nodes/proxy reaches the kubelet API, which runs commands in every pod of the node"},
+  };
+  return lints;
+}
+
+bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r) {
+  for (const AppObjects& objects : p.symbol(app).app().objects) {
+    const ResourceInfo& o = p.symbol(objects.resource).resource();
+    if (o.group == r.group && o.resource == r.resource) return true;
+  }
+  return false;
+}
+
+void LintApiRule(Checker& c, const ApiRule& rule) {
+  const Program& p = c.program();
+  const auto& api = std::get<syntax::ApiRule>(rule.rule->target);
+  std::set<diag::Code> reported;
+  for (const Permission& perm : p.symbol(rule.action).action().permissions) {
+    const ResourceInfo& r = p.symbol(perm.resource).resource();
+    if (rule.app != kNoSymbol && !AppHasObjectsOf(p, rule.app, r)) continue;
+    for (const Lint& lint : Lints()) {
+      if (reported.count(lint.code) || !lint.matches(r, perm.verb)) continue;
+      reported.insert(lint.code);
+      c.diags()
+          .report(lint.code, api.action.span,
+                  fmt::format("this rule grants `{}` on `{}`", perm.verb, p.symbol(perm.resource).k8s_name),
+                  "a risky grant")
+          .label(perm.verb_span, fmt::format("`{}` granted here", perm.verb))
+          .note(lint.why)
+          .with_help("grant only what the subjects need, or keep this and say why with "
+                     "`// stave:allow CODE reason`");
+    }
+  }
+  if (rule.cluster) {
+    c.diags()
+        .report(diag::Code::W0508, *api.cluster, "this rule grants its action in every namespace",
+                "cluster-wide")
+        .note("`in cluster` becomes a ClusterRole and ClusterRoleBinding: the grant reaches every "
+              "namespace, present and future")
+        .with_help("name the namespaces instead, unless the action is about cluster-scoped "
+                   "resources");
+  }
+}
+
+}  // namespace
+
+void CheckRiskyGrants(Checker& c) {
+  const Program& p = c.program();
+  for (const ApiRule& rule : p.api_rules) {
+    if (rule.effect == syntax::Effect::Allow) LintApiRule(c, rule);
+  }
+  for (const CallRule& rule : p.call_rules) {
+    if (rule.effect != syntax::Effect::Allow) continue;
+    for (const Principal& s : rule.sources) {
+      if (s.kind != Principal::Kind::Any) continue;
+      c.diags()
+          .report(diag::Code::W0509, s.span, "`any` admits every caller, plaintext ones included",
+                  "any caller")
+          .note("without an identity, Istio cannot tell who called; the app is open to anything "
+                "that can reach it")
+          .with_help("name the callers, or use `authenticated` for any mTLS workload");
+    }
+  }
+}
+
+}  // namespace stave::sema
