@@ -46,10 +46,10 @@ int RunBuild(const Options& options) {
     diag::DiagnosticList lowering;
     output = lower::Lower(*compilation->program, lower_options, lowering);
     compilation->diagnostics.append(lowering);
-    compilation->diagnostics.sort();
   }
+  FinishDiagnostics(*compilation);
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
-  if (compilation->diagnostics.has_errors()) return kExitPolicyError;
+  if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
 
   if (options.output_dir.empty()) {
     fmt::print("{}", emit::EmitStream(output));

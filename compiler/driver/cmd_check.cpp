@@ -16,8 +16,9 @@ int RunCheck(const Options& options) {
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));
+  FinishDiagnostics(*compilation);
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
-  return compilation->diagnostics.has_errors() ? kExitPolicyError : kExitOk;
+  return ExitCodeFor(compilation->diagnostics, options);
 }
 
 }  // namespace stave::driver

@@ -5,6 +5,7 @@
 
 #include "compiler/sema/analyze.h"
 #include "compiler/sema/stdlib.h"
+#include "compiler/sema/suppress.h"
 #include "compiler/syntax/parse.h"
 
 namespace stave::driver {
@@ -51,6 +52,10 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
   c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics);
   c->diagnostics.sort();
   return c;
+}
+
+void FinishDiagnostics(Compilation& c) {
+  sema::ApplySuppressions(c.sources, c.program->files, c.diagnostics);
 }
 
 }  // namespace stave::driver

@@ -23,4 +23,8 @@ struct Compilation {
 // std package, whose files come first under `std/` paths.
 std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs);
 
+// Applies `stave:allow` comments and sorts. Call once, after the last
+// stage that reports (check, or lowering in build).
+void FinishDiagnostics(Compilation& c);
+
 }  // namespace stave::driver

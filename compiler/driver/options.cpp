@@ -17,6 +17,7 @@ cxxopts::Options MakeParser() {
       ("trust-domain", "build: the mesh trust domain",
        cxxopts::value<std::string>()->default_value("cluster.local"))
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
+      ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
       ("version", "print the version")
       ("h,help", "print this help")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
@@ -41,6 +42,7 @@ commands:
 options:
   --color auto|always|never   when to color diagnostics (default: auto)
   --format human              diagnostics format (default: human)
+  -W error                    warnings fail the run (exit 1)
 
 exit status: 0 success; 1 the policy has errors; 2 bad usage or unreadable paths
 )";
@@ -57,6 +59,14 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     if (result.count("output")) opts.output_dir = result["output"].as<std::string>();
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
+    if (result.count("W")) {
+      std::string w = result["W"].as<std::string>();
+      if (w != "error") {
+        out.error = "`-W` takes `error`, not `" + w + "`";
+        return out;
+      }
+      opts.warnings_as_errors = true;
+    }
     if (opts.trust_domain.empty() || opts.trust_domain.find('/') != std::string::npos) {
       out.error = "`--trust-domain` takes a domain such as cluster.local, not `" +
                   opts.trust_domain + "`";

@@ -19,6 +19,7 @@ struct Options {
   std::string output_dir;                    // build -o
   std::string trust_domain = "cluster.local";
   bool istio_dry_run = false;
+  bool warnings_as_errors = false;  // -W error
   bool version = false;
   bool help = false;
 };

@@ -20,6 +20,12 @@ bool UseColor(ColorMode mode, FILE* stream) {
   return isatty(fileno(stream)) != 0;
 }
 
+int ExitCodeFor(const diag::DiagnosticList& list, const Options& options) {
+  if (list.has_errors()) return 1;
+  if (options.warnings_as_errors && list.warning_count() > 0) return 1;
+  return 0;
+}
+
 void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out) {
   bool color = UseColor(options.color, out);
   for (const std::string& e : errors) {
@@ -43,7 +49,9 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
   std::string summary;
   if (errors > 0) summary = plural(errors, "error");
   if (warnings > 0) summary += (summary.empty() ? "" : ", ") + plural(warnings, "warning");
-  fmt::print(out, "{}: {}\n", errors > 0 ? "failed" : "passed", summary);
+  bool failed = errors > 0 || (options.warnings_as_errors && warnings > 0);
+  fmt::print(out, "{}: {}{}\n", failed ? "failed" : "passed", summary,
+             errors == 0 && failed ? " (-W error)" : "");
 }
 
 }  // namespace stave::driver

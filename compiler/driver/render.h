@@ -12,6 +12,8 @@
 namespace stave::driver {
 
 bool UseColor(ColorMode mode, FILE* stream);
+// 1 when there are errors, or warnings under `-W error`; else 0.
+int ExitCodeFor(const diag::DiagnosticList& list, const Options& options);
 // Paths that do not exist or cannot be read (E0011): no source to point at.
 void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out);
 // Prints every diagnostic and a summary ("2 errors, 1 warning") to `out`.
