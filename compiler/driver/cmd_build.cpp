@@ -40,14 +40,9 @@ int RunBuild(const Options& options) {
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));
-  lower::Output output;
-  if (!compilation->diagnostics.has_errors()) {
-    lower::LowerOptions lower_options{options.trust_domain, options.istio_dry_run};
-    diag::DiagnosticList lowering;
-    output = lower::Lower(*compilation->program, lower_options, lowering);
-    compilation->diagnostics.append(lowering);
-  }
+  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
   FinishDiagnostics(*compilation);
+  const lower::Output& output = compilation->output;
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
   if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
 

@@ -16,6 +16,7 @@ int RunCheck(const Options& options) {
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));
+  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
   FinishDiagnostics(*compilation);
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
   return ExitCodeFor(compilation->diagnostics, options);

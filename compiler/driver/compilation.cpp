@@ -54,6 +54,13 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
   return c;
 }
 
+void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
+  if (c.diagnostics.has_errors()) return;
+  diag::DiagnosticList lowering;
+  c.output = lower::Lower(*c.program, options, lowering);
+  c.diagnostics.append(lowering);
+}
+
 void FinishDiagnostics(Compilation& c) {
   sema::ApplySuppressions(c.sources, c.program->files, c.diagnostics);
 }

@@ -67,7 +67,10 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
       }
       opts.warnings_as_errors = true;
     }
-    if (opts.trust_domain.empty() || opts.trust_domain.find('/') != std::string::npos) {
+    // SPIFFE trust domains: lowercase letters, digits, `.`, `-` and `_`.
+    if (opts.trust_domain.empty() ||
+        opts.trust_domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-_") !=
+            std::string::npos) {
       out.error = "`--trust-domain` takes a domain such as cluster.local, not `" +
                   opts.trust_domain + "`";
       return out;

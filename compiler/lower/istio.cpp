@@ -131,6 +131,7 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
                                      "traffic to it",
                                      v.port.value, app.name),
                          "a TCP port")
+            .label(app.name_span(), "the app's port protocols are declared here")
             .note("Istio ignores methods, paths, hosts and request conditions on TCP traffic, and "
                   "a DENY rule without them matches every connection");
       } else if (std::all_of(named->values.begin(), named->values.end(),
@@ -138,6 +139,7 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
         l.diags().report(diag::Code::W0403, rule.rule->span,
                          "this allow rule can never match: its HTTP fields apply to TCP ports only",
                          "never matches")
+            .label(app.name_span(), "the app's port protocols are declared here")
             .note("Istio ignores an ALLOW rule with HTTP-only fields on TCP traffic");
         break;
       }
@@ -149,24 +151,31 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
     if (port.http) http.push_back(std::to_string(port.number));
   }
   if (deny && http.empty()) {
-    l.diags().report(diag::Code::W0402, rule.rule->span,
+    auto& d = l.diags().report(diag::Code::W0402, rule.rule->span,
                      ports.empty() ? fmt::format("app `{}` declares no ports, so this deny rule "
                                                  "would refuse all TCP traffic to it",
                                                  app.name)
                                    : fmt::format("app `{}` has no HTTP port: this deny rule refuses "
                                                  "all traffic to it",
                                                  app.name),
-                     "HTTP-only fields in a deny rule")
-        .note("Istio drops methods, paths, hosts and request conditions on TCP traffic, and a DENY "
-              "rule without them matches every connection")
-        .with_help("declare the app's ports with their protocols (`ports 8080 http, 5432 tcp`) so "
-                   "the rule can be limited to the HTTP ones");
+                     "HTTP-only fields in a deny rule");
+    d.label(app.name_span(), ports.empty() ? "declared without `ports`" : "declared with TCP ports only")
+        .note("Istio ignores methods, paths, hosts and request conditions on TCP traffic, and a "
+              "DENY rule without them matches every connection");
+    if (ports.empty()) {
+      d.with_help("declare the app's ports with their protocols (`ports 8080 http, 5432 tcp`) so "
+                  "the rule can be limited to the HTTP ones");
+    } else {
+      d.with_help("drop the HTTP-only fields if refusing all traffic is intended, or remove the "
+                  "rule");
+    }
   }
   if (!deny && !ports.empty() && http.empty()) {
     l.diags().report(diag::Code::W0403, rule.rule->span,
                      fmt::format("this allow rule can never match: app `{}` has no HTTP port",
                                  app.name),
                      "never matches")
+        .label(app.name_span(), "declared with TCP ports only")
         .note("Istio ignores an ALLOW rule with HTTP-only fields on TCP traffic");
   }
   return deny ? http : std::vector<std::string>{};
@@ -223,6 +232,7 @@ void LowerCallRules(Lowering& l) {
                                      "refuses",
                                      name),
                          "names the policy")
+            .label(app.name_span(), "declared here")
             .note("AuthorizationPolicy names are DNS subdomains: lowercase letters, digits, `-` "
                   "and `.`")
             .with_help("rename the app or its package in lowercase without `_`");

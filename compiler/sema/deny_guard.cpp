@@ -87,15 +87,21 @@ void CheckDenyGuards(Checker& c) {
                                     [&](const Grant& d) { return GrantsOverlap(d, granted); });
             if (hit == denied.end()) continue;
             reported.insert({e.rule, deny.rule});
-            std::string where = scope->empty() ? "cluster-wide" : fmt::format("in namespace `{}`", *scope);
+            std::string where = scope->empty() ? "cluster-wide"
+                                : allow.cluster
+                                    ? fmt::format("in namespace `{}` (through `in cluster`)", *scope)
+                                    : fmt::format("in namespace `{}`", *scope);
             c.diags().report(diag::Code::E0401, allow.rule->span,
                              fmt::format("this rule grants {} {} {}, which a deny rule forbids",
                                          id.ToString(), DescribeGrant(granted), where),
                              fmt::format("grants {}", DescribeGrant(granted)))
                 .label(e.subject_span, fmt::format("{} through this subject", id.ToString()))
                 .note("denied here", deny.rule->span)
-                .with_help("narrow the grant (name an app, or use an action without this "
-                           "permission), or remove the deny rule if the grant is intended");
+                .with_help(allow.app == kNoSymbol
+                               ? "narrow the grant (name an app, or use an action without this "
+                                 "permission), or remove the deny rule if the grant is intended"
+                               : "use an action without this permission, or remove the deny rule "
+                                 "if the grant is intended");
             break;
           }
         }
