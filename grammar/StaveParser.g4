@@ -87,7 +87,8 @@ subject
 
 ruleTarget
   : CALL qualifiedName (IN nameList)? callClause*                   # callTarget
-  | RUN nameList                                                    # runTarget
+  // `in` is accepted only to say that a run rule takes none.
+  | RUN nameList (IN (CLUSTER | nameList))?                         # runTarget
   | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) # apiTarget
   ;
 

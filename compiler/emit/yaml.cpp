@@ -176,6 +176,54 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
   e << YAML::EndMap;
 }
 
+void GuardedNamespaceSelector(YAML::Emitter& e, const std::string& ns) {
+  // `kubernetes.io/metadata.name` is set on every namespace by the API
+  // server (Kubernetes 1.21+), so it selects exactly the guarded one.
+  e << YAML::Key << "namespaceSelector" << YAML::Value << YAML::BeginMap;
+  StrMap(e, "matchLabels", {{"kubernetes.io/metadata.name", ns}});
+  e << YAML::EndMap;
+}
+
+void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
+  e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  KeyStr(e, "failurePolicy", "Fail");
+  e << YAML::Key << "matchConstraints" << YAML::Value << YAML::BeginMap;
+  GuardedNamespaceSelector(e, ap.guarded_ns);
+  e << YAML::Key << "resourceRules" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  StrList(e, "apiGroups", {"tekton.dev"});
+  StrList(e, "apiVersions", {"v1", "v1beta1"});
+  StrList(e, "operations", {"CREATE", "UPDATE"});
+  StrList(e, "resources", {"pipelineruns"});
+  e << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  e << YAML::Key << "variables" << YAML::Value << YAML::BeginSeq;
+  for (const auto& v : ap.variables) {
+    e << YAML::BeginMap;
+    KeyStr(e, "name", v.name);
+    KeyStr(e, "expression", v.expression);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+  e << YAML::Key << "validations" << YAML::Value << YAML::BeginSeq;
+  for (const auto& v : ap.validations) {
+    e << YAML::BeginMap;
+    KeyStr(e, "expression", v.expression);
+    KeyStr(e, "message", v.message);
+    if (!v.message_expression.empty()) KeyStr(e, "messageExpression", v.message_expression);
+    KeyStr(e, "reason", "Forbidden");
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
+}
+
+void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
+  e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  KeyStr(e, "policyName", b.policy_name);
+  StrList(e, "validationActions", {"Deny"});
+  e << YAML::Key << "matchResources" << YAML::Value << YAML::BeginMap;
+  GuardedNamespaceSelector(e, b.guarded_ns);
+  e << YAML::EndMap << YAML::EndMap;
+}
+
 void Body(YAML::Emitter& e, const Object& o) {
   switch (o.kind) {
     case Kind::ServiceAccount: break;
@@ -192,7 +240,12 @@ void Body(YAML::Emitter& e, const Object& o) {
     case Kind::AuthorizationPolicy:
       AuthorizationBody(e, std::get<lower::AuthorizationPolicy>(o.spec));
       break;
-    default: break;
+    case Kind::ValidatingAdmissionPolicy:
+      AdmissionPolicyBody(e, std::get<lower::AdmissionPolicy>(o.spec));
+      break;
+    case Kind::ValidatingAdmissionPolicyBinding:
+      AdmissionBindingBody(e, std::get<lower::AdmissionBinding>(o.spec));
+      break;
   }
 }
 

@@ -51,7 +51,9 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::RoleBinding:
     case Kind::ClusterRoleBinding: o.spec = RoleBinding{}; break;
     case Kind::PeerAuthentication: o.spec = PeerAuthentication{}; break;
-    default: o.spec = AuthorizationPolicy{}; break;
+    case Kind::AuthorizationPolicy: o.spec = AuthorizationPolicy{}; break;
+    case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
+    case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
   }
   return objects_.emplace(key, std::move(o)).first->second;
 }
@@ -81,6 +83,7 @@ Output Lower(const sema::Program& program, const LowerOptions& options, diag::Di
   LowerApiRules(l);
   LowerNamespaces(l);
   LowerCallRules(l);
+  LowerPipelines(l);
   return l.Finish();
 }
 

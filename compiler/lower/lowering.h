@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "compiler/lower/lower.h"
+#include "compiler/sema/grants.h"
 
 namespace stave::lower {
 
@@ -35,5 +36,11 @@ void LowerServiceAccounts(Lowering& l);
 void LowerApiRules(Lowering& l);
 void LowerCallRules(Lowering& l);
 void LowerNamespaces(Lowering& l);
+void LowerPipelines(Lowering& l);
+
+// RBAC rules from grants: resources of one group with the same verbs and
+// names share a rule (spec §8).
+std::vector<PolicyRule> BuildPolicyRules(const std::vector<sema::Grant>& grants);
+RbacSubject ToSubject(const sema::Identity& id);
 
 }  // namespace stave::lower

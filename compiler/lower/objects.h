@@ -92,6 +92,30 @@ struct AuthorizationPolicy {
   bool allow_nothing = false;                   // `spec: {}`
 };
 
+// admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy: CEL over a
+// PipelineRun admission request (spec §5.3).
+struct CelVariable {
+  std::string name;
+  std::string expression;
+};
+
+struct CelValidation {
+  std::string expression;
+  std::string message;             // static fallback
+  std::string message_expression;  // names what was refused and why
+};
+
+struct AdmissionPolicy {
+  std::string guarded_ns;  // Kubernetes name of the namespace it guards
+  std::vector<CelVariable> variables;
+  std::vector<CelValidation> validations;
+};
+
+struct AdmissionBinding {
+  std::string policy_name;
+  std::string guarded_ns;
+};
+
 enum class Kind {
   // In the order of spec §8, which is the order objects appear in a file.
   ServiceAccount,
@@ -111,7 +135,9 @@ const char* ApiVersion(Kind kind);
 struct Object {
   Kind kind;
   Meta meta;
-  std::variant<ServiceAccount, Role, RoleBinding, PeerAuthentication, AuthorizationPolicy> spec;
+  std::variant<ServiceAccount, Role, RoleBinding, PeerAuthentication, AuthorizationPolicy,
+               AdmissionPolicy, AdmissionBinding>
+      spec;
   // Where it came from: the declarations and rules that produced it.
   std::vector<base::Span> origins;
 };

@@ -12,7 +12,6 @@
 #include "compiler/sema/grants.h"
 
 namespace stave::lower {
-namespace {
 
 using sema::Grant;
 using sema::Identity;
@@ -54,6 +53,8 @@ RbacSubject ToSubject(const Identity& id) {
   }
   return {};
 }
+
+namespace {
 
 // N0601: with an app, the four verbs that name no object apply to the whole
 // resource; say which, at the rule.

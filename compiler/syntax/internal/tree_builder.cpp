@@ -412,7 +412,13 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
   if (auto* call = dynamic_cast<P::CallTargetContext*>(target)) {
     r.target = BuildCall(call);
   } else if (auto* run = dynamic_cast<P::RunTargetContext*>(target)) {
-    r.target = RunRule{Names(run->nameList())};
+    auto lists = run->nameList();
+    r.target = RunRule{Names(Need(lists.empty() ? nullptr : lists.front()))};
+    if (run->IN() != nullptr) {
+      diags_.report(diag::Code::E0215, TokSpan(run->IN()->getSymbol()),
+                    "a run rule takes no `in`", "remove the `in …` part")
+          .with_help("a pipeline runs in the namespace its `pipeline` declaration names");
+    }
   } else if (auto* api = dynamic_cast<P::ApiTargetContext*>(target)) {
     ApiRule a;
     a.action = Qual(Need(api->action));
