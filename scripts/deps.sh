@@ -10,7 +10,8 @@ STAVE_PACKAGES=(
   llvm-14-dev zlib1g-dev libtinfo-dev
   # sanitizer and libFuzzer builds in the test suite
   clang-14 libclang-rt-14-dev
-  # test tooling
+  # test tooling: Python for the golden and CLI runners, Node.js for the
+  # suites that use npm packages (a real CEL engine, an LSP client)
   python3 git
 )
 
@@ -23,6 +24,11 @@ stave_install_deps() {
   # on PATH; Debian's packages serve the system python3.
   if ! python3 -c 'import yaml, jsonschema' 2>/dev/null; then
     missing+=(python3-yaml python3-jsonschema)
+  fi
+  # Node.js: any install will do (the CI image has its own); Debian's
+  # otherwise.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
   fi
   if [ ${#missing[@]} -eq 0 ]; then
     return 0

@@ -16,9 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUZZ_SECONDS = int(os.environ.get("STAVE_FUZZ_SECONDS", "20"))
 
 
-def sh(cmd, **kw):
+def sh(cmd, cwd=ROOT, **kw):
     print("$ " + " ".join(cmd), flush=True)
-    return subprocess.run(cmd, cwd=ROOT, **kw)
+    return subprocess.run(cmd, cwd=cwd, **kw)
 
 
 def counts_from(output, pattern=r"(\d+) passed, (\d+) failed"):
@@ -52,6 +52,29 @@ def run_counted(cmd, env=None):
     if p.returncode != 0 and c[1] == 0:
         return c[0], 1
     return c
+
+
+def run_node_tests():
+    """The suites under tests/js, which use npm packages (installed here from
+    the committed lockfile)."""
+    js = os.path.join(ROOT, "tests", "js")
+    if not os.path.exists(os.path.join(js, "node_modules", ".package-lock.json")):
+        r = sh(["npm", "ci", "--no-audit", "--no-fund"], cwd=js, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.stdout.write(r.stdout + r.stderr)
+            return 0, 1
+    env = dict(os.environ, STAVE=os.path.join(ROOT, "build", "compiler", "stave"))
+    p = subprocess.run(["node", "--test"], cwd=js, capture_output=True, text=True, env=env)
+    out = p.stdout + p.stderr
+    passed = re.search(r"^# pass (\d+)", out, re.M)
+    failed = re.search(r"^# fail (\d+)", out, re.M)
+    if not passed or not failed:
+        sys.stdout.write(out)
+        return 0, 1
+    if int(failed.group(1)) or p.returncode:
+        sys.stdout.write(out)
+    print("node: %s passed, %s failed" % (passed.group(1), failed.group(1)))
+    return int(passed.group(1)), max(int(failed.group(1)), 1 if p.returncode else 0)
 
 
 def setup_asan():
@@ -97,6 +120,7 @@ def main():
     results.append(("unit", run_catch2(os.path.join(ROOT, "build", "tests", "unit-tests"))))
     results.append(("golden", run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])))
     results.append(("cli", run_counted([sys.executable, "tests/cli/run_cli.py", stave])))
+    results.append(("node", run_node_tests()))
     if not a.quick:
         build = setup_asan()
         if build is None:

@@ -45,6 +45,27 @@ std::string_view SourceFile::line_text(uint32_t line) const {
   return std::string_view(text_).substr(start, end - start);
 }
 
+std::string OneLineText(const SourceSet& sources, Span span) {
+  std::string_view text = sources.file(span.file).text().substr(span.begin, span.size());
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string Location(const SourceSet& sources, Span span) {
+  const SourceFile& f = sources.file(span.file);
+  return f.path() + ":" + std::to_string(f.position(span.begin).line);
+}
+
 FileId SourceSet::add(std::string path, std::string text) {
   files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
   return static_cast<FileId>(files_.size() - 1);

@@ -46,6 +46,14 @@ class SourceFile {
   bool builtin_ = false;
 };
 
+class SourceSet;
+
+// The text under a span on one line, runs of whitespace collapsed: how
+// messages quote a rule (`allow devs, alice to run release`).
+std::string OneLineText(const SourceSet& sources, Span span);
+// `path:line`, for messages that point at a rule.
+std::string Location(const SourceSet& sources, Span span);
+
 class SourceSet {
  public:
   // Adds a file and returns its id. Callers add files in sorted path order.

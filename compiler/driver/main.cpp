@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     }
     if (opts.command == "check") return RunCheck(opts);
     if (opts.command == "build") return RunBuild(opts);
+    if (opts.command == "test") return RunTest(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {

@@ -37,6 +37,7 @@ commands:
                        (default: one multi-document stream on stdout)
         [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
         [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
+  test [PATH...]       run the test blocks against the generated objects
   --version            print the version
 
 options:
@@ -56,7 +57,15 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     cxxopts::ParseResult result = parser.parse(argc, argv);
     opts.version = result.count("version") > 0;
     opts.help = result.count("help") > 0;
-    if (result.count("output")) opts.output_dir = result["output"].as<std::string>();
+    if (result.count("output")) {
+      opts.output_dir = result["output"].as<std::string>();
+      // cxxopts reads `-o=DIR` as `-o` with the value `=DIR`; people mean DIR.
+      if (!opts.output_dir.empty() && opts.output_dir[0] == '=') opts.output_dir.erase(0, 1);
+      if (opts.output_dir.empty()) {
+        out.error = "`-o` needs a directory";
+        return out;
+      }
+    }
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
     if (result.count("W")) {

@@ -42,25 +42,6 @@ std::string CelList(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-// The rule as written, whitespace collapsed: messages name it without
-// paths, which would depend on how stave was invoked.
-std::string RuleText(const sema::Program& p, const syntax::Rule& rule) {
-  const base::SourceFile& f = p.sources->file(rule.span.file);
-  std::string_view text = f.text().substr(rule.span.begin, rule.span.size());
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 // Spec §5.3: create and patch PipelineRuns; get, list, watch PipelineRuns
 // and TaskRuns; get, list, watch pods; get pods/log.
 std::vector<sema::Grant> RunGrants() {
@@ -100,8 +81,11 @@ std::vector<CelVariable> Variables() {
     }
     return out;
   };
+  // A reference through a bundle or a resolver runs whatever that source
+  // holds under the name, not the declared Pipeline: it names none.
   std::string pipeline =
-      "has(object.spec.pipelineRef) && has(object.spec.pipelineRef.name) ? "
+      "has(object.spec.pipelineRef) && has(object.spec.pipelineRef.name) && "
+      "!has(object.spec.pipelineRef.bundle) && !has(object.spec.pipelineRef.resolver) ? "
       "object.spec.pipelineRef.name : ''";
   std::string sa = "object.apiVersion == 'tekton.dev/v1beta1' ? (" + sa_v1beta1 + ") : (" + sa_v1 + ")";
   return {
@@ -135,9 +119,11 @@ AdmissionPolicy BuildPolicy(const std::string& ns, const std::vector<PipelineRun
   policy.validations.push_back(
       {"variables.unchanged || variables.pipeline in " + CelList(names),
        fmt::format("stave: only declared Pipelines may run in namespace {} ({})", ns, declared),
-       fmt::format("'stave: Pipeline \"' + variables.pipeline + '\" is not declared for namespace "
-                   "{}; declared: {}'",
-                   ns, declared)});
+       fmt::format("variables.pipeline == '' ? 'stave: PipelineRuns in namespace {} must name a "
+                   "declared Pipeline in pipelineRef.name (bundle and resolver references are "
+                   "refused); declared: {}' : 'stave: Pipeline \"' + variables.pipeline + '\" is not "
+                   "declared for namespace {}; declared: {}'",
+                   ns, declared, ns, declared)});
   for (const auto& pr : pipelines) {
     const sema::Symbol& pl = *pr.pipeline;
     const std::string& sa = p.symbol(pl.pipeline().serviceaccount).k8s_name;
@@ -200,7 +186,7 @@ void LowerPipelines(Lowering& l) {
       if (it == by_symbol.end()) continue;
       PipelineRuns& pr = *it->second;
       pr.callers.insert(callers.begin(), callers.end());
-      pr.rules.push_back(RuleText(p, *rule.rule));
+      pr.rules.push_back(base::OneLineText(*p.sources, rule.rule->span));
       pr.origins.push_back(rule.rule->span);
 
       std::string ns = p.symbol(pl.pipeline().ns).k8s_name;

@@ -249,6 +249,7 @@ void LowerCallRules(Lowering& l) {
       policy.selector.clear();
       for (const auto& [k, v] : app.app().selector) policy.selector[k] = v;
       policy.rules.push_back(built);
+      policy.rule_origins.push_back({rule.rule->span});
       obj.origins.push_back(rule.rule->span);
     }
   }

@@ -1,5 +1,6 @@
 // The lowering entry point and object bookkeeping.
 #include <algorithm>
+#include <map>
 
 #include "compiler/lower/lowering.h"
 
@@ -63,10 +64,20 @@ Output Lowering::Finish() {
   out.objects.reserve(objects_.size());
   for (auto& [key, object] : objects_) {
     if (auto* policy = std::get_if<AuthorizationPolicy>(&object.spec)) {
-      // Rules in content order, so the order of the source never shows.
-      std::sort(policy->rules.begin(), policy->rules.end());
-      policy->rules.erase(std::unique(policy->rules.begin(), policy->rules.end()),
-                          policy->rules.end());
+      // Rules in content order, so the order of the source never shows;
+      // identical rules merge, keeping every source rule behind them.
+      std::map<IstioRule, std::vector<base::Span>> merged;
+      for (size_t i = 0; i < policy->rules.size(); ++i) {
+        auto& spans = merged[policy->rules[i]];
+        spans.insert(spans.end(), policy->rule_origins[i].begin(), policy->rule_origins[i].end());
+      }
+      policy->rules.clear();
+      policy->rule_origins.clear();
+      for (auto& [rule, spans] : merged) {
+        std::sort(spans.begin(), spans.end());
+        policy->rules.push_back(rule);
+        policy->rule_origins.push_back(spans);
+      }
       if (options_.istio_dry_run) object.meta.annotations["istio.io/dry-run"] = "true";
     }
     std::sort(object.origins.begin(), object.origins.end());

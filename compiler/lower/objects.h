@@ -89,6 +89,7 @@ struct AuthorizationPolicy {
   std::map<std::string, std::string> selector;  // empty: the whole namespace
   std::string action;                           // ALLOW or DENY
   std::vector<IstioRule> rules;
+  std::vector<std::vector<base::Span>> rule_origins;  // the call rules behind each rule
   bool allow_nothing = false;                   // `spec: {}`
 };
 

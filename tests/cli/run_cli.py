@@ -224,7 +224,7 @@ def test_build_output_dir_layout():
         p = stave("build", PAYMENTS, "-o", out)
         expect_exit(p, 0)
         names = sorted(os.listdir(out))
-        expect(names == ["kustomization.yaml", "payments-prod.yaml", "payments-staging.yaml",
+        expect(names == ["cluster.yaml", "kustomization.yaml", "payments-prod.yaml", "payments-staging.yaml",
                          "tekton-ci.yaml"], names)
         for n in names:
             with open(os.path.join(out, n)) as f:
@@ -274,6 +274,8 @@ def test_build_unchanged_files_keep_their_mtime():
         os.utime(path, (1000000000, 1000000000))
         expect_exit(stave("build", PAYMENTS, "-o=" + out), 0)
         expect(os.stat(path).st_mtime == 1000000000, "rewrote an unchanged file")
+        expect_exit(stave("build", PAYMENTS, "--output=" + out), 0)
+        expect(not os.path.exists(os.path.join(ROOT, "=" + out)), "-o=DIR wrote to `=DIR`")
 
 
 def test_build_options_trust_domain_and_dry_run():

@@ -1,0 +1,237 @@
+// Turns each expectation into its concrete requests (spec §6) and asks the
+// evaluators. An expectation passes when every one of its requests comes
+// out as expected; each request that does not is reported with what
+// decided it.
+#include "compiler/eval/expectations.h"
+
+#include <fmt/format.h>
+
+#include "compiler/eval/admission_eval.h"
+#include "compiler/eval/istio_eval.h"
+#include "compiler/eval/rbac_eval.h"
+#include "compiler/sema/grants.h"
+
+namespace stave::eval {
+namespace {
+
+using sema::Expectation;
+using sema::Identity;
+
+struct Who {
+  UserInfo user;
+  std::string description;  // "group `payments-devs`"
+};
+
+std::vector<Who> Subjects(const sema::Program& p, const sema::Principal& subject) {
+  std::vector<Who> out;
+  for (const Identity& id : sema::Identities(p, subject.symbol)) {
+    switch (id.kind) {
+      case Identity::Kind::User: out.push_back({PlainUser(id.name), id.ToString()}); break;
+      case Identity::Kind::Group: out.push_back({GroupMember(id.name), "a member of " + id.ToString()}); break;
+      case Identity::Kind::ServiceAccount:
+        out.push_back({ServiceAccountUser(id.ns, id.name), id.ToString()});
+        break;
+    }
+  }
+  return out;
+}
+
+std::string Origins(const base::SourceSet& sources, const std::vector<base::Span>& spans) {
+  std::string out;
+  for (const auto& s : spans) out += (out.empty() ? "" : ", ") + base::Location(sources, s);
+  return out.empty() ? "" : " (" + out + ")";
+}
+
+std::string ObjectName(const lower::Object& o) {
+  return fmt::format("{} {}{}", lower::KindName(o.kind), o.meta.ns.empty() ? "" : o.meta.ns + "/",
+                     o.meta.name);
+}
+
+class Runner {
+ public:
+  Runner(const sema::Program& p, const lower::Output& out, const std::string& trust_domain)
+      : p_(p), rbac_(out), mesh_(out), output_(out), trust_domain_(trust_domain) {}
+
+  std::vector<Failure> Run(const Expectation& e) {
+    failures_.clear();
+    expect_allow_ = e.effect == syntax::Effect::Allow;
+    current_ = &e;
+    switch (e.form) {
+      case Expectation::Form::Verb:
+      case Expectation::Form::Action: RunApi(e); break;
+      case Expectation::Form::Call: RunCall(e); break;
+      case Expectation::Form::Run: RunPipeline(e); break;
+    }
+    return failures_;
+  }
+
+ private:
+  void Record(bool allowed, const std::string& request, const std::string& decided) {
+    if (allowed == expect_allow_) return;
+    failures_.push_back({base::OneLineText(*p_.sources, current_->source->span),
+                         base::Location(*p_.sources, current_->source->span), request, decided});
+  }
+
+  std::string DescribeRbac(const RbacDecision& d) {
+    if (!d.allowed) return "denied: no role bound to the subject grants it";
+    return fmt::format("allowed by {} (role {}, rule {}){}", ObjectName(*d.binding), d.role->meta.name,
+                       d.rule_index + 1, Origins(*p_.sources, d.binding->origins));
+  }
+
+  void AskRbac(const Who& who, const std::string& verb, const std::string& group,
+               const std::string& resource, const std::string& name, const std::string& ns) {
+    RbacDecision d = rbac_.Authorize({who.user, verb, group, resource, name, ns});
+    std::string what = resource + (group.empty() ? "" : "." + group) + (name.empty() ? "" : " `" + name + "`");
+    Record(d.allowed,
+           fmt::format("{} {} {} {}", who.description, verb, what,
+                       ns.empty() ? "cluster-wide" : "in " + ns),
+           DescribeRbac(d));
+  }
+
+  void RunApi(const Expectation& e) {
+    std::string ns = e.cluster || e.ns == sema::kNoSymbol ? "" : p_.symbol(e.ns).k8s_name;
+    for (const Who& who : Subjects(p_, e.subject)) {
+      if (e.form == Expectation::Form::Verb) {
+        const sema::ResourceInfo& r = p_.symbol(e.resource).resource();
+        AskRbac(who, e.verb, r.group, r.rbac_name(), e.object.value_or(""), ns);
+        continue;
+      }
+      // Every permission of the action: each named verb on each of the
+      // app's objects, the unnamed verbs without a name.
+      for (const sema::Grant& g : sema::ActionGrants(p_, e.action, e.app)) {
+        if (g.names.empty()) {
+          AskRbac(who, g.verb, g.group, g.resource, "", ns);
+        } else {
+          for (const std::string& n : g.names) AskRbac(who, g.verb, g.group, g.resource, n, ns);
+        }
+      }
+    }
+  }
+
+  std::string DescribeMesh(const MeshDecision& d) {
+    std::string verdict = d.allowed ? "allowed" : "denied";
+    if (d.object == nullptr) return fmt::format("{}: {}", verdict, d.reason);
+    std::string origin;
+    if (d.rule_index) {
+      const auto& ap = std::get<lower::AuthorizationPolicy>(d.object->spec);
+      origin = fmt::format(", rule {}{}", *d.rule_index + 1,
+                           Origins(*p_.sources, ap.rule_origins[*d.rule_index]));
+    } else {
+      origin = Origins(*p_.sources, d.object->origins);
+    }
+    return fmt::format("{} by {}: {}{}", verdict, ObjectName(*d.object), d.reason, origin);
+  }
+
+  void RunCall(const Expectation& e) {
+    const syntax::ExpectCall& call = std::get<syntax::ExpectCall>(e.source->target);
+    const sema::Symbol& app = p_.symbol(e.app);
+    std::vector<sema::SymbolId> namespaces =
+        e.ns != sema::kNoSymbol ? std::vector<sema::SymbolId>{e.ns} : app.app().namespaces;
+    MeshRequest base;
+    for (const auto& [k, v] : app.app().selector) base.labels[k] = v;
+    // Without `port`, the app's first HTTP port (else its first port).
+    const auto& ports = app.app().ports;
+    if (call.port) {
+      base.port = static_cast<uint32_t>(call.port->value);
+    } else {
+      for (const auto& port : ports) {
+        if (port.http && !base.port) base.port = port.number;
+      }
+      if (!base.port && !ports.empty()) base.port = ports.front().number;
+    }
+    for (const auto& port : ports) {
+      if (base.port && port.number == *base.port) base.http = port.http;
+    }
+    if (base.http) {
+      base.method = call.method ? call.method->text : "GET";
+      base.path = call.path ? call.path->value : "/";
+      if (call.host) base.host = call.host->value;
+      for (const auto& h : call.headers) {
+        std::string name = h.name;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        base.headers[name] = h.value.value;
+      }
+    }
+    struct Caller {
+      std::string principal, ns, description;
+    };
+    std::vector<Caller> callers;
+    if (e.subject.kind == sema::Principal::Kind::Plaintext) {
+      callers.push_back({"", "", "a plaintext caller"});
+    } else {
+      for (const Identity& id : sema::Identities(p_, e.subject.symbol)) {
+        callers.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, id.ns, id.name), id.ns,
+                           id.ToString()});
+      }
+    }
+    for (sema::SymbolId ns : namespaces) {
+      for (const Caller& c : callers) {
+        MeshRequest r = base;
+        r.ns = p_.symbol(ns).k8s_name;
+        r.principal = c.principal;
+        r.source_ns = c.ns;
+        MeshDecision d = mesh_.Authorize(r);
+        std::string request = fmt::format("{} calling {} in {}{}{}", c.description, app.name, r.ns,
+                                          r.port ? fmt::format(" port {}", *r.port) : "",
+                                          r.http ? fmt::format(" {} {}", r.method, r.path) : " (TCP)");
+        Record(d.allowed, request, DescribeMesh(d));
+      }
+    }
+  }
+
+  void RunPipeline(const Expectation& e) {
+    const sema::Symbol& pipeline = p_.symbol(e.pipeline);
+    std::string ns = p_.symbol(pipeline.pipeline().ns).k8s_name;
+    std::string sa = p_.symbol(e.run_as).k8s_name;
+    for (const Who& who : Subjects(p_, e.subject)) {
+      std::string request = fmt::format("{} running Pipeline {} as {} in {}", who.description,
+                                        pipeline.k8s_name, sa, ns);
+      RbacDecision rbac = rbac_.Authorize({who.user, "create", "tekton.dev", "pipelineruns", "", ns});
+      if (!rbac.allowed) {
+        Record(false, request, "denied: RBAC does not let the subject create PipelineRuns there");
+        continue;
+      }
+      AdmissionDecision admission =
+          Admit(output_, {who.user, ns, "CREATE", PipelineRunV1(ns, pipeline.k8s_name, sa), {}});
+      if (!admission.allowed) {
+        Record(false, request,
+               fmt::format("refused by {}: {}", ObjectName(*admission.policy), admission.message));
+        continue;
+      }
+      Record(true, request,
+             admission.matched ? "allowed by RBAC and admitted by the pipeline policy"
+                               : "allowed by RBAC; no admission policy guards the namespace");
+    }
+  }
+
+  const sema::Program& p_;
+  RbacAuthorizer rbac_;
+  MeshAuthorizer mesh_;
+  const lower::Output& output_;
+  std::string trust_domain_;
+  bool expect_allow_ = true;
+  const Expectation* current_ = nullptr;
+  std::vector<Failure> failures_;
+};
+
+}  // namespace
+
+std::vector<TestResult> RunTests(const sema::Program& program, const lower::Output& output,
+                                 const std::string& trust_domain) {
+  Runner runner(program, output, trust_domain);
+  std::vector<TestResult> results;
+  for (const sema::Test& test : program.tests) {
+    TestResult r;
+    r.name = test.source->name.value;
+    r.location = base::Location(*program.sources, test.source->span);
+    r.expectations = test.expectations.size();
+    for (const Expectation& e : test.expectations) {
+      auto failures = runner.Run(e);
+      r.failures.insert(r.failures.end(), failures.begin(), failures.end());
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace stave::eval

@@ -1,0 +1,147 @@
+// Istio authorization semantics, after Istio's documentation of
+// AuthorizationPolicy: sources in `from` are alternatives, fields within a
+// source must all match; the same for operations in `to`; every `when`
+// condition must hold; `not*` fields must not match.
+#include "compiler/eval/istio_eval.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace stave::eval {
+namespace {
+
+bool AnyMatch(const std::vector<std::string>& patterns, const std::string& value) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return IstioStringMatch(p, value); });
+}
+
+// A positive list must match (when present), a negative one must not.
+bool Field(const std::vector<std::string>& yes, const std::vector<std::string>& no,
+           const std::optional<std::string>& value) {
+  if (!yes.empty() && (!value || !AnyMatch(yes, *value))) return false;
+  if (!no.empty() && value && AnyMatch(no, *value)) return false;
+  return true;
+}
+
+bool SelectorMatches(const std::map<std::string, std::string>& selector,
+                     const std::map<std::string, std::string>& labels) {
+  for (const auto& [k, v] : selector) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// The request's value for a condition key, if it has one.
+std::optional<std::string> ConditionValue(const std::string& key, const MeshRequest& r) {
+  if (key.rfind("request.headers[", 0) == 0) {
+    std::string name = Lower(key.substr(16, key.size() - 17));
+    auto it = r.headers.find(name);
+    if (it == r.headers.end()) return std::nullopt;
+    return it->second;
+  }
+  if (key == "source.namespace") return r.principal.empty() ? std::nullopt : std::optional(r.source_ns);
+  if (key == "source.principal") {
+    return r.principal.empty() ? std::nullopt : std::optional(r.principal);
+  }
+  if (key == "destination.port") {
+    return r.port ? std::optional(std::to_string(*r.port)) : std::nullopt;
+  }
+  if (key == "connection.sni" && !r.host.empty()) return r.host;
+  return std::nullopt;  // IPs and JWT claims are not part of a test request
+}
+
+bool IsHttpOnlyKey(const std::string& key) { return key.rfind("request.", 0) == 0; }
+
+}  // namespace
+
+bool IstioStringMatch(const std::string& p, const std::string& v) {
+  if (p == "*") return !v.empty();
+  if (!p.empty() && p.back() == '*') return v.rfind(p.substr(0, p.size() - 1), 0) == 0;
+  if (!p.empty() && p.front() == '*') {
+    std::string s = p.substr(1);
+    return v.size() >= s.size() && v.compare(v.size() - s.size(), s.size(), s) == 0;
+  }
+  return p == v;
+}
+
+bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool deny) {
+  if (!rule.from.empty()) {
+    std::optional<std::string> principal, ns;
+    if (!r.principal.empty()) {
+      principal = r.principal;
+      ns = r.source_ns;
+    }
+    bool any = std::any_of(rule.from.begin(), rule.from.end(), [&](const lower::IstioSource& s) {
+      return Field(s.principals, {}, principal) && Field(s.namespaces, {}, ns);
+    });
+    if (!any) return false;
+  }
+  if (rule.to) {
+    const lower::IstioOperation& op = *rule.to;
+    bool http_fields = !op.hosts.empty() || !op.not_hosts.empty() || !op.methods.empty() ||
+                       !op.not_methods.empty() || !op.paths.empty() || !op.not_paths.empty();
+    // On TCP traffic, HTTP-only fields make an ALLOW rule never match and
+    // are dropped from a DENY rule.
+    if (!r.http && http_fields && !deny) return false;
+    std::optional<std::string> port = r.port ? std::optional(std::to_string(*r.port)) : std::nullopt;
+    if (!Field(op.ports, op.not_ports, port)) return false;
+    if (r.http) {
+      auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
+      if (!Field(op.hosts, op.not_hosts, opt(r.host))) return false;
+      if (!Field(op.methods, op.not_methods, opt(r.method))) return false;
+      if (!Field(op.paths, op.not_paths, opt(r.path))) return false;
+    }
+  }
+  for (const lower::IstioCondition& c : rule.when) {
+    if (!r.http && IsHttpOnlyKey(c.key)) {
+      if (deny) continue;
+      return false;
+    }
+    std::optional<std::string> value = ConditionValue(c.key, r);
+    if (!c.values.empty() && (!value || std::find(c.values.begin(), c.values.end(), *value) ==
+                                            c.values.end())) {
+      return false;
+    }
+    if (value && std::find(c.not_values.begin(), c.not_values.end(), *value) != c.not_values.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+MeshDecision MeshAuthorizer::Authorize(const MeshRequest& r) const {
+  std::vector<const lower::Object*> allows, denies;
+  for (const lower::Object& o : output_.objects) {
+    if (o.meta.ns != r.ns) continue;
+    if (o.kind == lower::Kind::PeerAuthentication && r.principal.empty() &&
+        std::get<lower::PeerAuthentication>(o.spec).mode == "STRICT") {
+      return {false, &o, std::nullopt, "plaintext traffic refused: mTLS is STRICT"};
+    }
+    if (o.kind != lower::Kind::AuthorizationPolicy) continue;
+    const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
+    if (!SelectorMatches(ap.selector, r.labels)) continue;
+    (ap.action == "DENY" ? denies : allows).push_back(&o);
+  }
+  for (const lower::Object* o : denies) {
+    const auto& rules = std::get<lower::AuthorizationPolicy>(o->spec).rules;
+    for (size_t i = 0; i < rules.size(); ++i) {
+      if (IstioRuleMatches(rules[i], r, true)) return {false, o, i, "a DENY rule matches"};
+    }
+  }
+  if (allows.empty()) return {true, nullptr, std::nullopt, "no ALLOW policy selects the workload"};
+  for (const lower::Object* o : allows) {
+    const auto& ap = std::get<lower::AuthorizationPolicy>(o->spec);
+    for (size_t i = 0; i < ap.rules.size(); ++i) {
+      if (IstioRuleMatches(ap.rules[i], r, false)) return {true, o, i, "an ALLOW rule matches"};
+    }
+  }
+  return {false, allows.front(), std::nullopt, "no ALLOW rule matches"};
+}
+
+}  // namespace stave::eval

@@ -1,0 +1,55 @@
+// An Istio authorization evaluator over the objects stave emits: a request
+// to a workload is refused by a STRICT PeerAuthentication when it is
+// plaintext, then by any matching DENY policy; otherwise admitted when no
+// ALLOW policy selects the workload, or when an ALLOW rule matches (an
+// allow-nothing policy matches nothing). CUSTOM is out of scope.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/objects.h"
+
+namespace stave::eval {
+
+struct MeshRequest {
+  // The callee: its namespace and pod labels.
+  std::string ns;
+  std::map<std::string, std::string> labels;
+  // The caller: an mTLS peer (`TD/ns/NS/sa/NAME`) or plaintext (empty).
+  std::string principal;
+  std::string source_ns;
+  // The connection and, for HTTP, the request.
+  bool http = true;
+  std::optional<uint32_t> port;
+  std::string method, path, host;
+  std::map<std::string, std::string> headers;  // names lower case
+};
+
+struct MeshDecision {
+  bool allowed = false;
+  // What decided: a policy and rule index, the PeerAuthentication, or
+  // nothing (no ALLOW policy selects the workload).
+  const lower::Object* object = nullptr;
+  std::optional<size_t> rule_index;
+  std::string reason;
+};
+
+class MeshAuthorizer {
+ public:
+  explicit MeshAuthorizer(const lower::Output& output) : output_(output) {}
+  MeshDecision Authorize(const MeshRequest& request) const;
+
+ private:
+  const lower::Output& output_;
+};
+
+// Istio's string match: exact, `prefix*`, `*suffix`, or `*` (any non-empty).
+bool IstioStringMatch(const std::string& pattern, const std::string& value);
+// One rule against a request; `deny` decides how HTTP-only fields behave on
+// TCP traffic (dropped in DENY rules, making ALLOW rules never match).
+bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& request, bool deny);
+
+}  // namespace stave::eval
