@@ -42,17 +42,6 @@ std::string CelList(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-// Spec §5.3: create and patch PipelineRuns; get, list, watch PipelineRuns
-// and TaskRuns; get, list, watch pods; get pods/log.
-std::vector<sema::Grant> RunGrants() {
-  std::vector<sema::Grant> g;
-  for (const char* v : {"get", "list", "watch", "create", "patch"}) g.push_back({"tekton.dev", "pipelineruns", v, {}});
-  for (const char* v : {"get", "list", "watch"}) g.push_back({"tekton.dev", "taskruns", v, {}});
-  for (const char* v : {"get", "list", "watch"}) g.push_back({"", "pods", v, {}});
-  g.push_back({"", "pods/log", "get", {}});
-  return g;
-}
-
 struct PipelineRuns {
   const sema::Symbol* pipeline;
   std::set<Identity> callers;
@@ -88,8 +77,12 @@ std::vector<CelVariable> Variables() {
       "!has(object.spec.pipelineRef.bundle) && !has(object.spec.pipelineRef.resolver) ? "
       "object.spec.pipelineRef.name : ''";
   std::string sa = "object.apiVersion == 'tekton.dev/v1beta1' ? (" + sa_v1beta1 + ") : (" + sa_v1 + ")";
+  // Per-task accounts: spec.taskRunSpecs[].serviceAccountName (v1) and
+  // .taskServiceAccountName (v1beta1) run one task as another account.
+  std::string task_specs = "has(object.spec.taskRunSpecs) ? object.spec.taskRunSpecs : []";
   return {
       {"pipeline", pipeline},
+      {"taskRunSpecs", task_specs},
       {"serviceAccount", sa},
       {"inline", "has(object.spec.pipelineSpec)"},
       {"user", "request.userInfo.username"},
@@ -97,7 +90,7 @@ std::vector<CelVariable> Variables() {
       {"unchanged",
        "request.operation == 'UPDATE' && (" + old(pipeline) + ") == variables.pipeline && (" +
            old(sa) + ") == variables.serviceAccount && " + old("has(object.spec.pipelineSpec)") +
-           " == variables.inline"},
+           " == variables.inline && (" + old(task_specs) + ") == variables.taskRunSpecs"},
   };
 }
 
@@ -128,6 +121,15 @@ AdmissionPolicy BuildPolicy(const std::string& ns, const std::vector<PipelineRun
     const sema::Symbol& pl = *pr.pipeline;
     const std::string& sa = p.symbol(pl.pipeline().serviceaccount).k8s_name;
     std::string guard = "variables.unchanged || variables.pipeline != " + Cel(pl.k8s_name);
+    policy.validations.push_back(
+        {guard +
+             " || variables.taskRunSpecs.all(t, (!has(t.serviceAccountName) || "
+             "t.serviceAccountName == " + Cel(sa) + ") && (!has(t.taskServiceAccountName) || "
+             "t.taskServiceAccountName == " + Cel(sa) + "))",
+         fmt::format("stave: every task of Pipeline {} runs as serviceaccount {}; "
+                     "spec.taskRunSpecs may not name another (pipeline {})",
+                     pl.k8s_name, sa, pl.qualified()),
+         ""});
     policy.validations.push_back(
         {guard + " || variables.serviceAccount == " + Cel(sa),
          fmt::format("stave: Pipeline {} runs only as serviceaccount {} (pipeline {})", pl.k8s_name,
@@ -192,7 +194,7 @@ void LowerPipelines(Lowering& l) {
       std::string ns = p.symbol(pl.pipeline().ns).k8s_name;
       std::string name = "stave:run:" + pl.qualified();
       Object& role = l.Get(Kind::Role, ns, name);
-      std::get<Role>(role.spec).rules = BuildPolicyRules(RunGrants());
+      std::get<Role>(role.spec).rules = BuildPolicyRules(sema::RunGrants());
       role.origins.push_back(rule.rule->span);
       Object& binding = l.Get(Kind::RoleBinding, ns, name);
       auto& b = std::get<RoleBinding>(binding.spec);

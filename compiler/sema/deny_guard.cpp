@@ -53,6 +53,18 @@ std::string DescribeGrant(const Grant& g) {
   return what;
 }
 
+std::string HelpFor(const ApiRule& allow) {
+  if (allow.action == kNoSymbol) {
+    return "running a pipeline needs these permissions: drop the run rule, or the deny rule if "
+           "running it is intended";
+  }
+  if (allow.app == kNoSymbol) {
+    return "narrow the grant (name an app, or use an action without this permission), or remove "
+           "the deny rule if the grant is intended";
+  }
+  return "use an action without this permission, or remove the deny rule if the grant is intended";
+}
+
 }  // namespace
 
 void CheckDenyGuards(Checker& c) {
@@ -61,11 +73,26 @@ void CheckDenyGuards(Checker& c) {
     size_t rule;
     base::Span subject_span;
   };
-  std::map<Identity, std::vector<Entry>> allows_by_identity;
-  for (size_t i = 0; i < p.api_rules.size(); ++i) {
-    const ApiRule& r = p.api_rules[i];
+  // Run rules grant too (spec §5.3), in each pipeline's namespace: they
+  // are checked as the allow API rules they amount to.
+  std::vector<ApiRule> allows;
+  std::vector<std::vector<Grant>> allow_grants;
+  for (const ApiRule& r : p.api_rules) {
     if (r.effect != syntax::Effect::Allow) continue;
-    for (const Principal& s : r.subjects) {
+    allows.push_back(r);
+    allow_grants.push_back(ActionGrants(p, r.action, r.app));
+  }
+  for (const RunRule& run : p.run_rules) {
+    for (SymbolId pipeline : run.pipelines) {
+      SymbolId ns = p.symbol(pipeline).pipeline().ns;
+      if (ns == kNoSymbol) continue;
+      allows.push_back({run.rule, syntax::Effect::Allow, run.subjects, kNoSymbol, kNoSymbol, false, {ns}});
+      allow_grants.push_back(RunGrants());
+    }
+  }
+  std::map<Identity, std::vector<Entry>> allows_by_identity;
+  for (size_t i = 0; i < allows.size(); ++i) {
+    for (const Principal& s : allows[i].subjects) {
       for (const Identity& id : Identities(p, s.symbol)) allows_by_identity[id].push_back({i, s.span});
     }
   }
@@ -78,11 +105,11 @@ void CheckDenyGuards(Checker& c) {
         auto it = allows_by_identity.find(id);
         if (it == allows_by_identity.end()) continue;
         for (const Entry& e : it->second) {
-          const ApiRule& allow = p.api_rules[e.rule];
+          const ApiRule& allow = allows[e.rule];
           if (reported.count({e.rule, deny.rule})) continue;
           auto scope = SharedScope(p, deny, allow);
           if (!scope) continue;
-          for (const Grant& granted : ActionGrants(p, allow.action, allow.app)) {
+          for (const Grant& granted : allow_grants[e.rule]) {
             auto hit = std::find_if(denied.begin(), denied.end(),
                                     [&](const Grant& d) { return GrantsOverlap(d, granted); });
             if (hit == denied.end()) continue;
@@ -97,11 +124,7 @@ void CheckDenyGuards(Checker& c) {
                              fmt::format("grants {}", DescribeGrant(granted)))
                 .label(e.subject_span, fmt::format("{} through this subject", id.ToString()))
                 .note("denied here", deny.rule->span)
-                .with_help(allow.app == kNoSymbol
-                               ? "narrow the grant (name an app, or use an action without this "
-                                 "permission), or remove the deny rule if the grant is intended"
-                               : "use an action without this permission, or remove the deny rule "
-                                 "if the grant is intended");
+                .with_help(HelpFor(allow));
             break;
           }
         }

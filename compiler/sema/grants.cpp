@@ -40,6 +40,17 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app)
   return out;
 }
 
+std::vector<Grant> RunGrants() {
+  std::vector<Grant> g;
+  for (const char* v : {"get", "list", "watch", "create", "patch"}) {
+    g.push_back({"tekton.dev", "pipelineruns", v, {}});
+  }
+  for (const char* v : {"get", "list", "watch"}) g.push_back({"tekton.dev", "taskruns", v, {}});
+  for (const char* v : {"get", "list", "watch"}) g.push_back({"", "pods", v, {}});
+  g.push_back({"", "pods/log", "get", {}});
+  return g;
+}
+
 std::string Identity::ToString() const {
   switch (kind) {
     case Kind::User: return fmt::format("user `{}`", name);

@@ -31,6 +31,11 @@ bool IsUnnamedVerb(const std::string& verb);
 // whole resource, and resources the app has no objects of are left out.
 std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app = kNoSymbol);
 
+// What `allow S to run P` grants in P's namespace (spec §5.3): create and
+// patch PipelineRuns; get, list, watch PipelineRuns and TaskRuns; get,
+// list, watch pods; get pods/log.
+std::vector<Grant> RunGrants();
+
 // A Kubernetes identity as RBAC sees it.
 struct Identity {
   enum class Kind { User, Group, ServiceAccount } kind;

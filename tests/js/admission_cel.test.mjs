@@ -307,3 +307,26 @@ test("a PipelineRun in a namespace with no pipelines is not matched", () => {
   assert.deepEqual(r.evaluated, []);
   assert.ok(r.allowed);
 });
+
+// spec.taskRunSpecs can run one task as another account (v1
+// serviceAccountName, v1beta1 taskServiceAccountName): the declared
+// serviceaccount must hold for every task too.
+test("a task run as another serviceaccount through taskRunSpecs: refused", () => {
+  const v1 = release({ spec: { taskRunSpecs: [{ pipelineTaskName: "deploy", serviceAccountName: "other" }] } });
+  refused(request({ ...alice, object: v1 }), "build-and-deploy", "taskRunSpecs", "deployer");
+  const v1beta1 = release({
+    apiVersion: "tekton.dev/v1beta1",
+    spec: { taskRunSpecs: [{ pipelineTaskName: "deploy", taskServiceAccountName: "other" }] },
+  });
+  refused(request({ ...alice, object: v1beta1 }), "build-and-deploy", "taskRunSpecs");
+  const same = release({ spec: { taskRunSpecs: [{ pipelineTaskName: "deploy", serviceAccountName: "deployer" }] } });
+  allowed(request({ ...alice, object: same }));
+  const other = release({ spec: { taskRunSpecs: [{ pipelineTaskName: "deploy", computeResources: {} }] } });
+  allowed(request({ ...alice, object: other }));
+});
+
+test("an update that adds a per-task serviceaccount: refused", () => {
+  const before = release();
+  const after = release({ spec: { taskRunSpecs: [{ pipelineTaskName: "deploy", serviceAccountName: "other" }] } });
+  refused(request({ ...controller, operation: "UPDATE", object: after, oldObject: before }), "taskRunSpecs");
+});
