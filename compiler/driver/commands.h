@@ -14,5 +14,6 @@ inline constexpr int kExitInternal = 3;
 int RunCheck(const Options& options);
 int RunBuild(const Options& options);
 int RunTest(const Options& options);
+int RunExplain(const Options& options);
 
 }  // namespace stave::driver

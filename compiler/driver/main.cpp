@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     if (opts.command == "check") return RunCheck(opts);
     if (opts.command == "build") return RunBuild(opts);
     if (opts.command == "test") return RunTest(opts);
+    if (opts.command == "explain") return RunExplain(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {

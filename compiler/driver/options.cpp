@@ -18,6 +18,7 @@ cxxopts::Options MakeParser() {
        cxxopts::value<std::string>()->default_value("cluster.local"))
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
       ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
+      ("catalog", "explain: every code as markdown")
       ("version", "print the version")
       ("h,help", "print this help")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
@@ -38,6 +39,8 @@ commands:
         [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
         [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
   test [PATH...]       run the test blocks against the generated objects
+  explain CODE         the long explanation of a diagnostic code, with an example
+  explain --catalog    every code as markdown (docs/diagnostics.md)
   --version            print the version
 
 options:
@@ -68,6 +71,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     }
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
+    opts.catalog = result.count("catalog") > 0;
     if (result.count("W")) {
       std::string w = result["W"].as<std::string>();
       if (w != "error") {

@@ -20,6 +20,7 @@ struct Options {
   std::string trust_domain = "cluster.local";
   bool istio_dry_run = false;
   bool warnings_as_errors = false;  // -W error
+  bool catalog = false;             // explain --catalog
   bool version = false;
   bool help = false;
 };
