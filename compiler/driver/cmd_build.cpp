@@ -36,14 +36,15 @@ int RunBuild(const Options& options) {
   if (paths.empty()) paths.push_back(".");
   LoadResult loaded = LoadPaths(paths);
   if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, stderr);
+    PrintLoadErrors(loaded.errors, options, MachineStream(options, options.output_dir.empty()));
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));
   LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
   FinishDiagnostics(*compilation);
   const lower::Output& output = compilation->output;
-  PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
+  PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
+                   MachineStream(options, options.output_dir.empty()));
   if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
 
   if (options.output_dir.empty()) {

@@ -12,13 +12,14 @@ int RunCheck(const Options& options) {
   if (paths.empty()) paths.push_back(".");
   LoadResult loaded = LoadPaths(paths);
   if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, stderr);
+    PrintLoadErrors(loaded.errors, options, MachineStream(options, false));
     return kExitUsage;
   }
   auto compilation = Compile(std::move(loaded.inputs));
   LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
   FinishDiagnostics(*compilation);
-  PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
+  PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
+                   MachineStream(options, false));
   return ExitCodeFor(compilation->diagnostics, options);
 }
 

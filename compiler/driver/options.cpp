@@ -12,7 +12,8 @@ cxxopts::Options MakeParser() {
   parser.add_options()
       ("color", "when to color diagnostics: auto, always, never",
        cxxopts::value<std::string>()->default_value("auto"))
-      ("format", "diagnostics format: human", cxxopts::value<std::string>()->default_value("human"))
+      ("format", "diagnostics format: human, json, sarif, github",
+       cxxopts::value<std::string>()->default_value("human"))
       ("o,output", "build: write files to this directory", cxxopts::value<std::string>())
       ("trust-domain", "build: the mesh trust domain",
        cxxopts::value<std::string>()->default_value("cluster.local"))
@@ -45,7 +46,10 @@ commands:
 
 options:
   --color auto|always|never   when to color diagnostics (default: auto)
-  --format human              diagnostics format (default: human)
+  --format human|json|sarif|github
+                              diagnostics format (default: human); json and sarif
+                              are one document on stdout (stderr for `build`
+                              without -o), github prints workflow commands
   -W error                    warnings fail the run (exit 1)
 
 exit status: 0 success; 1 the policy has errors; 2 bad usage or unreadable paths
@@ -97,8 +101,12 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
       return out;
     }
     std::string format = result["format"].as<std::string>();
-    if (format != "human") {
-      out.error = "`--format` takes human, not `" + format + "`";
+    if (format == "human") opts.format = Format::Human;
+    else if (format == "json") opts.format = Format::Json;
+    else if (format == "sarif") opts.format = Format::Sarif;
+    else if (format == "github") opts.format = Format::Github;
+    else {
+      out.error = "`--format` takes human, json, sarif or github, not `" + format + "`";
       return out;
     }
     if (result.count("positional")) {

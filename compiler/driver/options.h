@@ -9,7 +9,7 @@
 namespace stave::driver {
 
 enum class ColorMode { Auto, Always, Never };
-enum class Format { Human };
+enum class Format { Human, Json, Sarif, Github };
 
 struct Options {
   std::string command;             // "check", "build", ...

@@ -1,4 +1,4 @@
-// Human rendering of a diagnostic list for the terminal.
+// Diagnostics for the terminal and for machines.
 #include "compiler/driver/render.h"
 
 #include <unistd.h>
@@ -10,7 +10,23 @@
 
 #include "compiler/diag/render_human.h"
 
+#ifndef STAVE_VERSION
+#define STAVE_VERSION "unknown"
+#endif
+
 namespace stave::driver {
+namespace {
+
+void PrintMachine(const diag::RunReport& report, const Options& options, FILE* out) {
+  switch (options.format) {
+    case Format::Json: fmt::print(out, "{}", diag::RenderJson(report)); break;
+    case Format::Sarif: fmt::print(out, "{}", diag::RenderSarif(report)); break;
+    case Format::Github: fmt::print(out, "{}", diag::RenderGithub(report)); break;
+    case Format::Human: break;
+  }
+}
+
+}  // namespace
 
 bool UseColor(ColorMode mode, FILE* stream) {
   if (mode != ColorMode::Auto) return mode == ColorMode::Always;
@@ -26,19 +42,41 @@ int ExitCodeFor(const diag::DiagnosticList& list, const Options& options) {
   return 0;
 }
 
-void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out) {
-  bool color = UseColor(options.color, out);
+FILE* MachineStream(const Options& options, bool stdout_taken) {
+  (void)options;
+  return stdout_taken ? stderr : stdout;
+}
+
+void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* machine) {
+  if (options.format != Format::Human) {
+    diag::RunReport report;
+    report.command = options.command;
+    report.tool_version = STAVE_VERSION;
+    report.load_errors = errors;
+    PrintMachine(report, options, machine);
+    return;
+  }
+  bool color = UseColor(options.color, stderr);
   for (const std::string& e : errors) {
-    fmt::print(out, "{}: {}\n", color ? "\x1b[1;31merror[E0011]\x1b[0m" : "error[E0011]", e);
+    fmt::print(stderr, "{}: {}\n", color ? "\x1b[1;31merror[E0011]\x1b[0m" : "error[E0011]", e);
   }
 }
 
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
-                      const Options& options, FILE* out) {
+                      const Options& options, FILE* machine, const diag::RunReport* tests) {
+  if (options.format != Format::Human) {
+    diag::RunReport report = tests ? *tests : diag::RunReport{};
+    report.command = options.command;
+    report.tool_version = STAVE_VERSION;
+    report.diagnostics = &list;
+    report.sources = &sources;
+    PrintMachine(report, options, machine);
+    return;
+  }
+  FILE* out = stderr;
   diag::HumanStyle style{UseColor(options.color, out)};
   for (const diag::Diagnostic& d : list.items()) {
-    std::string text = diag::RenderHuman(d, sources, style);
-    fmt::print(out, "{}\n", text);
+    fmt::print(out, "{}\n", diag::RenderHuman(d, sources, style));
   }
   size_t errors = list.error_count();
   size_t warnings = list.warning_count();

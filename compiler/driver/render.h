@@ -1,4 +1,6 @@
-// Printing diagnostics for the CLI, with the closing summary line.
+// Printing a run's diagnostics in the format `--format` asks for: human
+// text (stderr), or one JSON/SARIF document or GitHub workflow commands
+// (stdout, unless stdout carries `build`'s YAML).
 #pragma once
 
 #include <cstdio>
@@ -7,6 +9,7 @@
 
 #include "compiler/base/source.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/diag/render_machine.h"
 #include "compiler/driver/options.h"
 
 namespace stave::driver {
@@ -14,10 +17,18 @@ namespace stave::driver {
 bool UseColor(ColorMode mode, FILE* stream);
 // 1 when there are errors, or warnings under `-W error`; else 0.
 int ExitCodeFor(const diag::DiagnosticList& list, const Options& options);
+
+// Where machine-readable output goes: stdout, unless `stdout_taken`.
+FILE* MachineStream(const Options& options, bool stdout_taken);
+
 // Paths that do not exist or cannot be read (E0011): no source to point at.
-void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options, FILE* out);
-// Prints every diagnostic and a summary ("2 errors, 1 warning") to `out`.
+void PrintLoadErrors(const std::vector<std::string>& errors, const Options& options,
+                     FILE* machine);
+
+// Prints the diagnostics (and for `stave test`, the failures in `tests`) in
+// the chosen format; human text also ends with a summary line.
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
-                      const Options& options, FILE* out);
+                      const Options& options, FILE* machine,
+                      const diag::RunReport* tests = nullptr);
 
 }  // namespace stave::driver

@@ -69,7 +69,8 @@ class Runner {
   void Record(bool allowed, const std::string& request, const std::string& decided) {
     if (allowed == expect_allow_) return;
     failures_.push_back({base::OneLineText(*p_.sources, current_->source->span),
-                         base::Location(*p_.sources, current_->source->span), request, decided});
+                         base::Location(*p_.sources, current_->source->span),
+                         current_->source->span, request, decided});
   }
 
   std::string DescribeRbac(const RbacDecision& d) {

@@ -15,6 +15,7 @@ namespace stave::eval {
 struct Failure {
   std::string expectation;  // the expectation as written
   std::string location;     // path:line
+  base::Span span;          // the expectation
   std::string request;      // "group `payments-devs` update deployments/payments-api in payments-prod"
   std::string decided;      // "allowed by RoleBinding …" / "denied: …"
 };

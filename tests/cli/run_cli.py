@@ -314,6 +314,102 @@ def test_emitted_yaml_round_trips_through_a_yaml_parser():
                     expect(isinstance(port, str), "port %r is not a string" % port)
 
 
+BAD = "package p\ngroup devs\nnamespace prod\napp api in prod { selector { app = \"api\" } }\nallow devs to call api\n"
+WARN = "package p\ngroup g\nallow g to view in cluster\n"
+SARIF_SCHEMA = os.path.join(os.path.dirname(ROOT), "shared", "schemas", "sarif", "sarif-schema-2.1.0.json")
+
+
+def test_format_json_is_one_versioned_document():
+    import json
+    with Dir({"a.policy": BAD}) as d:
+        p = stave("check", d, "--format", "json")
+        expect_exit(p, 1)
+        doc = json.loads(p.out)
+        expect(doc["format"] == "stave-diagnostics" and doc["version"] == 1, doc)
+        expect(doc["summary"] == {"errors": 1, "warnings": 0, "notes": 0}, doc["summary"])
+        diag = doc["diagnostics"][0]
+        expect(diag["code"] == "E0202" and diag["severity"] == "error", diag)
+        expect(diag["range"]["start"] == {"line": 5, "column": 7}, diag["range"])
+        expect(diag["range"]["end"] == {"line": 5, "column": 11}, diag["range"])
+        expect(diag["help"] and diag["file"].endswith("a.policy"), diag)
+        expect(p.err == "", "json mode printed to stderr: " + p.err)
+    p = stave("check", "/nonexistent", "--format=json")
+    expect_exit(p, 2)
+    expect(json.loads(p.out)["diagnostics"][0]["code"] == "E0011", p.out)
+
+
+def test_format_json_for_test_and_build():
+    import json
+    p = stave("test", PAYMENTS, "--format", "json")
+    expect_exit(p, 0)
+    doc = json.loads(p.out)
+    expect(doc["tests"]["passed"] == 1 and doc["tests"]["failed"] == 0, doc.get("tests"))
+    failing = os.path.join(ROOT, "golden", "test", "fail_wrong_expectations")
+    p = stave("test", failing, "--format", "json")
+    expect_exit(p, 1)
+    doc = json.loads(p.out)
+    expect(doc["tests"]["failed"] == 1 and len(doc["tests"]["failures"]) == 7, doc["tests"])
+    # build without -o: stdout is YAML, so the document goes to stderr
+    p = stave("build", PAYMENTS, "--format", "json")
+    expect_exit(p, 0)
+    expect(p.out.startswith(HEADER), p.out[:100])
+    expect(json.loads(p.err)["command"] == "build", p.err[:200])
+
+
+def test_format_sarif_passes_the_official_schema():
+    import json
+    with Dir({"a.policy": BAD, "b.policy": WARN.replace("package p", "package q")}) as d:
+        p = stave("check", d, "--format", "sarif")
+        expect_exit(p, 1)
+        log = json.loads(p.out)
+        run = log["runs"][0]
+        expect([r["ruleId"] for r in run["results"]] == ["E0202", "W0508"], run["results"])
+        rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+        expect("Istio" in rules["E0202"]["help"]["text"], "rule help is not the long explanation")
+        expect(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 7, run)
+        if os.path.exists(SARIF_SCHEMA):
+            import jsonschema
+            schema = json.load(open(SARIF_SCHEMA))
+            errors = list(jsonschema.Draft4Validator(schema).iter_errors(log))
+            expect(not errors, [e.message for e in errors[:5]])
+
+
+def test_format_github_workflow_commands_are_escaped():
+    with Dir({"a,b.policy": BAD}) as d:
+        p = stave("check", d, "--format", "github")
+        expect_exit(p, 1)
+        line = p.out.splitlines()[0]
+        expect(line.startswith("::error file="), line)
+        expect("a%2Cb.policy,line=5,col=7,endLine=5,endColumn=11,title=stave E0202::" in line, line)
+        expect("%0Ahelp: " in line and "\n" not in line.rstrip("\n"), line)
+    with Dir({"a.policy": WARN}) as d:
+        p = stave("check", d, "--format=github")
+        expect_exit(p, 0)
+        expect(p.out.startswith("::warning "), p.out)
+
+
+def test_warnings_as_errors():
+    with Dir({"a.policy": WARN}) as d:
+        expect_exit(stave("check", d), 0)
+        p = stave("check", d, "-W", "error")
+        expect_exit(p, 1)
+        expect("(-W error)" in p.err, p.err)
+        expect_exit(stave("check", d, "-W", "nonsense"), 2)
+
+
+def test_bad_format_value():
+    expect_exit(stave("check", PAYMENTS, "--format", "xml"), 2)
+
+
+def test_explain():
+    p = stave("explain", "E0202")
+    expect_exit(p, 0)
+    expect(p.out.startswith("E0202 (error): ") and "allow devs to call api" in p.out, p.out)
+    p = stave("explain", "E9999")
+    expect_exit(p, 2)
+    expect_exit(stave("explain"), 2)
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
