@@ -410,6 +410,25 @@ def test_explain():
     expect_exit(stave("explain"), 2)
 
 
+def test_ci_recipes_are_valid():
+    import yaml
+    recipes = os.path.join(ROOT, "docs", "recipes")
+    validate = os.path.join(os.path.dirname(ROOT), "shared", "schemas", "validate.py")
+    if os.path.exists(validate):
+        v = subprocess.run([sys.executable, validate, os.path.join(recipes, "tekton-taskrun.yaml")],
+                           capture_output=True, text=True)
+        expect(v.returncode == 0, v.stdout + v.stderr)
+    gh = yaml.safe_load(open(os.path.join(recipes, "github-actions.yml")))
+    steps = " ".join(s.get("run", "") for s in gh["jobs"]["stave"]["steps"])
+    expect("--format github" in steps and "--format sarif" in steps, steps)
+    gl = yaml.safe_load(open(os.path.join(recipes, "gitlab-ci.yml")))
+    expect("stave check policies/ -W error" in gl["stave"]["script"], gl)
+    hooks = yaml.safe_load(open(os.path.join(ROOT, ".pre-commit-hooks.yaml")))
+    expect({h["id"] for h in hooks} == {"stave-fmt", "stave-check", "stave-test"}, hooks)
+    for h in hooks:
+        expect(h["language"] == "system" and h["entry"].startswith("stave "), h)
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
