@@ -93,7 +93,12 @@ bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool d
     if (!Field(op.ports, op.not_ports, port)) return false;
     if (r.http) {
       auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
-      if (!Field(op.hosts, op.not_hosts, opt(r.host))) return false;
+      // Host matching is case-insensitive in Istio.
+      auto lower_all = [](std::vector<std::string> v) {
+        for (auto& s : v) s = Lower(s);
+        return v;
+      };
+      if (!Field(lower_all(op.hosts), lower_all(op.not_hosts), opt(Lower(r.host)))) return false;
       if (!Field(op.methods, op.not_methods, opt(r.method))) return false;
       if (!Field(op.paths, op.not_paths, opt(r.path))) return false;
     }
@@ -103,14 +108,9 @@ bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool d
       if (deny) continue;
       return false;
     }
-    std::optional<std::string> value = ConditionValue(c.key, r);
-    if (!c.values.empty() && (!value || std::find(c.values.begin(), c.values.end(), *value) ==
-                                            c.values.end())) {
-      return false;
-    }
-    if (value && std::find(c.not_values.begin(), c.not_values.end(), *value) != c.not_values.end()) {
-      return false;
-    }
+    // Condition values match like other strings: exact, prefix, suffix or
+    // presence.
+    if (!Field(c.values, c.not_values, ConditionValue(c.key, r))) return false;
   }
   return true;
 }

@@ -22,6 +22,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckDenyGuards(checker);
   CheckShadowedCalls(checker);
   CheckRiskyGrants(checker);
+  CheckEscalationPaths(checker);
   ReportUnusedImports(checker, scopes);
   std::sort(program->references.begin(), program->references.end(),
             [](const Reference& a, const Reference& b) { return a.span < b.span; });

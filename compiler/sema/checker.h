@@ -69,6 +69,7 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes);
 void CheckDenyGuards(Checker& c);
 void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);
+void CheckEscalationPaths(Checker& c);
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
 
 // The scope of the file that declares `symbol`.

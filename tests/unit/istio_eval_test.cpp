@@ -37,8 +37,8 @@ using Labels = std::map<std::string, std::string>;
 
 // --- Building objects ------------------------------------------------------
 
-Object Policy(const std::string& ns, const std::string& name, const std::string& action, Labels selector,
-              std::vector<IstioRule> rules) {
+Object Policy(const std::string& ns, const std::string& name, const std::string& action,
+              Labels selector, std::vector<IstioRule> rules) {
   lower::AuthorizationPolicy ap;
   ap.selector = std::move(selector);
   ap.action = action;
@@ -85,8 +85,8 @@ Caller Sa(const std::string& ns, const std::string& name) {
 }
 const Caller kPlaintext{};
 
-MeshRequest Http(const Caller& from, const std::string& ns, Labels labels, const std::string& method,
-                 const std::string& path, uint32_t port = 8000) {
+MeshRequest Http(const Caller& from, const std::string& ns, Labels labels,
+                 const std::string& method, const std::string& path, uint32_t port = 8000) {
   MeshRequest r;
   r.ns = ns;
   r.labels = std::move(labels);
@@ -138,13 +138,15 @@ TEST_CASE("Reference: the httpbin ALLOW example", "[istio]") {
   IstioOperation post_data;
   post_data.methods = {"POST"};
   post_data.paths = {"/data"};
-  std::vector<IstioSource> from = {Principals({"cluster.local/ns/default/sa/sleep"}), Namespaces({"test"})};
+  std::vector<IstioSource> from = {Principals({"cluster.local/ns/default/sa/sleep"}),
+                                   Namespaces({"test"})};
   IstioCondition google = When("request.auth.claims[iss]", {"https://accounts.google.com"});
 
   SECTION("with its JWT condition: a request without a JWT never matches") {
     Output out;
     out.objects.push_back(
-        Policy("foo", "httpbin", "ALLOW", {}, {Rule(from, get_info, {google}), Rule(from, post_data, {google})}));
+        Policy("foo", "httpbin", "ALLOW", {},
+               {Rule(from, get_info, {google}), Rule(from, post_data, {google})}));
     MeshAuthorizer authz(out);
     MeshDecision d = authz.Authorize(Http(Sa("default", "sleep"), "foo", kHttpbin, "GET", "/info"));
     CHECK_FALSE(d.allowed);
@@ -155,7 +157,8 @@ TEST_CASE("Reference: the httpbin ALLOW example", "[istio]") {
 
   SECTION("without its JWT condition") {
     Output out;
-    out.objects.push_back(Policy("foo", "httpbin", "ALLOW", {}, {Rule(from, get_info), Rule(from, post_data)}));
+    out.objects.push_back(
+        Policy("foo", "httpbin", "ALLOW", {}, {Rule(from, get_info), Rule(from, post_data)}));
     MeshAuthorizer authz(out);
     Caller sleep = Sa("default", "sleep");
 
@@ -180,7 +183,8 @@ TEST_CASE("Reference: the httpbin ALLOW example", "[istio]") {
     // The second source: anything from the namespace test.
     CHECK(authz.Authorize(Http(Sa("test", "anyone"), "foo", kHttpbin, "GET", "/info")).allowed);
     // Neither source: sleep's name in another namespace, or plaintext.
-    CHECK_FALSE(authz.Authorize(Http(Sa("other", "sleep"), "foo", kHttpbin, "GET", "/info")).allowed);
+    CHECK_FALSE(
+        authz.Authorize(Http(Sa("other", "sleep"), "foo", kHttpbin, "GET", "/info")).allowed);
     CHECK_FALSE(authz.Authorize(Http(kPlaintext, "foo", kHttpbin, "GET", "/info")).allowed);
     // Workloads in other namespaces are not affected.
     CHECK(authz.Authorize(Http(kPlaintext, "bar", kHttpbin, "DELETE", "/anything")).allowed);
@@ -203,7 +207,8 @@ TEST_CASE("Reference: DENY POST from the dev namespace", "[istio]") {
   CHECK(d.reason == "a DENY rule matches");
 
   // Any workload in foo, no selector.
-  CHECK_FALSE(authz.Authorize(Http(Sa("dev", "client"), "foo", {{"app", "other"}}, "POST", "/")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Http(Sa("dev", "client"), "foo", {{"app", "other"}}, "POST", "/")).allowed);
 
   // No ALLOW policy selects the workload, so what the DENY misses is allowed.
   MeshDecision get = authz.Authorize(Http(Sa("dev", "client"), "foo", kHttpbin, "GET", "/get"));
@@ -282,7 +287,8 @@ TEST_CASE("Reference: allow-nothing and allow-all in a namespace", "[istio]") {
 
 // "Authorization Policy": allow-nothing for the workloads labelled
 // app: httpbin in bar (a selector and no rules).
-TEST_CASE("Reference: allow-nothing with a selector only closes the selected workloads", "[istio]") {
+TEST_CASE("Reference: allow-nothing with a selector only closes the selected workloads",
+          "[istio]") {
   Output out;
   out.objects.push_back(AllowNothing("bar", "allow-nothing", kHttpbin));
   MeshAuthorizer authz(out);
@@ -297,7 +303,8 @@ TEST_CASE("Reference: allow-nothing with a selector only closes the selected wor
 // "Authorization Policy": action defaults to ALLOW when not set.
 TEST_CASE("An AuthorizationPolicy without an action is an ALLOW policy", "[istio]") {
   Output out;
-  out.objects.push_back(Policy("foo", "sleep-only", "", {}, {Rule({Principals({"cluster.local/ns/foo/sa/sleep"})})}));
+  out.objects.push_back(
+      Policy("foo", "sleep-only", "", {}, {Rule({Principals({"cluster.local/ns/foo/sa/sleep"})})}));
   MeshAuthorizer authz(out);
   CHECK(authz.Authorize(Http(Sa("foo", "sleep"), "foo", kHttpbin, "GET", "/")).allowed);
   CHECK_FALSE(authz.Authorize(Http(Sa("foo", "other"), "foo", kHttpbin, "GET", "/")).allowed);
@@ -329,8 +336,9 @@ TEST_CASE("Concepts: a selector must match every one of its labels", "[istio]") 
   IstioOperation get;
   get.methods = {"GET"};
   Output out;
-  out.objects.push_back(Policy("foo", "httpbin", "ALLOW", kHttpbinV1,
-                               {Rule({Principals({"cluster.local/ns/default/sa/sleep"}), Namespaces({"dev"})}, get)}));
+  out.objects.push_back(Policy(
+      "foo", "httpbin", "ALLOW", kHttpbinV1,
+      {Rule({Principals({"cluster.local/ns/default/sa/sleep"}), Namespaces({"dev"})}, get)}));
   MeshAuthorizer authz(out);
   Caller other = Sa("foo", "other");
 
@@ -338,10 +346,12 @@ TEST_CASE("Concepts: a selector must match every one of its labels", "[istio]") 
   CHECK(authz.Authorize(Http(Sa("default", "sleep"), "foo", v1_extra, "GET", "/")).allowed);
   CHECK(authz.Authorize(Http(Sa("dev", "x"), "foo", kHttpbinV1, "GET", "/")).allowed);
   CHECK_FALSE(authz.Authorize(Http(other, "foo", kHttpbinV1, "GET", "/")).allowed);
-  CHECK_FALSE(authz.Authorize(Http(Sa("default", "sleep"), "foo", kHttpbinV1, "POST", "/")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Http(Sa("default", "sleep"), "foo", kHttpbinV1, "POST", "/")).allowed);
 
   // Not selected: the policy does not apply and nothing else does.
-  CHECK(authz.Authorize(Http(other, "foo", {{"app", "httpbin"}, {"version", "v2"}}, "GET", "/")).allowed);
+  CHECK(authz.Authorize(Http(other, "foo", {{"app", "httpbin"}, {"version", "v2"}}, "GET", "/"))
+            .allowed);
   CHECK(authz.Authorize(Http(other, "foo", kHttpbin, "GET", "/")).allowed);
   CHECK(authz.Authorize(Http(other, "foo", {{"version", "v1"}}, "GET", "/")).allowed);
 }
@@ -352,7 +362,8 @@ TEST_CASE("Concepts: prefix and suffix paths (the tester policy)", "[istio]") {
   IstioOperation op;
   op.paths = {"/test/*", "*/info"};
   Output out;
-  out.objects.push_back(Policy("default", "tester", "ALLOW", {{"app", "products"}}, {Rule({}, op)}));
+  out.objects.push_back(
+      Policy("default", "tester", "ALLOW", {{"app", "products"}}, {Rule({}, op)}));
   MeshAuthorizer authz(out);
   Labels products{{"app", "products"}};
   CHECK(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/test/")).allowed);
@@ -378,7 +389,8 @@ TEST_CASE("Concepts: an empty source admits all, principals * only mTLS peers", 
   }
   SECTION("principals: [\"*\"]") {
     Output out;
-    out.objects.push_back(Policy("foo", "httpbin", "ALLOW", kHttpbinV1, {Rule({Principals({"*"})}, op)}));
+    out.objects.push_back(
+        Policy("foo", "httpbin", "ALLOW", kHttpbinV1, {Rule({Principals({"*"})}, op)}));
     MeshAuthorizer authz(out);
     CHECK(authz.Authorize(Http(Sa("x", "y"), "foo", kHttpbinV1, "POST", "/")).allowed);
     CHECK_FALSE(authz.Authorize(Http(kPlaintext, "foo", kHttpbinV1, "GET", "/")).allowed);
@@ -408,13 +420,17 @@ TEST_CASE("Concepts: the mongodb-policy on TCP", "[istio]") {
   IstioOperation op;
   op.ports = {"27017"};
   Output out;
-  out.objects.push_back(Policy("default", "mongodb-policy", "ALLOW", {{"app", "mongodb"}},
-                               {Rule({Principals({"cluster.local/ns/default/sa/bookinfo-ratings-v2"})}, op)}));
+  out.objects.push_back(
+      Policy("default", "mongodb-policy", "ALLOW", {{"app", "mongodb"}},
+             {Rule({Principals({"cluster.local/ns/default/sa/bookinfo-ratings-v2"})}, op)}));
   MeshAuthorizer authz(out);
   Labels mongo{{"app", "mongodb"}};
-  CHECK(authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v2"), "default", mongo, 27017)).allowed);
-  CHECK_FALSE(authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v1"), "default", mongo, 27017)).allowed);
-  CHECK_FALSE(authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v2"), "default", mongo, 27018)).allowed);
+  CHECK(
+      authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v2"), "default", mongo, 27017)).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v1"), "default", mongo, 27017)).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Tcp(Sa("default", "bookinfo-ratings-v2"), "default", mongo, 27018)).allowed);
   CHECK_FALSE(authz.Authorize(Tcp(kPlaintext, "default", mongo, 27017)).allowed);
 }
 
@@ -428,7 +444,8 @@ TEST_CASE("Concepts: notPaths excludes /healthz", "[istio]") {
   Labels products{{"app", "products"}};
   SECTION("ALLOW with notPaths") {
     Output out;
-    out.objects.push_back(Policy("default", "disable-jwt-for-healthz", "ALLOW", products, {Rule({}, op)}));
+    out.objects.push_back(
+        Policy("default", "disable-jwt-for-healthz", "ALLOW", products, {Rule({}, op)}));
     MeshAuthorizer authz(out);
     CHECK(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/products")).allowed);
     CHECK_FALSE(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/healthz")).allowed);
@@ -438,7 +455,8 @@ TEST_CASE("Concepts: notPaths excludes /healthz", "[istio]") {
     out.objects.push_back(Policy("default", "only-healthz", "DENY", products, {Rule({}, op)}));
     MeshAuthorizer authz(out);
     CHECK_FALSE(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/products")).allowed);
-    CHECK_FALSE(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/healthz/live")).allowed);
+    CHECK_FALSE(
+        authz.Authorize(Http(kPlaintext, "default", products, "GET", "/healthz/live")).allowed);
     CHECK(authz.Authorize(Http(kPlaintext, "default", products, "GET", "/healthz")).allowed);
   }
 }
@@ -449,19 +467,20 @@ TEST_CASE("Concepts: notPaths excludes /healthz", "[istio]") {
 TEST_CASE("Concepts: plaintext callers against principals and namespaces", "[istio]") {
   SECTION("ALLOW by principal") {
     Output out;
-    out.objects.push_back(
-        Policy("foo", "from-sleep", "ALLOW", {}, {Rule({Principals({"cluster.local/ns/foo/sa/sleep"})})}));
+    out.objects.push_back(Policy("foo", "from-sleep", "ALLOW", {},
+                                 {Rule({Principals({"cluster.local/ns/foo/sa/sleep"})})}));
     MeshAuthorizer authz(out);
     CHECK(authz.Authorize(Http(Sa("foo", "sleep"), "foo", kHttpbin, "GET", "/")).allowed);
     CHECK_FALSE(authz.Authorize(Http(kPlaintext, "foo", kHttpbin, "GET", "/")).allowed);
   }
   SECTION("DENY by principal and by namespace") {
     Output out;
-    out.objects.push_back(Policy("foo", "no-intruder", "DENY", {},
-                                 {Rule({Principals({"cluster.local/ns/evil/sa/intruder"})}),
-                                  Rule({Namespaces({"evil"})})}));
+    out.objects.push_back(Policy(
+        "foo", "no-intruder", "DENY", {},
+        {Rule({Principals({"cluster.local/ns/evil/sa/intruder"})}), Rule({Namespaces({"evil"})})}));
     MeshAuthorizer authz(out);
-    MeshDecision by_principal = authz.Authorize(Http(Sa("evil", "intruder"), "foo", kHttpbin, "GET", "/"));
+    MeshDecision by_principal =
+        authz.Authorize(Http(Sa("evil", "intruder"), "foo", kHttpbin, "GET", "/"));
     CHECK_FALSE(by_principal.allowed);
     CHECK(by_principal.rule_index == std::optional<size_t>(0));
     MeshDecision by_ns = authz.Authorize(Http(Sa("evil", "other"), "foo", kHttpbin, "GET", "/"));
@@ -525,8 +544,11 @@ TEST_CASE("Explicit Deny task: deny-method-get, x-token notValues, allow-path-ip
                                {Rule({}, get, {When("request.headers[x-token]", {}, {"admin"})})}));
   SECTION("deny GET unless x-token is admin") {
     MeshAuthorizer authz(out);
-    CHECK(authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "admin")).allowed);
-    MeshDecision guest = authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "guest"));
+    CHECK(
+        authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "admin"))
+            .allowed);
+    MeshDecision guest = authz.Authorize(
+        WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "guest"));
     CHECK_FALSE(guest.allowed);
     CHECK(Decider(guest) == "deny-method-get");
     // A missing header is not admin either (the policy's intent).
@@ -537,13 +559,16 @@ TEST_CASE("Explicit Deny task: deny-method-get, x-token notValues, allow-path-ip
     ip.paths = {"/ip"};
     out.objects.push_back(Policy("foo", "allow-path-ip", "ALLOW", kHttpbin, {Rule({}, ip)}));
     MeshAuthorizer authz(out);
-    MeshDecision guest = authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/ip"), "x-token", "guest"));
+    MeshDecision guest =
+        authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/ip"), "x-token", "guest"));
     CHECK_FALSE(guest.allowed);
     CHECK(Decider(guest) == "deny-method-get");
-    MeshDecision admin = authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/ip"), "x-token", "admin"));
+    MeshDecision admin =
+        authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/ip"), "x-token", "admin"));
     CHECK(admin.allowed);
     CHECK(Decider(admin) == "allow-path-ip");
-    MeshDecision other = authz.Authorize(WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "admin"));
+    MeshDecision other = authz.Authorize(
+        WithHeader(Http(sleep, "foo", kHttpbin, "GET", "/get"), "x-token", "admin"));
     CHECK_FALSE(other.allowed);
     CHECK(Decider(other) == "allow-path-ip");
     CHECK(other.reason == "no ALLOW rule matches");
@@ -609,7 +634,8 @@ TEST_CASE("TCP Traffic task: HTTP-only fields in ALLOW and DENY rules", "[istio]
 // example (principals admin or dev, namespaces prod or test) with SPIFFE-like
 // principals; notIpBlocks is not part of our model.
 TEST_CASE("IstioRuleMatches: fields within a source are ANDed", "[istio]") {
-  IstioSource s{{"cluster.local/ns/prod/sa/admin", "cluster.local/ns/test/sa/dev"}, {"prod", "test"}};
+  IstioSource s{{"cluster.local/ns/prod/sa/admin", "cluster.local/ns/test/sa/dev"},
+                {"prod", "test"}};
   IstioRule rule = Rule({s});
   auto req = [](const Caller& c) { return Http(c, "foo", {}, "GET", "/"); };
   CHECK(IstioRuleMatches(rule, req(Sa("prod", "admin")), false));
@@ -662,7 +688,8 @@ TEST_CASE("IstioRuleMatches: the Operation example with hosts, methods and notPa
 // "Authorization Policy", Operation: the not* lists are negative matches;
 // a field left out matches anything.
 TEST_CASE("IstioRuleMatches: notMethods, notHosts, notPorts and notPaths", "[istio]") {
-  auto req = [](const std::string& method, const std::string& path, uint32_t port, const std::string& host) {
+  auto req = [](const std::string& method, const std::string& path, uint32_t port,
+                const std::string& host) {
     return WithHost(Http(kPlaintext, "foo", {}, method, path, port), host);
   };
   IstioOperation not_methods;
@@ -673,7 +700,8 @@ TEST_CASE("IstioRuleMatches: notMethods, notHosts, notPorts and notPaths", "[ist
   IstioOperation not_hosts;
   not_hosts.not_hosts = {"admin.example.com"};
   CHECK(IstioRuleMatches(Rule({}, not_hosts), req("GET", "/", 80, "shop.example.com"), false));
-  CHECK_FALSE(IstioRuleMatches(Rule({}, not_hosts), req("GET", "/", 80, "admin.example.com"), false));
+  CHECK_FALSE(
+      IstioRuleMatches(Rule({}, not_hosts), req("GET", "/", 80, "admin.example.com"), false));
 
   IstioOperation not_ports;
   not_ports.not_ports = {"8080"};
@@ -712,7 +740,8 @@ TEST_CASE("IstioRuleMatches: ports are strings matched exactly", "[istio]") {
 // Conditions page's request.headers and destination.port.
 TEST_CASE("IstioRuleMatches: when-conditions are ANDed, their values ORed", "[istio]") {
   IstioRule rule = Rule({}, std::nullopt,
-                        {When("request.headers[x-tenant]", {"acme", "globex"}), When("destination.port", {"80", "443"})});
+                        {When("request.headers[x-tenant]", {"acme", "globex"}),
+                         When("destination.port", {"80", "443"})});
   auto req = [](const std::string& tenant, uint32_t port) {
     MeshRequest r = Http(Sa("shop", "storefront"), "shop", {}, "GET", "/", port);
     if (!tenant.empty()) r.headers["x-tenant"] = tenant;
@@ -736,19 +765,25 @@ TEST_CASE("IstioRuleMatches: when-conditions are ANDed, their values ORed", "[is
 TEST_CASE("IstioRuleMatches: notValues and identity conditions", "[istio]") {
   IstioRule not_prod = Rule({}, std::nullopt, {When("source.namespace", {}, {"shop-prod"})});
   CHECK(IstioRuleMatches(not_prod, Http(Sa("shop-staging", "a"), "shop", {}, "GET", "/"), false));
-  CHECK_FALSE(IstioRuleMatches(not_prod, Http(Sa("shop-prod", "a"), "shop", {}, "GET", "/"), false));
+  CHECK_FALSE(
+      IstioRuleMatches(not_prod, Http(Sa("shop-prod", "a"), "shop", {}, "GET", "/"), false));
   // A plaintext caller has no namespace, which is not shop-prod.
   CHECK(IstioRuleMatches(not_prod, Http(kPlaintext, "shop", {}, "GET", "/"), false));
 
-  IstioRule both = Rule({}, std::nullopt, {When("request.headers[x-env]", {"dev", "test"}, {"test"})});
-  CHECK(IstioRuleMatches(both, WithHeader(Http(kPlaintext, "shop", {}, "GET", "/"), "x-env", "dev"), false));
-  CHECK_FALSE(IstioRuleMatches(both, WithHeader(Http(kPlaintext, "shop", {}, "GET", "/"), "x-env", "test"), false));
+  IstioRule both =
+      Rule({}, std::nullopt, {When("request.headers[x-env]", {"dev", "test"}, {"test"})});
+  CHECK(IstioRuleMatches(both, WithHeader(Http(kPlaintext, "shop", {}, "GET", "/"), "x-env", "dev"),
+                         false));
+  CHECK_FALSE(IstioRuleMatches(
+      both, WithHeader(Http(kPlaintext, "shop", {}, "GET", "/"), "x-env", "test"), false));
 
-  IstioRule principal = Rule({}, std::nullopt,
-                             {When("source.principal", {"cluster.local/ns/default/sa/productpage"})});
-  CHECK(IstioRuleMatches(principal, Http(Sa("default", "productpage"), "shop", {}, "GET", "/"), false));
+  IstioRule principal = Rule(
+      {}, std::nullopt, {When("source.principal", {"cluster.local/ns/default/sa/productpage"})});
+  CHECK(IstioRuleMatches(principal, Http(Sa("default", "productpage"), "shop", {}, "GET", "/"),
+                         false));
   CHECK(IstioRuleMatches(principal, Tcp(Sa("default", "productpage"), "shop", {}, 9000), false));
-  CHECK_FALSE(IstioRuleMatches(principal, Http(Sa("default", "reviews"), "shop", {}, "GET", "/"), false));
+  CHECK_FALSE(
+      IstioRuleMatches(principal, Http(Sa("default", "reviews"), "shop", {}, "GET", "/"), false));
   CHECK_FALSE(IstioRuleMatches(principal, Http(kPlaintext, "shop", {}, "GET", "/"), false));
 
   IstioRule from_default = Rule({}, std::nullopt, {When("source.namespace", {"default"})});
@@ -768,21 +803,26 @@ TEST_CASE("IstioRuleMatches: HTTP-only fields on TCP traffic", "[istio]") {
   CHECK(IstioRuleMatches(rule, Tcp(kPlaintext, "foo", {}, 9000), true));
   CHECK_FALSE(IstioRuleMatches(rule, Tcp(kPlaintext, "foo", {}, 9001), true));
 
-  for (auto fill : {+[](IstioOperation& o) { o.paths = {"/x"}; }, +[](IstioOperation& o) { o.hosts = {"a"}; },
-                    +[](IstioOperation& o) { o.not_methods = {"GET"}; },
-                    +[](IstioOperation& o) { o.not_paths = {"/x"}; }, +[](IstioOperation& o) { o.not_hosts = {"a"}; }}) {
-    IstioOperation http_only;
-    fill(http_only);
-    CHECK_FALSE(IstioRuleMatches(Rule({}, http_only), Tcp(kPlaintext, "foo", {}, 9000), false));
-    CHECK(IstioRuleMatches(Rule({}, http_only), Tcp(kPlaintext, "foo", {}, 9000), true));
+  // Each other HTTP-only field on its own behaves the same.
+  std::vector<IstioOperation> http_only(5);
+  http_only[0].paths = {"/x"};
+  http_only[1].hosts = {"a.example.com"};
+  http_only[2].not_methods = {"GET"};
+  http_only[3].not_paths = {"/x"};
+  http_only[4].not_hosts = {"a.example.com"};
+  for (size_t i = 0; i < http_only.size(); ++i) {
+    INFO("operation " << i);
+    CHECK_FALSE(IstioRuleMatches(Rule({}, http_only[i]), Tcp(kPlaintext, "foo", {}, 9000), false));
+    CHECK(IstioRuleMatches(Rule({}, http_only[i]), Tcp(kPlaintext, "foo", {}, 9000), true));
   }
 
   // request.* conditions likewise; TCP-capable conditions still apply.
   IstioRule header = Rule({}, std::nullopt, {When("request.headers[x-token]", {"admin"})});
   CHECK_FALSE(IstioRuleMatches(header, Tcp(kPlaintext, "foo", {}, 9000), false));
   CHECK(IstioRuleMatches(header, Tcp(kPlaintext, "foo", {}, 9000), true));
-  IstioRule header_and_port = Rule({}, std::nullopt,
-                                   {When("request.headers[x-token]", {"admin"}), When("destination.port", {"9000"})});
+  IstioRule header_and_port =
+      Rule({}, std::nullopt,
+           {When("request.headers[x-token]", {"admin"}), When("destination.port", {"9000"})});
   CHECK(IstioRuleMatches(header_and_port, Tcp(kPlaintext, "foo", {}, 9000), true));
   CHECK_FALSE(IstioRuleMatches(header_and_port, Tcp(kPlaintext, "foo", {}, 9001), true));
 
@@ -839,9 +879,11 @@ TEST_CASE("Operation hosts match case-insensitively", "[istio][discrepancy]") {
   IstioOperation not_op;
   not_op.not_hosts = {"*.internal.example.com"};
   MeshRequest r = WithHost(Http(kPlaintext, "foo", {}, "GET", "/"), "Shop.Example.COM");
-  MeshRequest internal = WithHost(Http(kPlaintext, "foo", {}, "GET", "/"), "DB.Internal.Example.com");
-  INFO("DISCREPANCY: Istio's reference says the hosts/notHosts match is case-insensitive, but "
-       "IstioRuleMatches compares the Host with IstioStringMatch, which is case-sensitive.");
+  MeshRequest internal =
+      WithHost(Http(kPlaintext, "foo", {}, "GET", "/"), "DB.Internal.Example.com");
+  INFO(
+      "DISCREPANCY: Istio's reference says the hosts/notHosts match is case-insensitive, but "
+      "IstioRuleMatches compares the Host with IstioStringMatch, which is case-sensitive.");
   CHECK(IstioRuleMatches(Rule({}, op), r, false));
   CHECK_FALSE(IstioRuleMatches(Rule({}, not_op), internal, false));
 }
@@ -852,16 +894,25 @@ TEST_CASE("Operation hosts match case-insensitively", "[istio][discrepancy]") {
 // Presence match" (the "Security" page lists only `key`, ipBlocks and ports
 // as exact-only).
 TEST_CASE("Condition values support prefix, suffix and presence matches", "[istio][discrepancy]") {
-  MeshRequest firefox = WithHeader(Http(kPlaintext, "foo", {}, "GET", "/"), "user-agent", "Mozilla/5.0 (X11)");
-  INFO("DISCREPANCY: Istio condition values use the same Exact/Prefix/Suffix/Presence match as other "
-       "string fields (the Conditions page's own example is values: [\"Mozilla/*\"]), but IstioRuleMatches "
-       "compares `values` and `notValues` exactly.");
-  CHECK(IstioRuleMatches(Rule({}, std::nullopt, {When("request.headers[User-Agent]", {"Mozilla/*"})}), firefox, false));
-  CHECK(IstioRuleMatches(Rule({}, std::nullopt, {When("request.headers[user-agent]", {"*"})}), firefox, false));
-  CHECK_FALSE(
-      IstioRuleMatches(Rule({}, std::nullopt, {When("request.headers[user-agent]", {}, {"Mozilla/*"})}), firefox, false));
-  CHECK(IstioRuleMatches(Rule({}, std::nullopt, {When("source.principal", {"cluster.local/ns/default/*"})}),
-                         Http(Sa("default", "sleep"), "foo", {}, "GET", "/"), false));
+  MeshRequest firefox =
+      WithHeader(Http(kPlaintext, "foo", {}, "GET", "/"), "user-agent", "Mozilla/5.0 (X11)");
+  INFO(
+      "DISCREPANCY: Istio condition values use the same Exact/Prefix/Suffix/Presence match as "
+      "other "
+      "string fields (the Conditions page's own example is values: [\"Mozilla/*\"]), but "
+      "IstioRuleMatches "
+      "compares `values` and `notValues` exactly.");
+  CHECK(
+      IstioRuleMatches(Rule({}, std::nullopt, {When("request.headers[User-Agent]", {"Mozilla/*"})}),
+                       firefox, false));
+  CHECK(IstioRuleMatches(Rule({}, std::nullopt, {When("request.headers[user-agent]", {"*"})}),
+                         firefox, false));
+  CHECK_FALSE(IstioRuleMatches(
+      Rule({}, std::nullopt, {When("request.headers[user-agent]", {}, {"Mozilla/*"})}), firefox,
+      false));
+  CHECK(IstioRuleMatches(
+      Rule({}, std::nullopt, {When("source.principal", {"cluster.local/ns/default/*"})}),
+      Http(Sa("default", "sleep"), "foo", {}, "GET", "/"), false));
 }
 
 }  // namespace

@@ -91,8 +91,10 @@ std::string RoleOf(const RbacDecision& d) { return d.role ? d.role->meta.name : 
 // RoleBinding "read-pods" that grants it to the user "jane".
 TEST_CASE("Role example: pod-reader bound to jane reads pods in default only", "[rbac]") {
   Output out;
-  out.objects.push_back(MakeRole("default", "pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
-  out.objects.push_back(MakeRoleBinding("default", "read-pods", "Role", "pod-reader", {User("jane")}));
+  out.objects.push_back(
+      MakeRole("default", "pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
+  out.objects.push_back(
+      MakeRoleBinding("default", "read-pods", "Role", "pod-reader", {User("jane")}));
   RbacAuthorizer authz(out);
 
   for (const char* verb : {"get", "watch", "list"}) {
@@ -134,12 +136,14 @@ TEST_CASE("Role example: pod-reader bound to jane reads pods in default only", "
 // binding's namespace decides where the ClusterRole's rules apply.
 TEST_CASE("RoleBinding to the secret-reader ClusterRole grants only in development", "[rbac]") {
   Output out;
-  out.objects.push_back(MakeClusterRole("secret-reader", {Rule({""}, {"secrets"}, {"get", "watch", "list"})}));
   out.objects.push_back(
-      MakeRoleBinding("development", "read-secrets", "ClusterRole", "secret-reader", {User("dave")}));
+      MakeClusterRole("secret-reader", {Rule({""}, {"secrets"}, {"get", "watch", "list"})}));
+  out.objects.push_back(MakeRoleBinding("development", "read-secrets", "ClusterRole",
+                                        "secret-reader", {User("dave")}));
   RbacAuthorizer authz(out);
 
-  RbacDecision d = authz.Authorize(Req(PlainUser("dave"), "get", "", "secrets", "development", "db-pass"));
+  RbacDecision d =
+      authz.Authorize(Req(PlainUser("dave"), "get", "", "secrets", "development", "db-pass"));
   CHECK(d.allowed);
   CHECK(BindingOf(d) == "read-secrets");
   REQUIRE(d.binding != nullptr);
@@ -149,11 +153,13 @@ TEST_CASE("RoleBinding to the secret-reader ClusterRole grants only in developme
   CHECK(d.role->kind == Kind::ClusterRole);
 
   CHECK(authz.Authorize(Req(PlainUser("dave"), "list", "", "secrets", "development")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("dave"), "get", "", "secrets", "default", "db-pass")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("dave"), "get", "", "secrets", "default", "db-pass")).allowed);
   CHECK_FALSE(authz.Authorize(Req(PlainUser("dave"), "get", "", "secrets", "kube-system")).allowed);
   // Not across all namespaces.
   CHECK_FALSE(authz.Authorize(Req(PlainUser("dave"), "list", "", "secrets", "")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("dave"), "delete", "", "secrets", "development", "x")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("dave"), "delete", "", "secrets", "development", "x")).allowed);
 }
 
 // "Using RBAC Authorization", ClusterRoleBinding example read-secrets-global:
@@ -161,8 +167,10 @@ TEST_CASE("RoleBinding to the secret-reader ClusterRole grants only in developme
 TEST_CASE("ClusterRoleBinding read-secrets-global: the manager group reads secrets everywhere",
           "[rbac]") {
   Output out;
-  out.objects.push_back(MakeClusterRole("secret-reader", {Rule({""}, {"secrets"}, {"get", "watch", "list"})}));
-  out.objects.push_back(MakeClusterRoleBinding("read-secrets-global", "secret-reader", {Group("manager")}));
+  out.objects.push_back(
+      MakeClusterRole("secret-reader", {Rule({""}, {"secrets"}, {"get", "watch", "list"})}));
+  out.objects.push_back(
+      MakeClusterRoleBinding("read-secrets-global", "secret-reader", {Group("manager")}));
   RbacAuthorizer authz(out);
 
   for (const char* ns : {"default", "development", "kube-system"}) {
@@ -176,9 +184,12 @@ TEST_CASE("ClusterRoleBinding read-secrets-global: the manager group reads secre
   // In all namespaces at once (a cluster-wide list).
   CHECK(authz.Authorize(Req(GroupMember("manager"), "list", "", "secrets", "")).allowed);
   // A Group subject matches group membership, not a user of that name.
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("manager"), "get", "", "secrets", "default", "s")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(GroupMember("managers"), "get", "", "secrets", "default", "s")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(GroupMember("manager"), "get", "", "configmaps", "default", "c")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("manager"), "get", "", "secrets", "default", "s")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(GroupMember("managers"), "get", "", "secrets", "default", "s")).allowed);
+  CHECK_FALSE(authz.Authorize(Req(GroupMember("manager"), "get", "", "configmaps", "default", "c"))
+                  .allowed);
 }
 
 // roleRef resolution: a RoleBinding's Role lives in the binding's own
@@ -186,13 +197,16 @@ TEST_CASE("ClusterRoleBinding read-secrets-global: the manager group reads secre
 // and a binding whose role does not exist grants nothing.
 TEST_CASE("A RoleBinding resolves its Role in its own namespace, and by kind", "[rbac]") {
   Output out;
-  out.objects.push_back(MakeRole("default", "pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
+  out.objects.push_back(
+      MakeRole("default", "pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
   // In "dev", naming a Role that only exists in "default".
   out.objects.push_back(MakeRoleBinding("dev", "read-pods", "Role", "pod-reader", {User("jane")}));
   // Naming a ClusterRole called pod-reader: only a Role has that name.
-  out.objects.push_back(MakeRoleBinding("default", "wrong-kind", "ClusterRole", "pod-reader", {User("kim")}));
+  out.objects.push_back(
+      MakeRoleBinding("default", "wrong-kind", "ClusterRole", "pod-reader", {User("kim")}));
   // Naming a role that does not exist at all.
-  out.objects.push_back(MakeRoleBinding("default", "dangling", "Role", "no-such-role", {User("lee")}));
+  out.objects.push_back(
+      MakeRoleBinding("default", "dangling", "Role", "no-such-role", {User("lee")}));
   RbacAuthorizer authz(out);
 
   CHECK_FALSE(authz.Authorize(Req(PlainUser("jane"), "get", "", "pods", "dev")).allowed);
@@ -207,45 +221,58 @@ TEST_CASE("A RoleBinding resolves its Role in its own namespace, and by kind", "
 // names the subresource as "pods/log".
 TEST_CASE("Subresources are written resource/subresource (pods/log)", "[rbac]") {
   Output out;
-  out.objects.push_back(
-      MakeRole("default", "pod-and-pod-logs-reader", {Rule({""}, {"pods", "pods/log"}, {"get", "list"})}));
+  out.objects.push_back(MakeRole("default", "pod-and-pod-logs-reader",
+                                 {Rule({""}, {"pods", "pods/log"}, {"get", "list"})}));
   out.objects.push_back(MakeRole("default", "log-reader", {Rule({""}, {"pods/log"}, {"get"})}));
+  out.objects.push_back(MakeRoleBinding("default", "read-pods-and-logs", "Role",
+                                        "pod-and-pod-logs-reader", {User("alice")}));
   out.objects.push_back(
-      MakeRoleBinding("default", "read-pods-and-logs", "Role", "pod-and-pod-logs-reader", {User("alice")}));
-  out.objects.push_back(MakeRoleBinding("default", "read-logs", "Role", "log-reader", {User("carol")}));
+      MakeRoleBinding("default", "read-logs", "Role", "log-reader", {User("carol")}));
   RbacAuthorizer authz(out);
 
   CHECK(authz.Authorize(Req(PlainUser("alice"), "get", "", "pods", "default", "web-0")).allowed);
-  CHECK(authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/log", "default", "web-0")).allowed);
+  CHECK(
+      authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/log", "default", "web-0")).allowed);
   CHECK(authz.Authorize(Req(PlainUser("alice"), "list", "", "pods", "default")).allowed);
   // Other subresources are not covered.
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/exec", "default", "web-0")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/status", "default", "web-0")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("alice"), "create", "", "pods/log", "default", "web-0")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/exec", "default", "web-0")).allowed);
+  CHECK_FALSE(authz.Authorize(Req(PlainUser("alice"), "get", "", "pods/status", "default", "web-0"))
+                  .allowed);
+  CHECK_FALSE(authz.Authorize(Req(PlainUser("alice"), "create", "", "pods/log", "default", "web-0"))
+                  .allowed);
 
   // A grant on the subresource alone gives nothing on the parent resource.
-  CHECK(authz.Authorize(Req(PlainUser("carol"), "get", "", "pods/log", "default", "web-0")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("carol"), "get", "", "pods", "default", "web-0")).allowed);
+  CHECK(
+      authz.Authorize(Req(PlainUser("carol"), "get", "", "pods/log", "default", "web-0")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("carol"), "get", "", "pods", "default", "web-0")).allowed);
 }
 
 // "Using RBAC Authorization", Referring to resources: configmap-updater may
 // only get and update the ConfigMap "my-configmap".
 TEST_CASE("resourceNames restrict get and update to my-configmap", "[rbac]") {
   Output out;
-  out.objects.push_back(MakeRole("default", "configmap-updater",
-                                 {Rule({""}, {"configmaps"}, {"update", "get"}, {"my-configmap"})}));
   out.objects.push_back(
-      MakeRoleBinding("default", "update-my-configmap", "Role", "configmap-updater", {User("jane")}));
+      MakeRole("default", "configmap-updater",
+               {Rule({""}, {"configmaps"}, {"update", "get"}, {"my-configmap"})}));
+  out.objects.push_back(MakeRoleBinding("default", "update-my-configmap", "Role",
+                                        "configmap-updater", {User("jane")}));
   RbacAuthorizer authz(out);
 
-  RbacDecision d = authz.Authorize(Req(PlainUser("jane"), "get", "", "configmaps", "default", "my-configmap"));
+  RbacDecision d =
+      authz.Authorize(Req(PlainUser("jane"), "get", "", "configmaps", "default", "my-configmap"));
   CHECK(d.allowed);
   CHECK(BindingOf(d) == "update-my-configmap");
-  CHECK(authz.Authorize(Req(PlainUser("jane"), "update", "", "configmaps", "default", "my-configmap")).allowed);
+  CHECK(
+      authz.Authorize(Req(PlainUser("jane"), "update", "", "configmaps", "default", "my-configmap"))
+          .allowed);
 
-  CHECK_FALSE(authz.Authorize(Req(PlainUser("jane"), "get", "", "configmaps", "default", "other")).allowed);
   CHECK_FALSE(
-      authz.Authorize(Req(PlainUser("jane"), "patch", "", "configmaps", "default", "my-configmap")).allowed);
+      authz.Authorize(Req(PlainUser("jane"), "get", "", "configmaps", "default", "other")).allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(PlainUser("jane"), "patch", "", "configmaps", "default", "my-configmap"))
+          .allowed);
   // Requests that name no object never match a rule with resourceNames.
   CHECK_FALSE(authz.Authorize(Req(PlainUser("jane"), "get", "", "configmaps", "default")).allowed);
 }
@@ -254,8 +281,8 @@ TEST_CASE("resourceNames restrict get and update to my-configmap", "[rbac]") {
 // create, list, watch and deletecollection requests, so a rule with
 // resourceNames never allows them, even when it lists those verbs.
 TEST_CASE("resourceNames never match a request without a name", "[rbac]") {
-  PolicyRule rule = Rule({""}, {"configmaps"}, {"get", "list", "watch", "create", "deletecollection"},
-                         {"my-configmap"});
+  PolicyRule rule = Rule({""}, {"configmaps"},
+                         {"get", "list", "watch", "create", "deletecollection"}, {"my-configmap"});
   for (const char* verb : {"list", "watch", "create", "deletecollection"}) {
     INFO("verb " << verb);
     CHECK_FALSE(RuleMatches(rule, Ask(verb, "", "configmaps")));
@@ -282,10 +309,11 @@ TEST_CASE("Rule examples: deployments in two groups, pods and jobs, my-config", 
   SECTION("reading pods and reading/writing jobs: the decision names the rule") {
     Output out;
     out.objects.push_back(MakeClusterRole(
-        "pods-and-jobs",
-        {Rule({""}, {"pods"}, {"get", "list", "watch"}),
-         Rule({"batch", "extensions"}, {"jobs"}, {"get", "list", "watch", "create", "update", "patch", "delete"})}));
-    out.objects.push_back(MakeClusterRoleBinding("ci-pods-and-jobs", "pods-and-jobs", {User("ci")}));
+        "pods-and-jobs", {Rule({""}, {"pods"}, {"get", "list", "watch"}),
+                          Rule({"batch", "extensions"}, {"jobs"},
+                               {"get", "list", "watch", "create", "update", "patch", "delete"})}));
+    out.objects.push_back(
+        MakeClusterRoleBinding("ci-pods-and-jobs", "pods-and-jobs", {User("ci")}));
     RbacAuthorizer authz(out);
 
     RbacDecision pods = authz.Authorize(Req(PlainUser("ci"), "list", "", "pods", "ci"));
@@ -302,11 +330,14 @@ TEST_CASE("Rule examples: deployments in two groups, pods and jobs, my-config", 
     Output out;
     out.objects.push_back(
         MakeClusterRole("my-config-reader", {Rule({""}, {"configmaps"}, {"get"}, {"my-config"})}));
-    out.objects.push_back(
-        MakeRoleBinding("team-a", "read-my-config", "ClusterRole", "my-config-reader", {User("ann")}));
+    out.objects.push_back(MakeRoleBinding("team-a", "read-my-config", "ClusterRole",
+                                          "my-config-reader", {User("ann")}));
     RbacAuthorizer authz(out);
-    CHECK(authz.Authorize(Req(PlainUser("ann"), "get", "", "configmaps", "team-a", "my-config")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(PlainUser("ann"), "get", "", "configmaps", "team-b", "my-config")).allowed);
+    CHECK(authz.Authorize(Req(PlainUser("ann"), "get", "", "configmaps", "team-a", "my-config"))
+              .allowed);
+    CHECK_FALSE(
+        authz.Authorize(Req(PlainUser("ann"), "get", "", "configmaps", "team-b", "my-config"))
+            .allowed);
     CHECK_FALSE(authz.Authorize(Req(PlainUser("ann"), "list", "", "configmaps", "team-a")).allowed);
   }
 }
@@ -316,11 +347,14 @@ TEST_CASE("Rule examples: deployments in two groups, pods and jobs, my-config", 
 // effective".
 TEST_CASE("A cluster-scoped request is matched only by ClusterRoleBindings", "[rbac]") {
   Output out;
-  out.objects.push_back(MakeClusterRole("node-reader", {Rule({""}, {"nodes"}, {"get", "list", "watch"})}));
+  out.objects.push_back(
+      MakeClusterRole("node-reader", {Rule({""}, {"nodes"}, {"get", "list", "watch"})}));
   out.objects.push_back(MakeClusterRoleBinding("read-nodes", "node-reader", {User("admin")}));
-  out.objects.push_back(MakeRoleBinding("default", "read-nodes-in-default", "ClusterRole", "node-reader", {User("ops")}));
+  out.objects.push_back(MakeRoleBinding("default", "read-nodes-in-default", "ClusterRole",
+                                        "node-reader", {User("ops")}));
   // A malformed RoleBinding with no namespace must not act cluster-wide either.
-  out.objects.push_back(MakeRoleBinding("", "no-namespace", "ClusterRole", "node-reader", {User("ops")}));
+  out.objects.push_back(
+      MakeRoleBinding("", "no-namespace", "ClusterRole", "node-reader", {User("ops")}));
   RbacAuthorizer authz(out);
 
   RbacDecision d = authz.Authorize(Req(PlainUser("admin"), "get", "", "nodes", "", "node-1"));
@@ -346,13 +380,18 @@ TEST_CASE("Aggregated ClusterRoles decide by their filled-in rules", "[rbac]") {
     out.objects.push_back(MakeClusterRoleBinding("prometheus-monitoring", "monitoring",
                                                  {Sa("monitoring", "prometheus")}));
     RbacAuthorizer authz(out);
-    RbacDecision d =
-        authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "endpoints", ""));
+    RbacDecision d = authz.Authorize(
+        Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "endpoints", ""));
     CHECK(d.allowed);
     CHECK(RoleOf(d) == "monitoring");
-    CHECK(authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "watch", "", "pods", "shop")).allowed);
-    CHECK_FALSE(
-        authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "get", "", "secrets", "shop", "s")).allowed);
+    CHECK(authz
+              .Authorize(
+                  Req(ServiceAccountUser("monitoring", "prometheus"), "watch", "", "pods", "shop"))
+              .allowed);
+    CHECK_FALSE(authz
+                    .Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "get", "",
+                                   "secrets", "shop", "s"))
+                    .allowed);
   }
   SECTION("monitoring, before aggregation (rules: [])") {
     Output out;
@@ -361,19 +400,28 @@ TEST_CASE("Aggregated ClusterRoles decide by their filled-in rules", "[rbac]") {
                                                  {Sa("monitoring", "prometheus")}));
     RbacAuthorizer authz(out);
     CHECK_FALSE(
-        authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "pods", "")).allowed);
+        authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "pods", ""))
+            .allowed);
   }
   SECTION("aggregate-cron-tabs-edit rules inside the default edit role") {
     Output out;
     out.objects.push_back(MakeClusterRole(
         "edit", {Rule({"stable.example.com"}, {"crontabs"},
                       {"get", "list", "watch", "create", "update", "patch", "delete"})}));
-    out.objects.push_back(MakeRoleBinding("batch-team", "team-edit", "ClusterRole", "edit", {Group("batch-devs")}));
+    out.objects.push_back(
+        MakeRoleBinding("batch-team", "team-edit", "ClusterRole", "edit", {Group("batch-devs")}));
     RbacAuthorizer authz(out);
-    CHECK(authz.Authorize(Req(GroupMember("batch-devs"), "create", "stable.example.com", "crontabs", "batch-team")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(GroupMember("batch-devs"), "create", "", "crontabs", "batch-team")).allowed);
+    CHECK(authz
+              .Authorize(Req(GroupMember("batch-devs"), "create", "stable.example.com", "crontabs",
+                             "batch-team"))
+              .allowed);
     CHECK_FALSE(
-        authz.Authorize(Req(GroupMember("batch-devs"), "create", "stable.example.com", "crontabs", "other")).allowed);
+        authz.Authorize(Req(GroupMember("batch-devs"), "create", "", "crontabs", "batch-team"))
+            .allowed);
+    CHECK_FALSE(authz
+                    .Authorize(Req(GroupMember("batch-devs"), "create", "stable.example.com",
+                                   "crontabs", "other"))
+                    .allowed);
   }
 }
 
@@ -405,11 +453,17 @@ TEST_CASE("Wildcards * in apiGroups, resources and verbs", "[rbac]") {
   // cluster-admin style: everything, cluster-scoped too when bound cluster-wide.
   Output out;
   out.objects.push_back(MakeClusterRole("cluster-admin", {Rule({"*"}, {"*"}, {"*"})}));
-  out.objects.push_back(MakeClusterRoleBinding("cluster-admin", "cluster-admin", {Group("system:masters")}));
+  out.objects.push_back(
+      MakeClusterRoleBinding("cluster-admin", "cluster-admin", {Group("system:masters")}));
   RbacAuthorizer authz(out);
-  CHECK(authz.Authorize(Req(GroupMember("system:masters"), "delete", "", "nodes", "", "n1")).allowed);
-  CHECK(authz.Authorize(Req(GroupMember("system:masters"), "create", "apps", "deployments/scale", "x", "d")).allowed);
-  CHECK_FALSE(authz.Authorize(Req(GroupMember("system:master"), "get", "", "pods", "x", "p")).allowed);
+  CHECK(
+      authz.Authorize(Req(GroupMember("system:masters"), "delete", "", "nodes", "", "n1")).allowed);
+  CHECK(authz
+            .Authorize(
+                Req(GroupMember("system:masters"), "create", "apps", "deployments/scale", "x", "d"))
+            .allowed);
+  CHECK_FALSE(
+      authz.Authorize(Req(GroupMember("system:master"), "get", "", "pods", "x", "p")).allowed);
 }
 
 // `*/scale` grants one subresource of every resource; Kubernetes' own
@@ -436,47 +490,71 @@ TEST_CASE("Subjects: users, groups, ServiceAccounts and the system groups", "[rb
   // Each subject gets its own binding (in "default") of one ClusterRole, so
   // the decision tells which subject matched.
   Output out;
-  out.objects.push_back(MakeClusterRole("pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
+  out.objects.push_back(
+      MakeClusterRole("pod-reader", {Rule({""}, {"pods"}, {"get", "watch", "list"})}));
   auto bind = [&](const std::string& name, RbacSubject s) {
-    out.objects.push_back(MakeRoleBinding("default", name, "ClusterRole", "pod-reader", {std::move(s)}));
+    out.objects.push_back(
+        MakeRoleBinding("default", name, "ClusterRole", "pod-reader", {std::move(s)}));
   };
   SECTION("a user named alice@example.com") {
     bind("alice", User("alice@example.com"));
     RbacAuthorizer authz(out);
-    CHECK(BindingOf(authz.Authorize(Req(PlainUser("alice@example.com"), "get", "", "pods", "default"))) == "alice");
-    CHECK_FALSE(authz.Authorize(Req(PlainUser("bob@example.com"), "get", "", "pods", "default")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(GroupMember("alice@example.com"), "get", "", "pods", "default")).allowed);
+    CHECK(BindingOf(authz.Authorize(
+              Req(PlainUser("alice@example.com"), "get", "", "pods", "default"))) == "alice");
+    CHECK_FALSE(
+        authz.Authorize(Req(PlainUser("bob@example.com"), "get", "", "pods", "default")).allowed);
+    CHECK_FALSE(authz.Authorize(Req(GroupMember("alice@example.com"), "get", "", "pods", "default"))
+                    .allowed);
   }
   SECTION("the group frontend-admins") {
     bind("frontend", Group("frontend-admins"));
     RbacAuthorizer authz(out);
-    CHECK(BindingOf(authz.Authorize(Req(GroupMember("frontend-admins"), "get", "", "pods", "default"))) ==
-          "frontend");
-    CHECK_FALSE(authz.Authorize(Req(PlainUser("frontend-admins"), "get", "", "pods", "default")).allowed);
+    CHECK(BindingOf(authz.Authorize(
+              Req(GroupMember("frontend-admins"), "get", "", "pods", "default"))) == "frontend");
+    CHECK_FALSE(
+        authz.Authorize(Req(PlainUser("frontend-admins"), "get", "", "pods", "default")).allowed);
   }
   SECTION("the default ServiceAccount in kube-system") {
     bind("kube-system-default", Sa("kube-system", "default"));
     RbacAuthorizer authz(out);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("kube-system", "default"), "get", "", "pods", "default")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(ServiceAccountUser("default", "default"), "get", "", "pods", "default")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(ServiceAccountUser("kube-system", "other"), "get", "", "pods", "default")).allowed);
+    CHECK(authz
+              .Authorize(
+                  Req(ServiceAccountUser("kube-system", "default"), "get", "", "pods", "default"))
+              .allowed);
+    CHECK_FALSE(
+        authz.Authorize(Req(ServiceAccountUser("default", "default"), "get", "", "pods", "default"))
+            .allowed);
+    CHECK_FALSE(authz
+                    .Authorize(Req(ServiceAccountUser("kube-system", "other"), "get", "", "pods",
+                                   "default"))
+                    .allowed);
     // A ServiceAccount subject is not a user called "default".
     CHECK_FALSE(authz.Authorize(Req(PlainUser("default"), "get", "", "pods", "default")).allowed);
   }
   SECTION("all ServiceAccounts in qa: the group system:serviceaccounts:qa") {
     bind("qa-accounts", Group("system:serviceaccounts:qa"));
     RbacAuthorizer authz(out);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default")).allowed);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "default"), "list", "", "pods", "default")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(ServiceAccountUser("dev", "builder"), "list", "", "pods", "default")).allowed);
-    CHECK_FALSE(authz.Authorize(Req(ServiceAccountUser("qa-2", "builder"), "list", "", "pods", "default")).allowed);
+    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default"))
+              .allowed);
+    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "default"), "list", "", "pods", "default"))
+              .allowed);
+    CHECK_FALSE(
+        authz.Authorize(Req(ServiceAccountUser("dev", "builder"), "list", "", "pods", "default"))
+            .allowed);
+    CHECK_FALSE(
+        authz.Authorize(Req(ServiceAccountUser("qa-2", "builder"), "list", "", "pods", "default"))
+            .allowed);
     CHECK_FALSE(authz.Authorize(Req(PlainUser("qa"), "list", "", "pods", "default")).allowed);
   }
   SECTION("all ServiceAccounts everywhere: the group system:serviceaccounts") {
     bind("all-accounts", Group("system:serviceaccounts"));
     RbacAuthorizer authz(out);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default")).allowed);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("kube-system", "default"), "list", "", "pods", "default")).allowed);
+    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default"))
+              .allowed);
+    CHECK(authz
+              .Authorize(
+                  Req(ServiceAccountUser("kube-system", "default"), "list", "", "pods", "default"))
+              .allowed);
     CHECK_FALSE(authz.Authorize(Req(PlainUser("jane"), "list", "", "pods", "default")).allowed);
     CHECK_FALSE(authz.Authorize(Req(GroupMember("devs"), "list", "", "pods", "default")).allowed);
   }
@@ -485,7 +563,8 @@ TEST_CASE("Subjects: users, groups, ServiceAccounts and the system groups", "[rb
     RbacAuthorizer authz(out);
     CHECK(authz.Authorize(Req(PlainUser("jane"), "list", "", "pods", "default")).allowed);
     CHECK(authz.Authorize(Req(GroupMember("devs"), "list", "", "pods", "default")).allowed);
-    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default")).allowed);
+    CHECK(authz.Authorize(Req(ServiceAccountUser("qa", "builder"), "list", "", "pods", "default"))
+              .allowed);
     CHECK_FALSE(authz.Authorize(Req(PlainUser("jane"), "list", "", "pods", "other")).allowed);
   }
 }
@@ -497,7 +576,8 @@ TEST_CASE("Subjects: users, groups, ServiceAccounts and the system groups", "[rb
 TEST_CASE("PlainUser, GroupMember and ServiceAccountUser build Kubernetes identities", "[rbac]") {
   UserInfo sa = ServiceAccountUser("qa", "builder");
   CHECK(sa.username == "system:serviceaccount:qa:builder");
-  CHECK(sa.groups == Strings{"system:serviceaccounts", "system:serviceaccounts:qa", "system:authenticated"});
+  CHECK(sa.groups ==
+        Strings{"system:serviceaccounts", "system:serviceaccounts:qa", "system:authenticated"});
 
   UserInfo jane = PlainUser("jane");
   CHECK(jane.username == "jane");
@@ -510,22 +590,28 @@ TEST_CASE("PlainUser, GroupMember and ServiceAccountUser build Kubernetes identi
 
 // --- The decision ------------------------------------------------------------
 
-TEST_CASE("Authorize names the binding, role and rule that allowed, and nothing on deny", "[rbac]") {
+TEST_CASE("Authorize names the binding, role and rule that allowed, and nothing on deny",
+          "[rbac]") {
   Output out;
-  out.objects.push_back(MakeRole("shop", "deployer", {Rule({""}, {"configmaps"}, {"get"}),
-                                                      Rule({""}, {"services"}, {"get"}),
-                                                      Rule({"apps"}, {"deployments"}, {"get", "update", "patch"})}));
-  out.objects.push_back(MakeRoleBinding("shop", "unrelated", "Role", "deployer", {User("someone-else")}));
-  out.objects.push_back(MakeRoleBinding("shop", "deploy", "Role", "deployer", {Sa("shop", "ci"), User("jane")}));
+  out.objects.push_back(
+      MakeRole("shop", "deployer",
+               {Rule({""}, {"configmaps"}, {"get"}), Rule({""}, {"services"}, {"get"}),
+                Rule({"apps"}, {"deployments"}, {"get", "update", "patch"})}));
+  out.objects.push_back(
+      MakeRoleBinding("shop", "unrelated", "Role", "deployer", {User("someone-else")}));
+  out.objects.push_back(
+      MakeRoleBinding("shop", "deploy", "Role", "deployer", {Sa("shop", "ci"), User("jane")}));
   RbacAuthorizer authz(out);
 
-  RbacDecision d = authz.Authorize(Req(ServiceAccountUser("shop", "ci"), "patch", "apps", "deployments", "shop", "web"));
+  RbacDecision d = authz.Authorize(
+      Req(ServiceAccountUser("shop", "ci"), "patch", "apps", "deployments", "shop", "web"));
   CHECK(d.allowed);
   CHECK(d.binding == &out.objects[2]);
   CHECK(d.role == &out.objects[0]);
   CHECK(d.rule_index == 2);
 
-  RbacDecision none = authz.Authorize(Req(ServiceAccountUser("shop", "ci"), "delete", "apps", "deployments", "shop", "web"));
+  RbacDecision none = authz.Authorize(
+      Req(ServiceAccountUser("shop", "ci"), "delete", "apps", "deployments", "shop", "web"));
   CHECK_FALSE(none.allowed);
   CHECK(none.binding == nullptr);
   CHECK(none.role == nullptr);
@@ -543,7 +629,7 @@ TEST_CASE("RuleMatches requires verb, group, resource and name to match", "[rbac
   PolicyRule rule = Rule({""}, {"pods"}, {"get", "watch", "list"});
   CHECK(RuleMatches(rule, Ask("get", "", "pods", "p")));
   CHECK(RuleMatches(rule, Ask("list", "", "pods")));
-  CHECK_FALSE(RuleMatches(rule, Ask("GET", "", "pods", "p")));  // verbs are lower case
+  CHECK_FALSE(RuleMatches(rule, Ask("GET", "", "pods", "p")));      // verbs are lower case
   CHECK_FALSE(RuleMatches(rule, Ask("get", "core", "pods", "p")));  // the core group is ""
   CHECK_FALSE(RuleMatches(rule, Ask("get", "", "pod", "p")));
   CHECK_FALSE(RuleMatches(rule, Ask("get", "", "pods/log", "p")));

@@ -1,0 +1,100 @@
+// textDocument/documentSymbol: the outline of one file, in source order:
+// declarations (their kind as a SymbolKind, the Kubernetes name as detail),
+// rules (as events, named by their text) and tests with their expectations.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/lsp/handlers.h"
+#include "compiler/lsp/server.h"
+#include "compiler/lsp/uri.h"
+
+namespace stave::lsp {
+namespace {
+
+// LSP SymbolKind values.
+enum SymbolKind : int {
+  kModule = 2, kNamespace = 3, kClass = 5, kMethod = 6, kProperty = 7, kField = 8,
+  kInterface = 11, kFunction = 12, kVariable = 13, kStruct = 23, kEvent = 24,
+};
+
+int KindOf(syntax::DeclKind kind) {
+  switch (kind) {
+    case syntax::DeclKind::Namespace: return kNamespace;
+    case syntax::DeclKind::User: return kVariable;
+    case syntax::DeclKind::Group: return kStruct;
+    case syntax::DeclKind::ServiceAccount: return kProperty;
+    case syntax::DeclKind::Resource: return kField;
+    case syntax::DeclKind::Action: return kFunction;
+    case syntax::DeclKind::App: return kClass;
+    case syntax::DeclKind::Pipeline: return kInterface;
+  }
+  return kVariable;
+}
+
+// A rule or expectation by its text, shortened for the outline.
+std::string ShortText(const Analysis& a, base::Span span) {
+  std::string text = base::OneLineText(a.sources(), span);
+  constexpr size_t kMax = 80;
+  if (text.size() > kMax) {
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
+  }
+  return text;
+}
+
+}  // namespace
+
+llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const json::Value& params) {
+  auto p = ParseParams<TextDocumentParams>(params);
+  if (!p) return p.takeError();
+  const Analysis& a = s.analysis();
+  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
+  if (file == base::kNoFile) return json::Array{};
+  const syntax::File& f = a.syntax(file);
+  std::vector<std::pair<uint32_t, DocumentSymbol>> items;
+  for (const syntax::Decl& d : f.decls) {
+    DocumentSymbol sym;
+    sym.name = d.name.text;
+    sym.kind = KindOf(d.kind);
+    sym.detail = d.value ? fmt::format("{} \"{}\"", syntax::DeclKindName(d.kind), d.value->value)
+                         : syntax::DeclKindName(d.kind);
+    sym.range = a.ToRange(d.span);
+    sym.selectionRange = a.ToRange(d.name.span);
+    items.push_back({d.span.begin, std::move(sym)});
+  }
+  for (const syntax::Rule& r : f.rules) {
+    DocumentSymbol sym;
+    sym.name = ShortText(a, r.span);
+    sym.kind = kEvent;
+    sym.detail = "rule";
+    sym.range = a.ToRange(r.span);
+    sym.selectionRange = a.ToRange(r.effect_span);
+    items.push_back({r.span.begin, std::move(sym)});
+  }
+  for (const syntax::TestBlock& t : f.tests) {
+    DocumentSymbol sym;
+    sym.name = t.name.value;
+    sym.kind = kMethod;
+    sym.detail = "test";
+    sym.range = a.ToRange(t.span);
+    sym.selectionRange = a.ToRange(t.name.span);
+    for (const syntax::Expectation& e : t.expectations) {
+      DocumentSymbol child;
+      child.name = ShortText(a, e.span);
+      child.kind = kEvent;
+      child.detail = "expect";
+      child.range = child.selectionRange = a.ToRange(e.span);
+      sym.children.push_back(std::move(child));
+    }
+    items.push_back({t.span.begin, std::move(sym)});
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  json::Array out;
+  for (auto& [offset, sym] : items) out.push_back(std::move(sym));
+  return out;
+}
+
+}  // namespace stave::lsp

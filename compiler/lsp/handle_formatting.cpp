@@ -1,0 +1,34 @@
+// textDocument/formatting: the canonical layout of `stave fmt`, as one edit
+// replacing the whole document when it changes anything; no edit for a file
+// with syntax errors (the formatter leaves those alone).
+#include "compiler/fmt/format.h"
+#include "compiler/lsp/handlers.h"
+#include "compiler/lsp/server.h"
+#include "compiler/lsp/uri.h"
+
+// The formatter (compiler/fmt) is written separately; until its definition
+// is linked in, this weak declaration resolves to null and formatting
+// offers no edits instead of failing the link.
+namespace stave::fmt {
+std::optional<std::string> FormatFile(const syntax::File& file, const base::SourceFile& source)
+    __attribute__((weak));
+}  // namespace stave::fmt
+
+namespace stave::lsp {
+
+llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& params) {
+  auto p = ParseParams<TextDocumentParams>(params);
+  if (!p) return p.takeError();
+  const Analysis& a = s.analysis();
+  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
+  if (file == base::kNoFile) return json::Value(nullptr);
+  const syntax::File& tree = a.syntax(file);
+  if (tree.has_syntax_errors || &fmt::FormatFile == nullptr) return json::Array{};
+  const base::SourceFile& source = a.file(file);
+  std::optional<std::string> formatted = fmt::FormatFile(tree, source);
+  if (!formatted || *formatted == source.text()) return json::Array{};
+  Range whole{Position{0, 0}, a.ToPosition(file, static_cast<uint32_t>(source.text().size()))};
+  return json::Array{TextEdit{whole, std::move(*formatted)}};
+}
+
+}  // namespace stave::lsp

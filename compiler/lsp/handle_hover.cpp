@@ -1,0 +1,169 @@
+// textDocument/hover: on a name (a use or its declaration), its kind,
+// qualified name, doc comment, Kubernetes name and resolved facts; on a
+// declaration or a rule, also the Kubernetes and Istio objects it lowers to
+// (found by their `origins`), as YAML.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/emit/yaml.h"
+#include "compiler/lsp/handlers.h"
+#include "compiler/lsp/server.h"
+#include "compiler/lsp/uri.h"
+
+namespace stave::lsp {
+namespace {
+
+constexpr size_t kMaxObjects = 3;
+constexpr size_t kMaxYamlLines = 40;
+constexpr size_t kMaxPermissionLines = 12;
+
+std::string CapLines(const std::string& text, size_t max_lines) {
+  size_t pos = 0;
+  for (size_t line = 0; line < max_lines; ++line) {
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos) return text;
+    ++pos;
+  }
+  return pos >= text.size() ? text : text.substr(0, pos) + "# …\n";
+}
+
+std::string NamespaceList(const sema::Program& p, const std::vector<sema::SymbolId>& ids) {
+  std::string out;
+  for (sema::SymbolId id : ids) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("`{}`", p.symbol(id).k8s_name);
+  }
+  return out;
+}
+
+// What the checker resolved about a symbol, one fact per line.
+std::string Facts(const sema::Program& p, const sema::Symbol& s) {
+  std::string out;
+  if (auto* ns = std::get_if<sema::NamespaceInfo>(&s.info)) {
+    if (ns->default_deny) out += "- `default deny`: mesh traffic no `allow … call` admits is denied\n";
+    if (ns->mtls_strict) out += "- `mtls strict`: only mutual-TLS traffic is accepted\n";
+  } else if (auto* sa = std::get_if<sema::ServiceAccountInfo>(&s.info)) {
+    if (!sa->namespaces.empty()) out += "- in " + NamespaceList(p, sa->namespaces) + "\n";
+    if (sa->external) out += "- `external`: not emitted by stave\n";
+  } else if (auto* app = std::get_if<sema::AppInfo>(&s.info)) {
+    if (!app->namespaces.empty()) out += "- in " + NamespaceList(p, app->namespaces) + "\n";
+    if (app->serviceaccount != sema::kNoSymbol) {
+      out += fmt::format("- serviceaccount `{}`\n", p.symbol(app->serviceaccount).qualified());
+    }
+    for (const auto& port : app->ports) out += fmt::format("- port {} ({})\n", port.number, port.protocol);
+  } else if (auto* pl = std::get_if<sema::PipelineInfo>(&s.info)) {
+    if (pl->ns != sema::kNoSymbol) out += fmt::format("- in `{}`\n", p.symbol(pl->ns).k8s_name);
+    if (pl->serviceaccount != sema::kNoSymbol) {
+      out += fmt::format("- runs as `{}`\n", p.symbol(pl->serviceaccount).qualified());
+    }
+  } else if (auto* action = std::get_if<sema::ActionInfo>(&s.info)) {
+    // One line per resource: `pods`: get, list, watch.
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (const sema::Permission& perm : action->permissions) {
+      std::string res = p.symbol(perm.resource).k8s_name;
+      if (lines.empty() || lines.back().first != res) lines.push_back({res, perm.verb});
+      else lines.back().second += ", " + perm.verb;
+    }
+    for (size_t i = 0; i < lines.size() && i < kMaxPermissionLines; ++i) {
+      out += fmt::format("- `{}`: {}\n", lines[i].first, lines[i].second);
+    }
+    if (lines.size() > kMaxPermissionLines) {
+      out += fmt::format("- … and {} more resources\n", lines.size() - kMaxPermissionLines);
+    }
+  }
+  return out;
+}
+
+// The objects whose origins include `origin`, as YAML blocks.
+std::string Objects(const Analysis& a, base::Span origin, bool may_lower) {
+  const driver::Compilation& c = a.compilation();
+  std::vector<const lower::Object*> found;
+  for (const lower::Object& o : c.output.objects) {
+    if (std::find(o.origins.begin(), o.origins.end(), origin) != o.origins.end()) found.push_back(&o);
+  }
+  if (found.empty()) {
+    if (may_lower && c.diagnostics.has_errors()) {
+      return "\n---\n_The objects it lowers to are shown once the program has no errors._\n";
+    }
+    return "";
+  }
+  std::string out = fmt::format("\n---\nLowers to {} object{}:\n", found.size(),
+                                found.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < found.size() && i < kMaxObjects; ++i) {
+    out += "```yaml\n" + CapLines(emit::EmitObject(*found[i]), kMaxYamlLines) + "```\n";
+  }
+  if (found.size() > kMaxObjects) {
+    out += fmt::format("… and {} more (see `stave build`)\n", found.size() - kMaxObjects);
+  }
+  return out;
+}
+
+std::string SymbolMarkdown(const Analysis& a, const sema::Symbol& s) {
+  const sema::Program& p = a.program();
+  std::string kind = syntax::DeclKindName(s.kind);
+  std::string out = fmt::format("**{}** `{}`", kind, s.package + "." + s.name);
+  if (s.builtin) out += " — standard library";
+  out += "\n\n";
+  if (s.kind == syntax::DeclKind::Resource) out += fmt::format("Resource: `{}`\n\n", s.k8s_name);
+  else out += fmt::format("Kubernetes name: `{}`\n\n", s.k8s_name);
+  if (!s.decl->doc.empty()) out += s.decl->doc + "\n\n";
+  out += Facts(p, s);
+  bool may_lower = s.kind == syntax::DeclKind::Namespace ||
+                   s.kind == syntax::DeclKind::ServiceAccount ||
+                   s.kind == syntax::DeclKind::Pipeline;
+  if (!s.builtin) out += Objects(a, s.decl->span, may_lower);
+  return out;
+}
+
+std::string RuleMarkdown(const Analysis& a, const syntax::Rule& rule) {
+  bool allow = rule.effect == syntax::Effect::Allow;
+  std::string what;
+  if (std::holds_alternative<syntax::CallRule>(rule.target)) what = "call rule (Istio)";
+  else if (std::holds_alternative<syntax::RunRule>(rule.target)) what = "run rule (RBAC and admission)";
+  else what = "API rule (RBAC)";
+  std::string out = fmt::format("**{} {}**\n\n```policy\n{}\n```\n", allow ? "allow" : "deny", what,
+                                base::OneLineText(a.sources(), rule.span));
+  if (!rule.doc.empty()) out += "\n" + rule.doc + "\n";
+  if (!allow && std::holds_alternative<syntax::ApiRule>(rule.target)) {
+    out += "\nEmits nothing: Kubernetes RBAC only adds. It fails the build when an `allow` "
+           "rule grants a listed subject what it denies.\n";
+    return out;
+  }
+  return out + Objects(a, rule.span, true);
+}
+
+}  // namespace
+
+llvm::Expected<json::Value> HandleHover(Server& s, const json::Value& params) {
+  auto p = ParseParams<TextDocumentPositionParams>(params);
+  if (!p) return p.takeError();
+  const Analysis& a = s.analysis();
+  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
+  if (file == base::kNoFile) return json::Value(nullptr);
+  uint32_t offset = a.Offset(file, p->position);
+  Hover hover;
+  if (auto at = a.SymbolAtOffset(file, offset)) {
+    hover.contents.value = SymbolMarkdown(a, a.program().symbol(at->id));
+    hover.range = a.ToRange(at->span);
+    return hover;
+  }
+  if (const syntax::Decl* decl = a.DeclAt(file, offset)) {
+    // On the declaration's keyword or body: the declaration itself.
+    sema::SymbolId id = a.SymbolOf(*decl);
+    if (id == sema::kNoSymbol) return json::Value(nullptr);  // a duplicate, already reported
+    hover.contents.value = SymbolMarkdown(a, a.program().symbol(id));
+    if (decl->keyword_span.begin <= offset && offset <= decl->keyword_span.end) {
+      hover.range = a.ToRange(decl->keyword_span);
+    }
+    return hover;
+  }
+  if (const syntax::Rule* rule = a.RuleAt(file, offset)) {
+    hover.contents.value = RuleMarkdown(a, *rule);
+    hover.range = a.ToRange(rule->span);
+    return hover;
+  }
+  return json::Value(nullptr);
+}
+
+}  // namespace stave::lsp

@@ -1,0 +1,59 @@
+// The lifecycle: `initialize` (root and capabilities), `initialized`,
+// `shutdown` and `exit`.
+#include <llvm/ADT/StringRef.h>
+
+#include "compiler/lsp/handlers.h"
+#include "compiler/lsp/server.h"
+#include "compiler/lsp/uri.h"
+
+#ifndef STAVE_VERSION
+#define STAVE_VERSION "unknown"
+#endif
+
+namespace stave::lsp {
+
+llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& params) {
+  auto p = ParseParams<InitializeParams>(params);
+  if (!p) return p.takeError();
+  std::optional<std::string> root;
+  if (p->rootUri) root = FileUriToPath(*p->rootUri);
+  if (!root && p->rootPath && !p->rootPath->empty()) root = *p->rootPath;
+  s.workspace().SetRoot(root);
+  s.MarkInitialized();
+  json::Object capabilities{
+      {"positionEncoding", "utf-16"},
+      {"textDocumentSync",
+       json::Object{{"openClose", true}, {"change", 2}, {"save", json::Object{}}}},
+      {"hoverProvider", true},
+      {"definitionProvider", true},
+      {"referencesProvider", true},
+      {"documentSymbolProvider", true},
+      {"completionProvider",
+       json::Object{{"triggerCharacters", json::Array{" ", "."}}, {"resolveProvider", false}}},
+      {"documentFormattingProvider", true},
+      {"renameProvider", json::Object{{"prepareProvider", false}}},
+  };
+  return json::Object{
+      {"capabilities", std::move(capabilities)},
+      {"serverInfo", json::Object{{"name", kServerName}, {"version", STAVE_VERSION}}},
+  };
+}
+
+llvm::Expected<json::Value> HandleShutdown(Server& s, const json::Value&) {
+  s.MarkShutdown();
+  return json::Value(nullptr);
+}
+
+// Checks the whole workspace once, so that problems in files the user has
+// not opened show up from the start.
+llvm::Error HandleInitialized(Server& s, const json::Value&) {
+  s.ScheduleRecheck();
+  return llvm::Error::success();
+}
+
+llvm::Error HandleExit(Server& s, const json::Value&) {
+  s.RequestExit();
+  return llvm::Error::success();
+}
+
+}  // namespace stave::lsp

@@ -1,0 +1,338 @@
+// Message dispatch, lifecycle checks, the debounced recheck and diagnostic
+// publishing (server.h).
+//
+// Cancellation and debouncing. Edits (didOpen/didChange/didClose/didSave)
+// only update the document store and mark a recheck pending with a
+// deadline `debounce` after the latest edit (capped at `max_delay` after the
+// first unchecked one). The main loop (main_loop.cpp) waits for the next
+// message only until that deadline: each newer edit that arrives first
+// pushes the deadline back, which cancels the pending recheck in favour of
+// one over the newer text, so a burst of didChange is applied one by one
+// (cheap) and checked once. A request that reads the program (hover, rename,
+// ...) runs the pending recheck first, so no answer describes stale text. A
+// recheck in progress is not interrupted: compiles are short and the next
+// one starts from the newest text. `$/cancelRequest` is honoured for
+// requests still queued: the reader thread records the id and the request
+// is answered with RequestCancelled (-32800) instead of being run.
+#include "compiler/lsp/server.h"
+
+#include <algorithm>
+#include <exception>
+
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/lsp/diagnostics.h"
+#include "compiler/lsp/handlers.h"
+
+namespace stave::lsp {
+namespace {
+
+// llvm::json's parser recurses per nesting level; refuse deep input before
+// it can exhaust the stack. No LSP message nests anywhere near this.
+constexpr int kMaxNesting = 256;
+
+bool TooDeep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::string ToText(const json::Value& v) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << v;
+  os.flush();
+  return out;
+}
+
+const std::map<std::string_view, RequestHandler>& Requests() {
+  static const std::map<std::string_view, RequestHandler> table = {
+      {"shutdown", HandleShutdown},
+      {"textDocument/hover", HandleHover},
+      {"textDocument/definition", HandleDefinition},
+      {"textDocument/references", HandleReferences},
+      {"textDocument/documentSymbol", HandleDocumentSymbol},
+      {"textDocument/completion", HandleCompletion},
+      {"textDocument/formatting", HandleFormatting},
+      {"textDocument/rename", HandleRename},
+  };
+  return table;
+}
+
+const std::map<std::string_view, NotificationHandler>& Notifications() {
+  static const std::map<std::string_view, NotificationHandler> table = {
+      {"initialized", HandleInitialized},
+      {"exit", HandleExit},
+      {"textDocument/didOpen", HandleDidOpen},
+      {"textDocument/didChange", HandleDidChange},
+      {"textDocument/didClose", HandleDidClose},
+      {"textDocument/didSave", HandleDidSave},
+      {"workspace/didChangeWatchedFiles", HandleDidChangeWatchedFiles},
+  };
+  return table;
+}
+
+}  // namespace
+
+Server::Server(Sink sink, Options options) : sink_(std::move(sink)), options_(std::move(options)) {}
+Server::~Server() = default;
+
+void Server::HandleMessage(std::string_view body) {
+  try {
+    if (TooDeep(body)) {
+      SendError(nullptr, kParseError, "parse error: JSON nested too deeply");
+      return;
+    }
+    llvm::Expected<json::Value> parsed = json::parse(llvm::StringRef(body.data(), body.size()));
+    if (!parsed) {
+      SendError(nullptr, kParseError, "parse error: " + llvm::toString(parsed.takeError()));
+      return;
+    }
+    const json::Object* message = parsed->getAsObject();
+    if (!message) {
+      SendError(nullptr, kInvalidRequest, "invalid request: a message must be a JSON object");
+      return;
+    }
+    Dispatch(*message);
+  } catch (const std::exception& e) {
+    // Dispatch answers requests itself; this is for a failure around it.
+    Log(std::string("internal error while handling a message: ") + e.what());
+  } catch (...) {
+    Log("internal error while handling a message");
+  }
+}
+
+void Server::Dispatch(const json::Object& message) {
+  const json::Value* id = message.get("id");
+  if (id && id->kind() != json::Value::Number && id->kind() != json::Value::String &&
+      id->kind() != json::Value::Null) {
+    SendError(nullptr, kInvalidRequest, "invalid request: `id` must be a number or a string");
+    return;
+  }
+  json::Value reply_id = id ? *id : json::Value(nullptr);
+  if (const json::Value* version = message.get("jsonrpc")) {
+    if (version->getAsString() != llvm::StringRef("2.0")) {
+      SendError(reply_id, kInvalidRequest, "invalid request: `jsonrpc` must be \"2.0\"");
+      return;
+    }
+  }
+  const json::Value* method = message.get("method");
+  if (!method) {
+    // A response to a request of ours (the server sends none), or junk.
+    if (id && (message.get("result") || message.get("error"))) return;
+    SendError(reply_id, kInvalidRequest, "invalid request: missing `method`");
+    return;
+  }
+  llvm::Optional<llvm::StringRef> name = method->getAsString();
+  if (!name) {
+    SendError(reply_id, kInvalidRequest, "invalid request: `method` must be a string");
+    return;
+  }
+  const json::Value* params = message.get("params");
+  json::Value no_params(nullptr);
+  if (id) HandleRequest(*id, std::string_view(name->data(), name->size()), params ? *params : no_params);
+  else HandleNotification(std::string_view(name->data(), name->size()), params ? *params : no_params);
+}
+
+void Server::HandleRequest(const json::Value& id, std::string_view method,
+                           const json::Value& params) {
+  std::string key = ToText(id);
+  if (cancelled_.erase(key) > 0 || (cancel_check_ && cancel_check_(id))) {
+    SendError(id, kRequestCancelled, "request cancelled");
+    return;
+  }
+  if (method == "initialize") {
+    if (initialized_) {
+      SendError(id, kInvalidRequest, "invalid request: the server is already initialized");
+      return;
+    }
+    Reply(id, HandleInitialize(*this, params));
+    return;
+  }
+  if (!initialized_) {
+    SendError(id, kServerNotInitialized, "the server is not initialized: send `initialize` first");
+    return;
+  }
+  if (shutdown_) {
+    SendError(id, kInvalidRequest, "invalid request: the server is shutting down");
+    return;
+  }
+  auto it = Requests().find(method);
+  if (it == Requests().end()) {
+    SendError(id, kMethodNotFound, "method not found: " + std::string(method));
+    return;
+  }
+  try {
+    Reply(id, it->second(*this, params));
+  } catch (const std::exception& e) {
+    SendError(id, kInternalError, std::string("internal error: ") + e.what());
+  } catch (...) {
+    SendError(id, kInternalError, "internal error");
+  }
+}
+
+void Server::HandleNotification(std::string_view method, const json::Value& params) {
+  if (method == "$/cancelRequest") {
+    if (const json::Object* o = params.getAsObject()) {
+      if (const json::Value* id = o->get("id")) {
+        if (cancelled_.size() > 1000) cancelled_.clear();
+        cancelled_.insert(ToText(*id));
+      }
+    }
+    return;
+  }
+  // Before `initialize` only `exit` counts; after `shutdown` too (LSP 3.17).
+  if (method != "exit" && (!initialized_ || shutdown_)) return;
+  auto it = Notifications().find(method);
+  if (it == Notifications().end()) return;  // unknown notifications are ignored
+  try {
+    if (llvm::Error error = it->second(*this, params)) {
+      Log(std::string(method) + ": " + llvm::toString(std::move(error)));
+    }
+  } catch (const std::exception& e) {
+    Log(std::string("internal error in ") + std::string(method) + ": " + e.what());
+  } catch (...) {
+    Log(std::string("internal error in ") + std::string(method));
+  }
+}
+
+void Server::HandleFramingError(std::string_view message) {
+  SendError(nullptr, kParseError, "parse error: " + std::string(message));
+}
+
+void Server::Reply(const json::Value& id, llvm::Expected<json::Value> result) {
+  if (!result) {
+    int code = kInternalError;
+    std::string message;
+    llvm::handleAllErrors(
+        result.takeError(),
+        [&](const LspError& e) {
+          code = e.code;
+          message = e.message;
+        },
+        [&](const llvm::ErrorInfoBase& e) { message = "internal error: " + e.message(); });
+    SendError(id, code, std::move(message));
+    return;
+  }
+  Send(json::Object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(*result)}});
+}
+
+void Server::SendError(const json::Value& id, int code, std::string message) {
+  Send(json::Object{{"jsonrpc", "2.0"},
+                    {"id", id},
+                    {"error", json::Object{{"code", code}, {"message", Utf8(std::move(message))}}}});
+}
+
+void Server::Send(json::Value message) { sink_(ToText(message)); }
+
+void Server::Notify(std::string_view method, json::Value params) {
+  Send(json::Object{{"jsonrpc", "2.0"}, {"method", std::string(method)}, {"params", std::move(params)}});
+}
+
+void Server::Log(std::string_view message) {
+  Notify("window/logMessage", json::Object{{"type", 4}, {"message", Utf8(std::string(message))}});
+}
+
+// ---------------------------------------------------------------- recheck
+
+void Server::ScheduleRecheck() {
+  Clock::time_point now = Clock::now();
+  if (!first_pending_) first_pending_ = now;
+  last_pending_ = now;
+}
+
+std::optional<Server::Clock::time_point> Server::RecheckDeadline() const {
+  if (!first_pending_) return std::nullopt;
+  return std::min(*last_pending_ + options_.debounce, *first_pending_ + options_.max_delay);
+}
+
+void Server::RecheckIfPending() {
+  if (!first_pending_) return;
+  try {
+    Recheck();
+  } catch (const std::exception& e) {
+    Log(std::string("internal error while checking the program: ") + e.what());
+  } catch (...) {
+    Log("internal error while checking the program");
+  }
+}
+
+const Analysis& Server::analysis() {
+  if (first_pending_ || !analysis_) Recheck();
+  return *analysis_;
+}
+
+void Server::Recheck() {
+  first_pending_.reset();
+  last_pending_.reset();
+  std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs());
+  driver::LowerChecked(*c, options_.lower);
+  driver::FinishDiagnostics(*c);
+  analysis_ = std::make_unique<Analysis>(std::move(c));
+  PublishDiagnostics();
+}
+
+std::optional<std::string> Server::UriOf(base::FileId file) {
+  if (!analysis_ || file >= analysis_->sources().size()) return std::nullopt;
+  const base::SourceFile& f = analysis_->file(file);
+  if (f.is_builtin()) return std::nullopt;
+  return workspace_.UriOf(f.path());
+}
+
+base::FileId Server::FileOfUri(std::string_view uri) {
+  return analysis().FileOf(DocumentPath(uri));
+}
+
+void Server::PublishDiagnostics() {
+  const Analysis& a = *analysis_;
+  UriOfFile uri_of = [this](base::FileId f) { return UriOf(f); };
+  std::map<std::string, PublishDiagnosticsParams> by_uri;
+  for (base::FileId f : a.UserFiles()) {
+    std::optional<std::string> uri = UriOf(f);
+    if (!uri) continue;
+    PublishDiagnosticsParams& p = by_uri[*uri];
+    p.uri = *uri;
+    p.version = workspace_.VersionOf(a.file(f).path());
+  }
+  for (const diag::Diagnostic& d : a.compilation().diagnostics.items()) {
+    if (!d.primary.span.valid() || d.primary.span.file >= a.sources().size()) continue;
+    std::optional<std::string> uri = UriOf(d.primary.span.file);
+    if (!uri) continue;  // in the embedded std files, which the user cannot edit
+    by_uri[*uri].diagnostics.push_back(ToLspDiagnostic(d, a, uri_of));
+  }
+  // Files that left the program (deleted, or closed outside the root): clear.
+  for (auto it = published_.begin(); it != published_.end();) {
+    if (by_uri.count(it->first)) {
+      ++it;
+      continue;
+    }
+    Notify("textDocument/publishDiagnostics", PublishDiagnosticsParams{it->first, llvm::None, {}});
+    it = published_.erase(it);
+  }
+  // Every file of the program, but only when what it would show changed
+  // (a new version of an open document counts as a change).
+  for (auto& [uri, params] : by_uri) {
+    json::Value value = params;
+    std::string text = ToText(value);
+    auto [it, inserted] = published_.emplace(uri, text);
+    if (!inserted && it->second == text) continue;
+    it->second = std::move(text);
+    Notify("textDocument/publishDiagnostics", std::move(value));
+  }
+}
+
+}  // namespace stave::lsp

@@ -1,0 +1,103 @@
+// The language server's state and dispatch: lifecycle, the document store,
+// the debounced recheck of the whole program, and publishing diagnostics.
+// Transport-free: one JSON message in (HandleMessage), messages out through
+// a sink, so tests drive it in-process.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "compiler/lower/lower.h"
+#include "compiler/lsp/analysis.h"
+#include "compiler/lsp/protocol.h"
+#include "compiler/lsp/workspace.h"
+
+namespace stave::lsp {
+
+inline constexpr std::string_view kServerName = "stave";
+
+class Server {
+ public:
+  using Clock = std::chrono::steady_clock;
+  struct Options {
+    lower::LowerOptions lower;
+    // A recheck runs this long after the last edit, and at most
+    // `max_delay` after the first unchecked one (continuous typing).
+    std::chrono::milliseconds debounce{50};
+    std::chrono::milliseconds max_delay{500};
+  };
+  // Receives each outgoing message (one JSON text, unframed).
+  using Sink = std::function<void(std::string)>;
+  // Tells whether the client cancelled the request with this id.
+  using CancelCheck = std::function<bool(const json::Value& id)>;
+
+  Server(Sink sink, Options options);
+  ~Server();
+
+  // One incoming message. Never throws; answers every request.
+  void HandleMessage(std::string_view body);
+  // A message the transport could not frame: an error with id null.
+  void HandleFramingError(std::string_view message);
+
+  // When the pending recheck is due; nullopt when none is pending.
+  std::optional<Clock::time_point> RecheckDeadline() const;
+  // Runs the pending recheck, if any, and publishes diagnostics.
+  void RecheckIfPending();
+
+  bool ExitRequested() const { return exit_requested_; }
+  // 0 when `shutdown` came before `exit` (or EOF), else 1 (LSP 3.17).
+  int ExitCode() const { return shutdown_ ? 0 : 1; }
+  void SetCancelCheck(CancelCheck check) { cancel_check_ = std::move(check); }
+
+  // ---- for the handlers
+  Workspace& workspace() { return workspace_; }
+  const Options& options() const { return options_; }
+  // The analysis of the current text: runs a pending recheck first, so an
+  // answer never describes text older than the request.
+  const Analysis& analysis();
+  // Marks the program changed; the recheck is debounced.
+  void ScheduleRecheck();
+  // The URI of a compiled file (nullopt for std files).
+  std::optional<std::string> UriOf(base::FileId file);
+  // The compiled file of a document URI, or kNoFile.
+  base::FileId FileOfUri(std::string_view uri);
+  void Notify(std::string_view method, json::Value params);
+  void Log(std::string_view message);  // window/logMessage, type Log
+
+  void MarkInitialized() { initialized_ = true; }
+  void MarkShutdown() { shutdown_ = true; }
+  void RequestExit() { exit_requested_ = true; }
+  bool shutdown_received() const { return shutdown_; }
+
+ private:
+  void Dispatch(const json::Object& message);
+  void HandleRequest(const json::Value& id, std::string_view method, const json::Value& params);
+  void HandleNotification(std::string_view method, const json::Value& params);
+  void Reply(const json::Value& id, llvm::Expected<json::Value> result);
+  void SendError(const json::Value& id, int code, std::string message);
+  void Send(json::Value message);
+  void Recheck();
+  void PublishDiagnostics();
+
+  Sink sink_;
+  Options options_;
+  CancelCheck cancel_check_;
+  Workspace workspace_;
+  std::unique_ptr<Analysis> analysis_;
+  std::optional<Clock::time_point> first_pending_, last_pending_;
+  bool initialized_ = false;
+  bool shutdown_ = false;
+  bool exit_requested_ = false;
+  std::set<std::string> cancelled_;  // ids (as JSON text) cancelled in-process
+  // What was last published per URI (JSON text), to publish only changes
+  // and to clear files that left the program.
+  std::map<std::string, std::string> published_;
+};
+
+}  // namespace stave::lsp

@@ -1,0 +1,155 @@
+// Framing for the LSP base protocol: header lines until a blank line, of
+// which only `Content-Length` matters, then exactly that many body bytes.
+#include "compiler/lsp/transport.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace stave::lsp {
+namespace {
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char a = text[i], b = prefix[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+// Digits only (surrounding blanks allowed), no overflow: the value, or -1.
+long long ParseLength(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty() || text.size() > 18) return -1;
+  long long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+size_t FdSource::Read(char* buffer, size_t n) {
+  while (true) {
+    ssize_t got = ::read(fd_, buffer, n);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) return 0;  // a read error ends the session like EOF
+  }
+}
+
+size_t StringSource::Read(char* buffer, size_t n) {
+  size_t count = std::min(n, data_.size() - pos_);
+  std::memcpy(buffer, data_.data() + pos_, count);
+  pos_ += count;
+  return count;
+}
+
+bool MessageReader::Fill() {
+  if (begin_ < end_) return true;
+  begin_ = 0;
+  end_ = source_.Read(buffer_.data(), buffer_.size());
+  return end_ > 0;
+}
+
+int MessageReader::GetByte() {
+  if (!Fill()) return -1;
+  return static_cast<unsigned char>(buffer_[begin_++]);
+}
+
+// One header line without its line break (`\r\n`, or a bare `\n` from
+// lenient clients). Bytes past the header limit are dropped, not stored.
+bool MessageReader::ReadLine(std::string& line, size_t& header_bytes, bool& too_long) {
+  line.clear();
+  while (true) {
+    int c = GetByte();
+    if (c < 0) return false;
+    ++header_bytes;
+    if (c == '\n') break;
+    if (header_bytes > kMaxHeaderBytes) {
+      too_long = true;
+      continue;
+    }
+    line.push_back(static_cast<char>(c));
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
+bool MessageReader::Skip(size_t n) {
+  while (n > 0) {
+    if (!Fill()) return false;
+    size_t take = std::min(n, end_ - begin_);
+    begin_ += take;
+    n -= take;
+  }
+  return true;
+}
+
+ReadEvent MessageReader::Next() {
+  std::string line;
+  size_t header_bytes = 0;
+  bool too_long = false, bad_length = false, any_header = false;
+  long long length = -1;
+  while (true) {
+    if (!ReadLine(line, header_bytes, too_long)) return {ReadEvent::Kind::Eof, {}, {}};
+    if (line.empty()) {
+      if (!any_header && !too_long) continue;  // blank lines between messages
+      break;
+    }
+    any_header = true;
+    if (StartsWithNoCase(line, "content-length:")) {
+      length = ParseLength(std::string_view(line).substr(15));
+      bad_length = length < 0;
+    }
+  }
+  if (too_long) {
+    return {ReadEvent::Kind::Error, {}, fmt::format("header block longer than {} bytes", kMaxHeaderBytes)};
+  }
+  if (bad_length) return {ReadEvent::Kind::Error, {}, "invalid Content-Length header"};
+  if (length < 0) return {ReadEvent::Kind::Error, {}, "missing Content-Length header"};
+  if (static_cast<unsigned long long>(length) > kMaxContentLength) {
+    // Drop the body to keep the framing; the session goes on.
+    if (!Skip(static_cast<size_t>(length))) return {ReadEvent::Kind::Eof, {}, {}};
+    return {ReadEvent::Kind::Error, {},
+            fmt::format("message of {} bytes is larger than the limit of {} bytes", length,
+                        kMaxContentLength)};
+  }
+  ReadEvent event{ReadEvent::Kind::Message, {}, {}};
+  event.body.reserve(static_cast<size_t>(length));
+  size_t need = static_cast<size_t>(length);
+  while (need > 0) {
+    if (!Fill()) return {ReadEvent::Kind::Eof, {}, {}};  // truncated by EOF
+    size_t take = std::min(need, end_ - begin_);
+    event.body.append(buffer_.data() + begin_, take);
+    begin_ += take;
+    need -= take;
+  }
+  return event;
+}
+
+std::string Frame(std::string_view body) {
+  return fmt::format("Content-Length: {}\r\n\r\n{}", body.size(), body);
+}
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t wrote = ::write(fd, data.data(), data.size());
+    if (wrote < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(wrote));
+  }
+  return true;
+}
+
+}  // namespace stave::lsp

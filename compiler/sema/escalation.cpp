@@ -1,0 +1,201 @@
+// W0510: escalation paths. A subject that may create pods or workloads in a
+// namespace can run them as any serviceaccount there and read its token, so
+// it effectively holds that serviceaccount's grants; the same goes for
+// minting serviceaccount tokens and impersonating serviceaccounts. This
+// follows such chains (up to three hops) and warns at the rule that starts
+// one when it reaches a permission the subject does not hold itself.
+// PipelineRuns in a guarded namespace are not a path: the admission policy
+// decides who runs what as which account (spec §5.3); `run` rules are
+// explicit grants of exactly that, so they start no warning either.
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/checker.h"
+#include "compiler/sema/grants.h"
+
+namespace stave::sema {
+namespace {
+
+// A grant in a scope: a namespace's Kubernetes name, or "" for cluster-wide.
+struct ScopedGrant {
+  std::string ns;
+  Grant grant;
+  const syntax::Rule* rule;
+};
+
+bool Covers(const ScopedGrant& have, const std::string& ns, const Grant& g) {
+  if (!have.ns.empty() && have.ns != ns) return false;
+  const Grant& h = have.grant;
+  if (h.group != g.group || (h.resource != g.resource && h.resource != "*")) return false;
+  if (h.verb != g.verb && h.verb != "*") return false;
+  if (h.names.empty()) return true;
+  return !g.names.empty() && std::includes(h.names.begin(), h.names.end(), g.names.begin(), g.names.end());
+}
+
+// Resources whose creation runs a pod as a chosen serviceaccount.
+bool RunsAsAccount(const Grant& g) {
+  static const std::set<std::pair<std::string, std::string>> kWorkloads = {
+      {"", "pods"},           {"apps", "deployments"},  {"apps", "replicasets"},
+      {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"},
+      {"batch", "cronjobs"},  {"", "replicationcontrollers"}, {"tekton.dev", "pipelineruns"},
+      {"tekton.dev", "taskruns"}};
+  bool create = g.verb == "create" || g.verb == "*";
+  if (create && (g.resource == "*" || kWorkloads.count({g.group, g.resource}))) return true;
+  if (create && g.group.empty() && g.resource == "serviceaccounts/token") return true;
+  return g.verb == "impersonate" && g.group.empty() && g.resource == "serviceaccounts";
+}
+
+std::string Describe(const Grant& g, const std::string& ns) {
+  std::string what = g.verb + " " + g.resource + (g.group.empty() ? "" : "." + g.group);
+  if (!g.names.empty()) what += " `" + g.names.front() + "`";
+  return what + (ns.empty() ? " cluster-wide" : " in `" + ns + "`");
+}
+
+class Escalations {
+ public:
+  explicit Escalations(Checker& c) : c_(c), p_(c.program()) {
+    for (const ApiRule& r : p_.api_rules) {
+      if (r.effect != syntax::Effect::Allow) continue;
+      std::vector<Grant> grants = ActionGrants(p_, r.action, r.app);
+      std::vector<std::string> scopes;
+      if (r.cluster) scopes.push_back("");
+      for (SymbolId ns : r.namespaces) scopes.push_back(p_.symbol(ns).k8s_name);
+      for (const Principal& s : r.subjects) {
+        for (const Identity& id : Identities(p_, s.symbol)) {
+          for (const auto& ns : scopes) {
+            for (const Grant& g : grants) held_[id].push_back({ns, g, r.rule});
+          }
+        }
+      }
+    }
+    for (const Symbol& s : p_.symbols) {
+      if (s.kind == DeclKind::Pipeline && s.pipeline().ns != kNoSymbol) {
+        guarded_[p_.symbol(s.pipeline().ns).k8s_name] = &s;
+      }
+      if (s.kind != DeclKind::ServiceAccount) continue;
+      for (SymbolId ns : s.sa().namespaces) {
+        accounts_[p_.symbol(ns).k8s_name].push_back({Identity::Kind::ServiceAccount,
+                                                     p_.symbol(ns).k8s_name, s.k8s_name});
+      }
+    }
+  }
+
+  void Report() {
+    std::set<std::pair<const syntax::Rule*, Identity>> reported;
+    for (const auto& [subject, grants] : held_) {
+      for (const ScopedGrant& start : grants) {
+        if (!RunsAsAccount(start.grant)) continue;
+        bool pipelineruns = start.grant.resource == "pipelineruns";
+        for (const std::string& ns : Namespaces(start.ns)) {
+          if (pipelineruns && guarded_.count(ns)) continue;
+          for (const Identity& account : accounts_[ns]) {
+            if (account == subject || reported.count({start.rule, account})) continue;
+            auto chain = Follow(subject, account);
+            if (chain.empty()) continue;
+            reported.insert({start.rule, account});
+            Warn(subject, start, ns, account, chain, pipelineruns);
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  std::vector<std::string> Namespaces(const std::string& scope) {
+    if (!scope.empty()) return {scope};
+    std::vector<std::string> all;
+    for (const auto& [ns, _] : accounts_) all.push_back(ns);
+    return all;
+  }
+
+  bool Holds(const Identity& who, const std::string& ns, const Grant& g) {
+    auto it = held_.find(who);
+    if (it == held_.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const ScopedGrant& h) { return Covers(h, ns, g); });
+  }
+
+  // From `account`, breadth-first through the accounts it can act as, to
+  // a grant `subject` lacks. The chain reported ends at the most telling
+  // such grant: one that writes, else one that reads, else one that only
+  // leads to further accounts; the shortest of its kind. Returns the
+  // accounts passed and that grant as text, or nothing.
+  std::vector<std::string> Follow(const Identity& subject, const Identity& first) {
+    std::deque<std::vector<Identity>> queue{{first}};
+    std::set<Identity> seen{subject, first};
+    std::vector<std::string> best;
+    int best_rank = 3;
+    auto rank = [](const Grant& g) {
+      if (RunsAsAccount(g)) return 2;
+      bool read = g.verb == "get" || g.verb == "list" || g.verb == "watch";
+      return read ? 1 : 0;
+    };
+    while (!queue.empty()) {
+      std::vector<Identity> path = queue.front();
+      queue.pop_front();
+      const Identity& at = path.back();
+      for (const ScopedGrant& g : held_[at]) {
+        if (Holds(subject, g.ns, g.grant) || rank(g.grant) >= best_rank) continue;
+        best_rank = rank(g.grant);
+        best.clear();
+        for (const Identity& id : path) best.push_back(id.ToString());
+        best.push_back(Describe(g.grant, g.ns) + " (" +
+                       base::Location(*p_.sources, g.rule->span) + ")");
+      }
+      if (path.size() >= 3) continue;
+      for (const ScopedGrant& g : held_[at]) {
+        if (!RunsAsAccount(g.grant)) continue;
+        for (const std::string& ns : Namespaces(g.ns)) {
+          if (g.grant.resource == "pipelineruns" && guarded_.count(ns)) continue;
+          for (const Identity& next : accounts_[ns]) {
+            if (seen.insert(next).second) {
+              auto longer = path;
+              longer.push_back(next);
+              queue.push_back(longer);
+            }
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  void Warn(const Identity& subject, const ScopedGrant& start, const std::string& ns,
+            const Identity& account, const std::vector<std::string>& chain, bool pipelineruns) {
+    std::string text = fmt::format("{} can {}, which can run as {}", subject.ToString(),
+                                   Describe(start.grant, start.ns.empty() ? ns : start.ns),
+                                   chain.front());
+    for (size_t i = 1; i + 1 < chain.size(); ++i) text += ", which can run as " + chain[i];
+    text += ", which can " + chain.back();
+    auto& d = c_.diags().report(diag::Code::W0510, start.rule->span,
+                                fmt::format("escalation path: {}", text),
+                                "starts an escalation path");
+    d.note("whoever creates a pod, workload or run in a namespace chooses its serviceaccount and "
+           "can read that account's token; RBAC cannot limit which");
+    if (pipelineruns) {
+      d.with_help(fmt::format("declare the pipelines of `{}` with `pipeline NAME in NS {{ "
+                              "serviceaccount {} }}` and grant them with `allow … to run`: the "
+                              "namespace is then guarded and runs as `{}` need a run rule",
+                              ns, account.name, account.name));
+    } else {
+      d.with_help("grant workload creation only where no serviceaccount holds more than the "
+                  "subject should, or move those serviceaccounts to a namespace of their own");
+    }
+  }
+
+  Checker& c_;
+  const Program& p_;
+  std::map<Identity, std::vector<ScopedGrant>> held_;
+  std::map<std::string, std::vector<Identity>> accounts_;
+  std::map<std::string, const Symbol*> guarded_;
+};
+
+}  // namespace
+
+void CheckEscalationPaths(Checker& c) { Escalations(c).Report(); }
+
+}  // namespace stave::sema
