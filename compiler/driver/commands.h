@@ -15,5 +15,8 @@ int RunCheck(const Options& options);
 int RunBuild(const Options& options);
 int RunTest(const Options& options);
 int RunExplain(const Options& options);
+int RunWhoCan(const Options& options);
+int RunDiff(const Options& options);
+int RunLsp(const Options& options);
 
 }  // namespace stave::driver

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     if (opts.command == "build") return RunBuild(opts);
     if (opts.command == "test") return RunTest(opts);
     if (opts.command == "explain") return RunExplain(opts);
+    if (opts.command == "who-can") return RunWhoCan(opts);
+    if (opts.command == "diff") return RunDiff(opts);
+    if (opts.command == "lsp") return RunLsp(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {

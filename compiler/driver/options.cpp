@@ -20,6 +20,8 @@ cxxopts::Options MakeParser() {
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
       ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
       ("catalog", "explain: every code as markdown")
+      ("path", "who-can, diff: the policy paths (default: .)",
+       cxxopts::value<std::vector<std::string>>())
       ("version", "print the version")
       ("h,help", "print this help")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
@@ -42,6 +44,15 @@ commands:
   test [PATH...]       run the test blocks against the generated objects
   explain CODE         the long explanation of a diagnostic code, with an example
   explain --catalog    every code as markdown (docs/diagnostics.md)
+  who-can QUERY [--path P]...
+                       who is granted a permission, by which rule and object:
+                         who-can VERB RESOURCE [NAME] in NS|cluster
+                         who-can ACTION [APP] in NS|cluster
+                         who-can call APP [in NS] [method M] [path P] [port N]
+  diff OLD NEW [--path P]...
+                       permissions added and removed; OLD and NEW are paths or
+                       git revisions (`stave diff main .`); exit 1 on changes;
+                       --format human|json|markdown
   --version            print the version
 
 options:
@@ -76,6 +87,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
     opts.catalog = result.count("catalog") > 0;
+    if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("W")) {
       std::string w = result["W"].as<std::string>();
       if (w != "error") {
@@ -105,6 +117,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     else if (format == "json") opts.format = Format::Json;
     else if (format == "sarif") opts.format = Format::Sarif;
     else if (format == "github") opts.format = Format::Github;
+    else if (format == "markdown") opts.format = Format::Markdown;
     else {
       out.error = "`--format` takes human, json, sarif or github, not `" + format + "`";
       return out;

@@ -9,7 +9,7 @@
 namespace stave::driver {
 
 enum class ColorMode { Auto, Always, Never };
-enum class Format { Human, Json, Sarif, Github };
+enum class Format { Human, Json, Sarif, Github, Markdown };
 
 struct Options {
   std::string command;             // "check", "build", ...
@@ -21,6 +21,7 @@ struct Options {
   bool istio_dry_run = false;
   bool warnings_as_errors = false;  // -W error
   bool catalog = false;             // explain --catalog
+  std::vector<std::string> policy_paths;  // who-can, diff: --path
   bool version = false;
   bool help = false;
 };

@@ -211,7 +211,9 @@ std::vector<TokPos> LexTokens(std::string_view s, const std::vector<syntax::Comm
 size_t Width(const Line& line) {
   size_t width = static_cast<size_t>(line.indent) * 2;
   for (size_t i = 0; i < line.pieces.size(); ++i) {
-    width += line.pieces[i].text.size() + (i > 0 && !line.pieces[i].glue ? 1 : 0);
+    // Code points, not bytes: what a reader sees.
+    for (char c : line.pieces[i].text) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (i > 0 && !line.pieces[i].glue) ++width;
   }
   return width;
 }

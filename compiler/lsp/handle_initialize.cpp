@@ -35,7 +35,7 @@ llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& param
   };
   return json::Object{
       {"capabilities", std::move(capabilities)},
-      {"serverInfo", json::Object{{"name", kServerName}, {"version", STAVE_VERSION}}},
+      {"serverInfo", json::Object{{"name", std::string(kServerName)}, {"version", STAVE_VERSION}}},
   };
 }
 

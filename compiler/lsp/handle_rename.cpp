@@ -3,6 +3,8 @@
 // name that is not an identifier or is reserved, and a new name that
 // another declaration of the package has, or that would capture uses of a
 // prelude name in the package.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/lsp/handlers.h"
@@ -72,11 +74,12 @@ llvm::Expected<json::Value> HandleRename(Server& s, const json::Value& params) {
                      fmt::format("`{}` is declared in the standard library and cannot be renamed",
                                  sym.name));
   }
-  if (llvm::Error error = CheckNewName(a, sym, at->id, p->newName)) return std::move(error);
+  if (llvm::Error error = CheckNewName(a, sym, at->id, p->newName)) return error;
   WorkspaceEdit edit;
   if (p->newName == sym.name) return edit;
   std::vector<base::Span> spans = a.UsesOf(at->id);
   spans.push_back(sym.name_span());
+  std::sort(spans.begin(), spans.end());
   for (base::Span span : spans) {
     std::optional<std::string> uri = s.UriOf(span.file);
     if (!uri) continue;

@@ -9,9 +9,14 @@
 #include <string>
 #include <vector>
 
+// LLVM 14's headers trip -Wunused-parameter; they are not ours to fix.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <llvm/ADT/Optional.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+#pragma GCC diagnostic pop
 
 namespace stave::lsp {
 

@@ -19,10 +19,9 @@
 #include <algorithm>
 #include <exception>
 
-#include <llvm/Support/raw_ostream.h>
-
 #include "compiler/lsp/diagnostics.h"
 #include "compiler/lsp/handlers.h"
+#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 namespace {

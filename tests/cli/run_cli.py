@@ -429,6 +429,80 @@ def test_ci_recipes_are_valid():
         expect(h["language"] == "system" and h["entry"].startswith("stave "), h)
 
 
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo] + list(args), check=True, capture_output=True,
+                   env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                            GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com"))
+
+
+def test_who_can_api_and_call():
+    import json
+    p = stave("who-can", "update", "deployments", "payments-api", "in", "prod", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("serviceaccount tekton-ci/payments-deployer (payments.deployer)" in p.out, p.out)
+    expect("via RoleBinding payments-prod/stave:deploy:payments.api" in p.out, p.out)
+    expect("payments.policy:42: allow deployer to deploy api in staging, prod" in p.out, p.out)
+    expect("devs" not in p.out and "alice" not in p.out, p.out)
+    p = stave("who-can", "view", "in", "staging", "--path", PAYMENTS, "--format", "json")
+    expect_exit(p, 0)
+    doc = json.loads(p.out)
+    expect([g["subject"] for g in doc["grantees"]] == ["group sre-oncall"], doc)
+    p = stave("who-can", "call", "api", "in", "prod", "method", "GET", "path", "/v1/x", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("serviceaccount payments-prod/frontend" in p.out and "plaintext" not in p.out, p.out)
+    p = stave("who-can", "call", "api", "in", "prod", "path", "/admin/users", "--path", PAYMENTS)
+    expect("nobody the policy declares" in p.out, p.out)
+    expect_exit(stave("who-can", "frobnicate", "in", "prod", "--path", PAYMENTS), 2)
+    expect_exit(stave("who-can", "get", "pods", "--path", PAYMENTS), 2)
+
+
+def test_diff_between_git_revisions_and_paths():
+    import json
+    with Dir({}) as repo:
+        os.makedirs(os.path.join(repo, "policies"))
+        src = open(os.path.join(PAYMENTS, "payments.policy")).read()
+        with open(os.path.join(repo, "policies", "payments.policy"), "w") as f:
+            f.write(src)
+        git(repo, "init", "-q")
+        git(repo, "add", ".")
+        git(repo, "commit", "-qm", "one")
+        changed = src.replace("allow sre         to view in staging, prod",
+                              "allow sre         to view in staging, prod\nallow alice to read-logs in prod")
+        with open(os.path.join(repo, "policies", "payments.policy"), "w") as f:
+            f.write(changed)
+        git(repo, "commit", "-qam", "two")
+        p = stave("diff", "HEAD~1", "HEAD", "--path", "policies", cwd=repo)
+        expect_exit(p, 1)
+        expect("+ get, list, watch pods" in p.out and "user alice@example.com" in p.out, p.out)
+        expect("HEAD:policies/payments.policy:44: allow alice to read-logs in prod" in p.out, p.out)
+        p = stave("diff", "HEAD", "HEAD~1", "--path", "policies", "--format", "json", cwd=repo)
+        expect_exit(p, 1)
+        doc = json.loads(p.out)
+        expect(not doc["added"] and len(doc["removed"]) == 4, doc)
+        p = stave("diff", "HEAD~1", "policies", "--path", "policies", "--format", "markdown", cwd=repo)
+        expect_exit(p, 1)
+        expect(p.out.startswith("### stave diff: 4 added, 0 removed") and "| added |" in p.out, p.out)
+        expect_exit(stave("diff", "HEAD", "policies", "--path", "policies", cwd=repo), 0)
+        expect_exit(stave("diff", "no-such-rev", "policies", cwd=repo), 2)
+
+
+def test_diff_of_a_pure_refactor_is_empty():
+    src = open(os.path.join(PAYMENTS, "payments.policy")).read()
+    # Rename declarations (Kubernetes names unchanged), reorder, split files.
+    renamed = (src.replace("group devs", "group developers").replace("allow devs,", "allow developers,")
+               .replace("deny  devs", "deny  developers").replace("expect deny  devs", "expect deny  developers")
+               .replace("app api in", "app payments-api in").replace(" api in ", " payments-api in ")
+               .replace("call api ", "call payments-api "))
+    head, body = renamed.split("// who may deploy", 1)
+    with Dir({"old/p.policy": src, "new/a.policy": "package payments\n// who may deploy" + body,
+              "new/b.policy": head}) as d:
+        check = stave("check", os.path.join(d, "new"))
+        expect(check.returncode == 0, check.err)
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"))
+        expect_exit(p, 0)
+        expect(p.out.startswith("0 added, 0 removed"), p.out)
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])

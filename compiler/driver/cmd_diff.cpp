@@ -1,0 +1,199 @@
+// `stave diff OLD NEW`: the permissions added and removed between two
+// versions of a program, each side a path or a git revision. Exit 0 when
+// nothing changed, 1 when something did, 2 on errors. Output: human, JSON,
+// or a Markdown table for a pull-request comment (`--format markdown`).
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/driver/git_source.h"
+#include "compiler/driver/render.h"
+#include "compiler/eval/permissions.h"
+
+namespace stave::driver {
+namespace {
+
+struct Side {
+  std::unique_ptr<Compilation> compilation;
+  std::vector<eval::PermissionRow> rows;
+};
+
+// Loads and compiles one side; false (after printing why) on any error.
+bool LoadSide(const std::string& spec, const Options& options, Side& side) {
+  std::vector<std::string> paths = options.policy_paths.empty() ? std::vector<std::string>{"."}
+                                                                : options.policy_paths;
+  LoadResult loaded = IsGitRevision(spec) ? LoadRevision(spec, paths) : LoadPaths({spec});
+  if (!loaded.errors.empty()) {
+    PrintLoadErrors(loaded.errors, options, stderr);
+    return false;
+  }
+  side.compilation = Compile(std::move(loaded.inputs));
+  LowerChecked(*side.compilation, {options.trust_domain, options.istio_dry_run});
+  FinishDiagnostics(*side.compilation);
+  if (side.compilation->diagnostics.has_errors()) {
+    fmt::print(stderr, "stave: error: `{}` does not compile:\n", spec);
+    Options human = options;
+    human.format = Format::Human;
+    PrintDiagnostics(side.compilation->diagnostics, side.compilation->sources, human, stderr);
+    return false;
+  }
+  side.rows = eval::Permissions(*side.compilation->program, side.compilation->output);
+  return true;
+}
+
+struct Change {
+  char sign;  // '+' or '-'
+  const eval::PermissionRow* row;
+};
+
+std::vector<Change> Compare(const std::vector<eval::PermissionRow>& before,
+                            const std::vector<eval::PermissionRow>& after) {
+  std::vector<Change> changes;
+  auto less = [](const eval::PermissionRow& a, const eval::PermissionRow& b) { return a.key() < b.key(); };
+  size_t i = 0, j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
+      changes.push_back({'-', &before[i++]});
+    } else if (i == before.size() || less(after[j], before[i])) {
+      changes.push_back({'+', &after[j++]});
+    } else {
+      ++i, ++j;
+    }
+  }
+  // Grouped by scope and subject, additions first.
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+    return std::tie(a.row->scope, a.row->subject, a.row->kind, b.sign, a.row->what) <
+           std::tie(b.row->scope, b.row->subject, b.row->kind, a.sign, b.row->what);
+  });
+  return changes;
+}
+
+// One line of output: changes of one sign, scope, subject and rules to one
+// resource share a line, verbs joined ("+ get, list, watch pods").
+struct Line {
+  char sign;
+  const eval::PermissionRow* row;
+  std::string what;
+};
+
+std::vector<Line> Lines(const std::vector<Change>& changes) {
+  std::vector<Line> lines;
+  std::map<std::tuple<char, std::string, std::string, std::vector<std::string>, std::string>, size_t>
+      by_object;
+  for (const Change& c : changes) {
+    const eval::PermissionRow& r = *c.row;
+    if (r.kind != "rbac") {
+      lines.push_back({c.sign, &r, r.what});
+      continue;
+    }
+    size_t space = r.what.find(' ');
+    std::string verb = r.what.substr(0, space), object = r.what.substr(space + 1);
+    auto key = std::make_tuple(c.sign, r.scope, r.subject, r.rules, object);
+    auto it = by_object.find(key);
+    if (it == by_object.end()) {
+      by_object.emplace(key, lines.size());
+      lines.push_back({c.sign, &r, r.what});
+    } else {
+      Line& line = lines[it->second];
+      line.what.insert(line.what.size() - object.size() - 1, ", " + verb);
+    }
+  }
+  return lines;
+}
+
+std::string Rules(const eval::PermissionRow& r) {
+  std::string out;
+  for (const auto& rule : r.rules) out += (out.empty() ? "" : "; ") + rule;
+  return out;
+}
+
+void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed) {
+  fmt::print("{} added, {} removed\n", added, removed);
+  std::string scope, subject;
+  for (const Line& c : Lines(changes)) {
+    if (c.row->scope != scope) {
+      scope = c.row->scope;
+      subject.clear();
+      fmt::print("\n{}\n", scope == "cluster" ? "cluster-wide" : "namespace " + scope);
+    }
+    if (c.row->subject != subject) {
+      subject = c.row->subject;
+      fmt::print("  {}\n", subject);
+    }
+    fmt::print("    {} {}\n        {}\n", c.sign, c.what, Rules(*c.row));
+  }
+}
+
+std::string Cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += "<br>";
+    else out += c;
+  }
+  return out;
+}
+
+void PrintMarkdown(const std::vector<Change>& changes, size_t added, size_t removed) {
+  fmt::print("### stave diff: {} added, {} removed\n\n", added, removed);
+  if (changes.empty()) {
+    fmt::print("No permission changes.\n");
+    return;
+  }
+  fmt::print("| | scope | subject | permission | rule |\n|---|---|---|---|---|\n");
+  for (const Line& c : Lines(changes)) {
+    fmt::print("| {} | {} | {} | `{}` | {} |\n", c.sign == '+' ? "added" : "removed",
+               Cell(c.row->scope), Cell(c.row->subject), Cell(c.what), Cell(Rules(*c.row)));
+  }
+}
+
+void PrintJson(const std::vector<Change>& changes) {
+  llvm::json::Array added, removed;
+  for (const Change& c : changes) {
+    llvm::json::Array rules;
+    for (const auto& r : c.row->rules) rules.push_back(r);
+    llvm::json::Object o{{"kind", c.row->kind},
+                         {"scope", c.row->scope},
+                         {"subject", c.row->subject},
+                         {"permission", c.row->what},
+                         {"rules", std::move(rules)}};
+    (c.sign == '+' ? added : removed).push_back(std::move(o));
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                   {"added", std::move(added)}, {"removed", std::move(removed)}}));
+  os.flush();
+  fmt::print("{}\n", out);
+}
+
+}  // namespace
+
+int RunDiff(const Options& options) {
+  if (options.args.size() != 2) {
+    fmt::print(stderr, "stave: error: `stave diff` takes OLD and NEW (each a path or a git "
+                       "revision), e.g. `stave diff main .`\n");
+    return kExitUsage;
+  }
+  Side before, after;
+  if (!LoadSide(options.args[0], options, before) || !LoadSide(options.args[1], options, after)) {
+    return kExitUsage;
+  }
+  std::vector<Change> changes = Compare(before.rows, after.rows);
+  size_t added = std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.sign == '+'; });
+  size_t removed = changes.size() - added;
+  switch (options.format) {
+    case Format::Json: PrintJson(changes); break;
+    case Format::Markdown: PrintMarkdown(changes, added, removed); break;
+    default: PrintHuman(changes, added, removed); break;
+  }
+  return changes.empty() ? kExitOk : kExitPolicyError;
+}
+
+}  // namespace stave::driver

@@ -1,0 +1,71 @@
+// `stave who-can QUERY [--path P]…`: who is granted a permission, and by
+// which rule and emitted object. `--format json` for scripts.
+#include <fmt/format.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/compilation.h"
+#include "compiler/driver/render.h"
+#include "compiler/eval/who_can.h"
+
+namespace stave::driver {
+namespace {
+
+void PrintJson(const eval::WhoCanResult& r) {
+  llvm::json::Array grantees;
+  for (const eval::Grantee& g : r.grantees) {
+    llvm::json::Array objects, rules;
+    for (const auto& o : g.objects) objects.push_back(o);
+    for (const auto& x : g.rules) rules.push_back(x);
+    grantees.push_back(llvm::json::Object{{"subject", g.subject},
+                                          {"declaredAs", g.declared_as},
+                                          {"objects", std::move(objects)},
+                                          {"rules", std::move(rules)}});
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                   {"question", r.question}, {"grantees", std::move(grantees)}}));
+  os.flush();
+  fmt::print("{}\n", out);
+}
+
+}  // namespace
+
+int RunWhoCan(const Options& options) {
+  std::vector<std::string> paths = options.policy_paths;
+  if (paths.empty()) paths.push_back(".");
+  LoadResult loaded = LoadPaths(paths);
+  if (!loaded.errors.empty()) {
+    PrintLoadErrors(loaded.errors, options, stderr);
+    return kExitUsage;
+  }
+  auto compilation = Compile(std::move(loaded.inputs));
+  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
+  FinishDiagnostics(*compilation);
+  if (compilation->diagnostics.has_errors()) {
+    PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
+    return kExitPolicyError;
+  }
+  eval::WhoCanResult r =
+      eval::WhoCan(*compilation->program, compilation->output, options.args, options.trust_domain);
+  if (!r.error.empty()) {
+    fmt::print(stderr, "stave: error: {}\n", r.error);
+    return kExitUsage;
+  }
+  if (options.format == Format::Json) {
+    PrintJson(r);
+    return kExitOk;
+  }
+  fmt::print("{}:\n", r.question);
+  if (r.grantees.empty()) fmt::print("  nobody the policy declares\n");
+  for (const eval::Grantee& g : r.grantees) {
+    fmt::print("  {}{}\n", g.subject, g.declared_as.empty() ? "" : " (" + g.declared_as + ")");
+    for (const auto& o : g.objects) fmt::print("      via {}\n", o);
+    for (const auto& rule : g.rules) fmt::print("      from {}\n", rule);
+  }
+  return kExitOk;
+}
+
+}  // namespace stave::driver

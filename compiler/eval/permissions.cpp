@@ -1,0 +1,224 @@
+// Flattening lowered objects into permission rows. RBAC rows come from
+// bindings and the roles they reference; mesh rows from AuthorizationPolicy
+// rules (the app is found by its selector); run rows from run rules, which
+// the admission policy enforces as written.
+#include "compiler/eval/permissions.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/grants.h"
+
+namespace stave::eval {
+namespace {
+
+std::string SubjectText(const lower::RbacSubject& s) {
+  if (s.kind == "ServiceAccount") return fmt::format("serviceaccount {}/{}", s.ns, s.name);
+  return fmt::format("{} {}", s.kind == "User" ? "user" : "group", s.name);
+}
+
+std::string RuleText(const sema::Program& p, base::Span span) {
+  return base::Location(*p.sources, span) + ": " + base::OneLineText(*p.sources, span);
+}
+
+// The rules among `origins` that name this identity among their subjects.
+std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base::Span>& origins,
+                                  const std::string& subject) {
+  std::vector<std::string> out;
+  auto names_subject = [&](const std::vector<sema::Principal>& subjects) {
+    for (const sema::Principal& s : subjects) {
+      for (const sema::Identity& id : sema::Identities(p, s.symbol)) {
+        lower::RbacSubject rs{id.kind == sema::Identity::Kind::User    ? "User"
+                              : id.kind == sema::Identity::Kind::Group ? "Group"
+                                                                       : "ServiceAccount",
+                              id.ns, id.name};
+        if (SubjectText(rs) == subject) return true;
+      }
+    }
+    return false;
+  };
+  for (const base::Span& o : origins) {
+    for (const sema::ApiRule& r : p.api_rules) {
+      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(RuleText(p, o));
+    }
+    for (const sema::RunRule& r : p.run_rules) {
+      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(RuleText(p, o));
+    }
+  }
+  if (out.empty()) {
+    for (const base::Span& o : origins) out.push_back(RuleText(p, o));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void RbacRows(const sema::Program& p, const lower::Output& out, std::vector<PermissionRow>& rows) {
+  for (const lower::Object& b : out.objects) {
+    if (b.kind != lower::Kind::RoleBinding && b.kind != lower::Kind::ClusterRoleBinding) continue;
+    const auto& binding = std::get<lower::RoleBinding>(b.spec);
+    lower::Kind role_kind = binding.role_kind == "Role" ? lower::Kind::Role : lower::Kind::ClusterRole;
+    const lower::Object* role = nullptr;
+    for (const lower::Object& o : out.objects) {
+      if (o.kind == role_kind && o.meta.name == binding.role_name &&
+          o.meta.ns == (role_kind == lower::Kind::Role ? b.meta.ns : "")) {
+        role = &o;
+      }
+    }
+    if (role == nullptr) continue;
+    std::string scope = b.meta.ns.empty() ? "cluster" : b.meta.ns;
+    for (const lower::RbacSubject& s : binding.subjects) {
+      std::string subject = SubjectText(s);
+      std::vector<std::string> rules = RulesFor(p, b.origins, subject);
+      for (const lower::PolicyRule& r : std::get<lower::Role>(role->spec).rules) {
+        for (const auto& group : r.api_groups) {
+          for (const auto& resource : r.resources) {
+            std::string res = resource + (group.empty() ? "" : "." + group);
+            for (const auto& verb : r.verbs) {
+              if (r.resource_names.empty()) {
+                rows.push_back({"rbac", scope, subject, verb + " " + res, rules});
+              }
+              for (const auto& name : r.resource_names) {
+                rows.push_back({"rbac", scope, subject, verb + " " + res + " " + name, rules});
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+std::string Join(const std::vector<std::string>& v, const char* sep = ",") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string OperationText(const lower::IstioRule& rule) {
+  std::vector<std::string> parts;
+  if (rule.to) {
+    const auto& op = *rule.to;
+    auto add = [&](const char* label, const std::vector<std::string>& v) {
+      if (!v.empty()) parts.push_back(std::string(label) + " " + Join(v));
+    };
+    add("methods", op.methods);
+    add("not methods", op.not_methods);
+    add("paths", op.paths);
+    add("not paths", op.not_paths);
+    add("ports", op.ports);
+    add("not ports", op.not_ports);
+    add("hosts", op.hosts);
+    add("not hosts", op.not_hosts);
+  }
+  for (const auto& c : rule.when) {
+    parts.push_back("when " + c.key + (c.values.empty() ? " != " + Join(c.not_values) : " == " + Join(c.values)));
+  }
+  return parts.empty() ? "any request" : Join(parts, " ");
+}
+
+std::vector<std::string> Sources(const lower::IstioRule& rule) {
+  if (rule.from.empty()) return {"anyone"};
+  std::vector<std::string> out;
+  for (const auto& src : rule.from) {
+    for (const auto& pr : src.principals) {
+      if (pr == "*") {
+        out.push_back("any mTLS workload");
+        continue;
+      }
+      // TD/ns/NS/sa/NAME
+      size_t ns = pr.find("/ns/"), sa = pr.find("/sa/");
+      out.push_back(ns == std::string::npos || sa == std::string::npos
+                        ? "principal " + pr
+                        : fmt::format("serviceaccount {}/{}", pr.substr(ns + 4, sa - ns - 4),
+                                      pr.substr(sa + 4)));
+    }
+    for (const auto& n : src.namespaces) out.push_back("workloads of namespace " + n);
+  }
+  return out;
+}
+
+// The workloads a policy selects, by their labels: a rename of the app in
+// the policy changes nothing Istio sees, so it must not show in a diff.
+std::string Workloads(const lower::Object& o) {
+  const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
+  std::string out;
+  for (const auto& [k, v] : ap.selector) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return out.empty() ? "every workload" : "pods " + out;
+}
+
+void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<PermissionRow>& rows) {
+  for (const lower::Object& o : out.objects) {
+    if (o.kind == lower::Kind::PeerAuthentication) {
+      rows.push_back({"mesh", o.meta.ns, "plaintext callers", "refused (mtls strict)",
+                      {RuleText(p, o.origins.front())}});
+    }
+    if (o.kind != lower::Kind::AuthorizationPolicy) continue;
+    const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
+    if (ap.allow_nothing) {
+      rows.push_back({"mesh", o.meta.ns, "anyone", "refused unless allowed (default deny)",
+                      {RuleText(p, o.origins.front())}});
+      continue;
+    }
+    std::string app = Workloads(o);
+    for (size_t i = 0; i < ap.rules.size(); ++i) {
+      std::vector<std::string> rules;
+      for (const auto& span : ap.rule_origins[i]) rules.push_back(RuleText(p, span));
+      for (const std::string& source : Sources(ap.rules[i])) {
+        rows.push_back({"mesh", o.meta.ns, source,
+                        fmt::format("{} call {}: {}", ap.action, app, OperationText(ap.rules[i])),
+                        rules});
+      }
+    }
+  }
+}
+
+void RunRows(const sema::Program& p, std::vector<PermissionRow>& rows) {
+  for (const sema::RunRule& r : p.run_rules) {
+    for (sema::SymbolId id : r.pipelines) {
+      const sema::Symbol& pl = p.symbol(id);
+      if (pl.pipeline().ns == sema::kNoSymbol || pl.pipeline().serviceaccount == sema::kNoSymbol) continue;
+      std::string what = fmt::format("run Pipeline {} as {}", pl.k8s_name,
+                                     p.symbol(pl.pipeline().serviceaccount).k8s_name);
+      for (const sema::Principal& s : r.subjects) {
+        for (const sema::Identity& idn : sema::Identities(p, s.symbol)) {
+          std::string subject = idn.kind == sema::Identity::Kind::ServiceAccount
+                                    ? fmt::format("serviceaccount {}/{}", idn.ns, idn.name)
+                                    : fmt::format("{} {}",
+                                                  idn.kind == sema::Identity::Kind::User ? "user" : "group",
+                                                  idn.name);
+          rows.push_back({"run", p.symbol(pl.pipeline().ns).k8s_name, subject, what,
+                          {RuleText(p, r.rule->span)}});
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<PermissionRow> Permissions(const sema::Program& p, const lower::Output& out) {
+  std::vector<PermissionRow> rows;
+  RbacRows(p, out, rows);
+  MeshRows(p, out, rows);
+  RunRows(p, rows);
+  std::sort(rows.begin(), rows.end(),
+            [](const PermissionRow& a, const PermissionRow& b) { return a.key() < b.key(); });
+  // Rows that are the same permission merge their rules.
+  std::vector<PermissionRow> merged;
+  for (auto& r : rows) {
+    if (!merged.empty() && merged.back().key() == r.key()) {
+      auto& rules = merged.back().rules;
+      rules.insert(rules.end(), r.rules.begin(), r.rules.end());
+      std::sort(rules.begin(), rules.end());
+      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+      continue;
+    }
+    merged.push_back(std::move(r));
+  }
+  return merged;
+}
+
+}  // namespace stave::eval

@@ -1,0 +1,278 @@
+// Answering who-can queries with the RBAC and Istio evaluators.
+#include "compiler/eval/who_can.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "compiler/eval/istio_eval.h"
+#include "compiler/eval/rbac_eval.h"
+#include "compiler/sema/grants.h"
+#include "compiler/sema/values.h"
+
+namespace stave::eval {
+namespace {
+
+using sema::DeclKind;
+using sema::Identity;
+using sema::SymbolId;
+
+struct Resolved {
+  SymbolId id = sema::kNoSymbol;
+  std::string error;
+};
+
+Resolved Lookup(const sema::Program& p, const std::string& name, std::initializer_list<DeclKind> kinds) {
+  auto fits = [&](SymbolId id) {
+    return id != sema::kNoSymbol &&
+           std::find(kinds.begin(), kinds.end(), p.symbol(id).kind) != kinds.end();
+  };
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    SymbolId id = p.lookup(name.substr(0, dot), name.substr(dot + 1));
+    if (fits(id)) return {id, ""};
+    return {sema::kNoSymbol, fmt::format("no {} `{}` in this program", syntax::DeclKindName(*kinds.begin()), name)};
+  }
+  if (SymbolId id = p.lookup("std", name); fits(id)) return {id, ""};
+  std::vector<SymbolId> found;
+  for (const auto& [pkg, names] : p.packages) {
+    if (pkg == "std") continue;
+    auto it = names.find(name);
+    if (it != names.end() && fits(it->second)) found.push_back(it->second);
+  }
+  if (found.size() == 1) return {found.front(), ""};
+  if (found.empty()) {
+    return {sema::kNoSymbol, fmt::format("no {} named `{}` in this program",
+                                         syntax::DeclKindName(*kinds.begin()), name)};
+  }
+  std::string options;
+  for (SymbolId id : found) options += (options.empty() ? "`" : "`, `") + p.symbol(id).qualified();
+  return {sema::kNoSymbol, fmt::format("`{}` is ambiguous: write {}`", name, options)};
+}
+
+// A namespace by declared name (possibly qualified) or Kubernetes name.
+Resolved Namespace(const sema::Program& p, const std::string& name) {
+  Resolved r = Lookup(p, name, {DeclKind::Namespace});
+  if (r.id != sema::kNoSymbol) return r;
+  for (SymbolId id = 0; id < p.symbols.size(); ++id) {
+    if (p.symbols[id].kind == DeclKind::Namespace && p.symbols[id].k8s_name == name) return {id, ""};
+  }
+  return r;
+}
+
+struct Candidate {
+  UserInfo user;
+  std::string subject;
+  std::string declared_as;
+};
+
+std::vector<Candidate> ApiCandidates(const sema::Program& p) {
+  std::vector<Candidate> out;
+  for (SymbolId id = 0; id < p.symbols.size(); ++id) {
+    const sema::Symbol& s = p.symbols[id];
+    if (s.builtin) continue;
+    if (s.kind == DeclKind::User) out.push_back({PlainUser(s.k8s_name), "user " + s.k8s_name, s.qualified()});
+    if (s.kind == DeclKind::Group) {
+      out.push_back({GroupMember(s.k8s_name), "group " + s.k8s_name, s.qualified()});
+    }
+    if (s.kind == DeclKind::ServiceAccount) {
+      for (SymbolId ns : s.sa().namespaces) {
+        const std::string& n = p.symbol(ns).k8s_name;
+        out.push_back({ServiceAccountUser(n, s.k8s_name),
+                       fmt::format("serviceaccount {}/{}", n, s.k8s_name), s.qualified()});
+      }
+    }
+  }
+  return out;
+}
+
+std::string ObjectText(const lower::Object& o) {
+  return fmt::format("{} {}{}", lower::KindName(o.kind), o.meta.ns.empty() ? "" : o.meta.ns + "/",
+                     o.meta.name);
+}
+
+std::string RuleText(const sema::Program& p, base::Span span) {
+  return base::Location(*p.sources, span) + ": " + base::OneLineText(*p.sources, span);
+}
+
+void AddUnique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
+                      const std::vector<std::string>& before_in, const std::string& scope) {
+  WhoCanResult result;
+  std::string ns;
+  if (scope != "cluster") {
+    Resolved r = Namespace(p, scope);
+    if (r.id == sema::kNoSymbol) return {r.error, "", {}};
+    ns = p.symbol(r.id).k8s_name;
+  }
+  struct Req {
+    std::string verb, group, resource, name;
+  };
+  std::vector<Req> requests;
+  const std::string& first = before_in[0];
+  Resolved second = before_in.size() > 1 ? Lookup(p, before_in[1], {DeclKind::Resource}) : Resolved{};
+  bool verb_form = (first == "*" || sema::IsKnownVerb(first)) && second.id != sema::kNoSymbol;
+  if (verb_form) {
+    const sema::ResourceInfo& r = p.symbol(second.id).resource();
+    requests.push_back({first, r.group, r.rbac_name(), before_in.size() > 2 ? before_in[2] : ""});
+  } else {
+    if (before_in.size() > 2) return {"expected `VERB RESOURCE [NAME]` or `ACTION [APP]` before `in`", "", {}};
+    Resolved action = Lookup(p, first, {DeclKind::Action});
+    if (action.id == sema::kNoSymbol) {
+      return {sema::IsKnownVerb(first) && before_in.size() > 1 ? second.error : action.error, "", {}};
+    }
+    SymbolId app = sema::kNoSymbol;
+    if (before_in.size() > 1) {
+      Resolved a = Lookup(p, before_in[1], {DeclKind::App});
+      if (a.id == sema::kNoSymbol) return {a.error, "", {}};
+      app = a.id;
+    }
+    for (const sema::Grant& g : sema::ActionGrants(p, action.id, app)) {
+      if (g.names.empty()) requests.push_back({g.verb, g.group, g.resource, ""});
+      for (const auto& n : g.names) requests.push_back({g.verb, g.group, g.resource, n});
+    }
+  }
+  std::string what;
+  for (const auto& w : before_in) what += (what.empty() ? "" : " ") + w;
+  result.question = fmt::format("who can {} {}", what, ns.empty() ? "cluster-wide" : "in " + ns);
+  RbacAuthorizer rbac(out);
+  for (const Candidate& c : ApiCandidates(p)) {
+    Grantee g{c.subject, c.declared_as, {}, {}};
+    bool all = !requests.empty();
+    for (const Req& r : requests) {
+      RbacDecision d = rbac.Authorize({c.user, r.verb, r.group, r.resource, r.name, ns});
+      if (!d.allowed) {
+        all = false;
+        break;
+      }
+      AddUnique(g.objects, ObjectText(*d.binding));
+      for (const auto& span : d.binding->origins) {
+        for (const sema::ApiRule& rule : p.api_rules) {
+          if (rule.rule->span != span) continue;
+          for (const sema::Principal& s : rule.subjects) {
+            for (const Identity& id : sema::Identities(p, s.symbol)) {
+              bool same = (id.kind == Identity::Kind::User && c.subject == "user " + id.name) ||
+                          (id.kind == Identity::Kind::Group && c.subject == "group " + id.name) ||
+                          (id.kind == Identity::Kind::ServiceAccount &&
+                           c.subject == fmt::format("serviceaccount {}/{}", id.ns, id.name));
+              if (same) AddUnique(g.rules, RuleText(p, span));
+            }
+          }
+        }
+        for (const sema::RunRule& rule : p.run_rules) {
+          if (rule.rule->span == span) AddUnique(g.rules, RuleText(p, span));
+        }
+      }
+    }
+    if (all) result.grantees.push_back(std::move(g));
+  }
+  return result;
+}
+
+WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
+                       const std::vector<std::string>& w, const std::string& trust_domain) {
+  if (w.size() < 2) return {"expected `call APP [in NS] [method M] [path P] [port N]`", "", {}};
+  Resolved app = Lookup(p, w[1], {DeclKind::App});
+  if (app.id == sema::kNoSymbol) return {app.error, "", {}};
+  const sema::Symbol& a = p.symbol(app.id);
+  MeshRequest base;
+  for (const auto& [k, v] : a.app().selector) base.labels[k] = v;
+  std::vector<SymbolId> namespaces = a.app().namespaces;
+  for (size_t i = 2; i + 1 < w.size(); i += 2) {
+    const std::string& key = w[i];
+    const std::string& value = w[i + 1];
+    if (key == "in") {
+      Resolved ns = Namespace(p, value);
+      if (ns.id == sema::kNoSymbol) return {ns.error, "", {}};
+      namespaces = {ns.id};
+    } else if (key == "method") {
+      base.method = value;
+    } else if (key == "path") {
+      base.path = value;
+    } else if (key == "port") {
+      char* end = nullptr;
+      unsigned long port = std::strtoul(value.c_str(), &end, 10);
+      if (*end != '\0' || port == 0 || port > 65535) return {"`port` takes a number from 1 to 65535", "", {}};
+      base.port = static_cast<uint32_t>(port);
+    } else if (key == "host") {
+      base.host = value;
+    } else {
+      return {fmt::format("unexpected `{}`: expected `in`, `method`, `path`, `port` or `host`", key), "", {}};
+    }
+  }
+  if ((w.size() - 2) % 2 != 0) return {fmt::format("`{}` needs a value", w.back()), "", {}};
+  if (!base.port) {
+    for (const auto& port : a.app().ports) {
+      if (port.http && !base.port) base.port = port.number;
+    }
+  }
+  for (const auto& port : a.app().ports) {
+    if (base.port && port.number == *base.port) base.http = port.http;
+  }
+  if (base.http && base.method.empty()) base.method = "GET";
+  if (base.http && base.path.empty()) base.path = "/";
+  WhoCanResult result;
+  result.question = fmt::format("who can call {}{}{}{}", a.qualified(),
+                                base.port ? fmt::format(" port {}", *base.port) : "",
+                                base.http ? " " + base.method + " " + base.path : "",
+                                namespaces.size() == 1 ? " in " + p.symbol(namespaces[0]).k8s_name : "");
+  struct Caller {
+    std::string principal, ns, subject, declared_as;
+  };
+  std::vector<Caller> callers;
+  for (const sema::Symbol& s : p.symbols) {
+    if (s.kind != DeclKind::ServiceAccount || s.builtin) continue;
+    for (SymbolId ns : s.sa().namespaces) {
+      const std::string& n = p.symbol(ns).k8s_name;
+      callers.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, n, s.k8s_name), n,
+                         fmt::format("serviceaccount {}/{}", n, s.k8s_name), s.qualified()});
+    }
+  }
+  // Workloads the policy does not declare, with and without an identity.
+  callers.push_back({trust_domain + "/ns/stave-undeclared/sa/undeclared", "stave-undeclared",
+                     "any other mTLS workload", ""});
+  callers.push_back({"", "", "plaintext callers", ""});
+  std::map<std::string, Grantee> by_subject;
+  std::vector<std::string> order;
+  for (SymbolId ns : namespaces) {
+    for (const Caller& c : callers) {
+      MeshRequest r = base;
+      r.ns = p.symbol(ns).k8s_name;
+      r.principal = c.principal;
+      r.source_ns = c.ns;
+      MeshDecision d = MeshAuthorizer(out).Authorize(r);
+      if (!d.allowed) continue;
+      auto [it, inserted] = by_subject.emplace(c.subject, Grantee{c.subject, c.declared_as, {}, {}});
+      if (inserted) order.push_back(c.subject);
+      if (d.object) {
+        AddUnique(it->second.objects, ObjectText(*d.object));
+        const auto& ap = std::get<lower::AuthorizationPolicy>(d.object->spec);
+        if (d.rule_index) {
+          for (const auto& span : ap.rule_origins[*d.rule_index]) AddUnique(it->second.rules, RuleText(p, span));
+        }
+      } else {
+        AddUnique(it->second.objects, fmt::format("no ALLOW policy selects {} in {}", a.name, r.ns));
+      }
+    }
+  }
+  for (const auto& s : order) result.grantees.push_back(by_subject[s]);
+  return result;
+}
+
+}  // namespace
+
+WhoCanResult WhoCan(const sema::Program& p, const lower::Output& out,
+                    const std::vector<std::string>& words, const std::string& trust_domain) {
+  if (words.empty()) return {"expected a query, e.g. `who-can get secrets in prod`", "", {}};
+  if (words[0] == "call") return CallQuery(p, out, words, trust_domain);
+  auto in = std::find(words.begin(), words.end(), "in");
+  if (in == words.end() || in + 1 == words.end() || in + 2 != words.end() || in == words.begin()) {
+    return {"expected `VERB RESOURCE [NAME] in NS|cluster` or `ACTION [APP] in NS|cluster`", "", {}};
+  }
+  return ApiQuery(p, out, std::vector<std::string>(words.begin(), in), *(in + 1));
+}
+
+}  // namespace stave::eval

@@ -1,0 +1,457 @@
+// The completion context scan (completion_context.h). The text before the
+// cursor is tokenized from the start of the file (comments and strings
+// skipped, braces tracked, so the enclosing block is known), then the
+// current statement — or the current item of a block — decides what fits.
+#include "compiler/lsp/completion_context.h"
+
+#include <algorithm>
+
+#include "compiler/sema/values.h"
+
+namespace stave::lsp {
+namespace {
+
+using K = syntax::DeclKind;
+
+struct Tok {
+  enum Kind { Word, String, Number, Punct } kind;
+  std::string text;
+  uint32_t begin, end;
+};
+
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsWordChar(char c) { return IsLetter(c) || IsDigit(c) || c == '-'; }
+
+struct Scan {
+  std::vector<Tok> toks;
+  bool in_comment = false;
+  bool in_string = false;
+};
+
+// Tokens of text[begin, end); `end` is the cursor.
+Scan Tokenize(std::string_view text, uint32_t begin, uint32_t end) {
+  Scan s;
+  uint32_t i = begin;
+  while (i < end) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (c == '/' && i + 1 < end && text[i + 1] == '/') {
+      size_t nl = text.substr(0, end).find('\n', i);
+      if (nl == std::string_view::npos) {
+        s.in_comment = true;
+        break;
+      }
+      i = static_cast<uint32_t>(nl + 1);
+    } else if (c == '/' && i + 1 < end && text[i + 1] == '*') {
+      size_t close = text.substr(0, end).find("*/", i + 2);
+      if (close == std::string_view::npos) {
+        s.in_comment = true;
+        break;
+      }
+      i = static_cast<uint32_t>(close + 2);
+    } else if (c == '"') {
+      uint32_t j = i + 1;
+      while (j < end && text[j] != '"' && text[j] != '\n') j += text[j] == '\\' ? 2 : 1;
+      if (j >= end) {
+        s.in_string = true;
+        break;
+      }
+      // An unterminated string ends at its line (the lexer reports it).
+      s.toks.push_back({Tok::String, std::string(text.substr(i, j + 1 - i)), i, j + 1});
+      i = j + 1;
+    } else if (IsLetter(c)) {
+      uint32_t j = i;
+      while (j < end && IsWordChar(text[j])) ++j;
+      s.toks.push_back({Tok::Word, std::string(text.substr(i, j - i)), i, j});
+      i = j;
+    } else if (IsDigit(c)) {
+      uint32_t j = i;
+      while (j < end && IsDigit(text[j])) ++j;
+      s.toks.push_back({Tok::Number, std::string(text.substr(i, j - i)), i, j});
+      i = j;
+    } else if ((c == '=' || c == '!') && i + 1 < end && text[i + 1] == '=') {
+      s.toks.push_back({Tok::Punct, std::string(text.substr(i, 2)), i, i + 2});
+      i += 2;
+    } else {
+      // `*` is the wildcard verb, a word as far as completion cares.
+      s.toks.push_back({c == '*' ? Tok::Word : Tok::Punct, std::string(1, c), i, i + 1});
+      ++i;
+    }
+  }
+  return s;
+}
+
+// `pkg . name` written without blanks becomes one word, as the parser reads it.
+std::vector<Tok> MergeQualified(std::vector<Tok> toks) {
+  std::vector<Tok> out;
+  for (Tok& t : toks) {
+    size_t n = out.size();
+    if (t.kind == Tok::Word && n >= 2 && out[n - 1].text == "." && out[n - 1].kind == Tok::Punct &&
+        out[n - 2].kind == Tok::Word && out[n - 2].end == out[n - 1].begin &&
+        out[n - 1].end == t.begin) {
+      out.pop_back();
+      out.back().text += "." + t.text;
+      out.back().end = t.end;
+      continue;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+bool Is(const Tok& t, std::string_view text) { return t.kind != Tok::String && t.text == text; }
+
+bool IsAny(const Tok& t, std::initializer_list<std::string_view> texts) {
+  return std::any_of(texts.begin(), texts.end(), [&](std::string_view s) { return Is(t, s); });
+}
+
+size_t Find(const std::vector<Tok>& toks, std::string_view text, size_t from = 0) {
+  for (size_t i = from; i < toks.size(); ++i) {
+    if (toks[i].kind == Tok::Word && toks[i].text == text) return i;
+  }
+  return std::string_view::npos;
+}
+
+const std::vector<K> kSubjectKinds = {K::User, K::Group, K::ServiceAccount, K::App};
+
+enum class Block { Namespace, ServiceAccount, Action, App, Pipeline, Test, Selector, Objects, Other };
+
+Block BlockOf(const std::string& keyword) {
+  if (keyword == "namespace") return Block::Namespace;
+  if (keyword == "serviceaccount") return Block::ServiceAccount;
+  if (keyword == "action") return Block::Action;
+  if (keyword == "app") return Block::App;
+  if (keyword == "pipeline") return Block::Pipeline;
+  if (keyword == "test") return Block::Test;
+  return Block::Other;
+}
+
+// Whether `t` begins a new top-level item after the tokens in `stmt`.
+// `namespace` is also a subject prefix (`allow namespace ci to call …`).
+bool StartsStatement(const Tok& t, const std::vector<Tok>& stmt) {
+  if (t.kind != Tok::Word) return false;
+  const auto& kws = TopLevelKeywords();
+  if (std::find(kws.begin(), kws.end(), t.text) == kws.end()) return false;
+  if (t.text == "namespace" && !stmt.empty() && IsAny(stmt[0], {"allow", "deny"}) &&
+      Find(stmt, "to") == std::string_view::npos && IsAny(stmt.back(), {"allow", "deny", ","})) {
+    return false;
+  }
+  return true;
+}
+
+// Whether a statement ending in `last` must go on (the next word is part of it).
+bool Continues(const std::vector<Tok>& stmt) {
+  if (stmt.empty()) return false;
+  return IsAny(stmt.back(), {",", "=", ".", "to", "in", "allow", "deny", "call", "run", "import",
+                             "package", "as", "not", "methods", "paths", "ports", "hosts", "when",
+                             "==", "!=", "namespace", "user", "group", "serviceaccount",
+                             "resource", "action", "app", "pipeline", "test", "expect", "method",
+                             "path", "port", "host", "header"});
+}
+
+enum class RuleShape { Unknown, Api, Call, Run };
+
+// What the rest of the line says about the rule being written.
+RuleShape LookAhead(std::string_view text, uint32_t offset) {
+  size_t nl = text.find('\n', offset);
+  uint32_t end = nl == std::string_view::npos ? static_cast<uint32_t>(text.size())
+                                              : static_cast<uint32_t>(nl);
+  Scan s = Tokenize(text, offset, end);
+  size_t to = Find(s.toks, "to");
+  if (to == std::string_view::npos || to + 1 >= s.toks.size()) return RuleShape::Unknown;
+  if (Is(s.toks[to + 1], "call")) return RuleShape::Call;
+  if (Is(s.toks[to + 1], "run")) return RuleShape::Run;
+  return RuleShape::Api;
+}
+
+void CallRuleContext(const std::vector<Tok>& t, CompletionContext& ctx) {
+  if (t.size() == 1) {
+    ctx.kinds = {K::App};
+    return;
+  }
+  const Tok& prev = t.back();
+  std::string clause;
+  for (size_t i = 1; i < t.size(); ++i) {
+    if (IsAny(t[i], {"in", "methods", "paths", "ports", "hosts", "when"})) clause = t[i].text;
+  }
+  if (Is(prev, "in") || (Is(prev, ",") && clause == "in")) {
+    ctx.kinds = {K::Namespace};
+  } else if (Is(prev, "methods") || (Is(prev, ",") && clause == "methods")) {
+    ctx.http_methods = true;
+  } else if (Is(prev, "not")) {
+    ctx.keywords = {"methods", "paths", "ports", "hosts"};
+  } else if (Is(prev, "when")) {
+    ctx.condition_keys = true;
+  } else if (!IsAny(prev, {",", "==", "!=", "paths", "ports", "hosts", "[", "."})) {
+    if (clause.empty()) ctx.keywords.push_back("in");
+    for (const char* kw : {"methods", "paths", "ports", "hosts", "not", "when"}) ctx.keywords.push_back(kw);
+  }
+}
+
+void RuleContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t offset,
+                 CompletionContext& ctx) {
+  const Tok& prev = stmt.back();
+  size_t to = Find(stmt, "to", 1);
+  if (to == std::string_view::npos) {
+    if (stmt.size() == 1 || Is(prev, ",")) {
+      ctx.kinds = kSubjectKinds;
+      RuleShape shape = LookAhead(text, offset);
+      if (shape == RuleShape::Call || shape == RuleShape::Unknown) {
+        ctx.keywords = {"namespace", "any", "authenticated"};
+      }
+    } else if (Is(prev, "namespace")) {
+      ctx.kinds = {K::Namespace};
+    } else if (prev.kind == Tok::Word) {
+      ctx.keywords = {"to"};
+    }
+    return;
+  }
+  std::vector<Tok> t(stmt.begin() + static_cast<long>(to) + 1, stmt.end());
+  if (t.empty()) {
+    ctx.kinds = {K::Action};
+    ctx.keywords = {"call", "run"};
+    return;
+  }
+  if (Is(t[0], "call")) return CallRuleContext(t, ctx);
+  if (Is(t[0], "run")) {
+    if (IsAny(prev, {"run", ","})) ctx.kinds = {K::Pipeline};
+    return;
+  }
+  bool has_in = Find(t, "in") != std::string_view::npos;
+  if (Is(prev, "in")) {
+    ctx.kinds = {K::Namespace};
+    ctx.keywords = {"cluster"};
+  } else if (Is(prev, ",") && has_in) {
+    ctx.kinds = {K::Namespace};
+  } else if (!has_in && t.size() == 1) {
+    ctx.kinds = {K::App};
+    ctx.keywords = {"in"};
+  } else if (!has_in && t.size() == 2 && prev.kind == Tok::Word) {
+    ctx.keywords = {"in"};
+  }
+}
+
+void StatementContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t offset,
+                      CompletionContext& ctx) {
+  const std::string& k = stmt[0].text;
+  const Tok& prev = stmt.back();
+  if (k == "allow" || k == "deny") return RuleContext(stmt, text, offset, ctx);
+  if (k == "import") {
+    if (stmt.size() == 1) ctx.packages = true;
+    else if (stmt.size() == 2 && prev.kind == Tok::Word) ctx.keywords = {"as"};
+    return;
+  }
+  if (k == "serviceaccount" || k == "app" || k == "pipeline") {
+    bool has_in = Find(stmt, "in", 1) != std::string_view::npos;
+    if (Is(prev, "in") || (Is(prev, ",") && has_in)) ctx.kinds = {K::Namespace};
+    else if (!has_in && stmt.size() >= 2 && (prev.kind == Tok::String || stmt.size() == 2)) ctx.keywords = {"in"};
+  }
+}
+
+void ActionContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
+  enum { Start, Include, AfterResource, Verbs, AfterVerb } s = Start;
+  for (const Tok& t : toks) {
+    switch (s) {
+      case Start:
+      case AfterVerb:
+        if (s == AfterVerb && Is(t, ",")) s = Verbs;
+        else if (Is(t, "include")) s = Include;
+        else if (t.kind == Tok::Word) s = AfterResource;
+        break;
+      case Include:
+        if (t.kind == Tok::Word) s = Start;
+        break;
+      case AfterResource:
+        if (Is(t, ":")) s = Verbs;
+        break;
+      case Verbs:
+        if (t.kind == Tok::Word) s = AfterVerb;
+        break;
+    }
+  }
+  if (s == Start || s == AfterVerb) {
+    ctx.kinds = {K::Resource};
+    ctx.keywords = {"include"};
+  } else if (s == Include) {
+    ctx.kinds = {K::Action};
+  } else if (s == Verbs) {
+    ctx.verbs = true;
+  }
+}
+
+void ObjectsContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
+  enum { Start, AfterResource, Names, AfterName } s = Start;
+  for (const Tok& t : toks) {
+    if ((s == Start || s == AfterName) && t.kind == Tok::Word) s = AfterResource;
+    else if (s == AfterName && Is(t, ",")) s = Names;
+    else if (s == AfterResource && Is(t, ":")) s = Names;
+    else if (s == Names && t.kind == Tok::String) s = AfterName;
+  }
+  if (s == Start || s == AfterName) ctx.kinds = {K::Resource};
+}
+
+void ExpectContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
+  std::vector<Tok> e(toks.begin() + 1, toks.end());
+  if (e.empty()) {
+    ctx.keywords = {"allow", "deny"};
+    return;
+  }
+  if (e.size() == 1) {
+    ctx.kinds = kSubjectKinds;
+    ctx.keywords = {"plaintext"};
+    return;
+  }
+  size_t to = Find(e, "to");
+  if (to == std::string_view::npos) {
+    if (e.back().kind == Tok::Word) ctx.keywords = {"to"};
+    return;
+  }
+  std::vector<Tok> t(e.begin() + static_cast<long>(to) + 1, e.end());
+  if (t.empty()) {
+    ctx.kinds = {K::Action};
+    ctx.verbs = true;
+    ctx.keywords = {"call", "run"};
+    return;
+  }
+  const Tok& prev = t.back();
+  if (Is(t[0], "call")) {
+    if (t.size() == 1) ctx.kinds = {K::App};
+    else if (Is(prev, "in")) ctx.kinds = {K::Namespace};
+    else if (Is(prev, "method")) ctx.http_methods = true;
+    else if (!IsAny(prev, {"path", "port", "host", "header", "="})) {
+      ctx.keywords = {"in", "method", "path", "port", "host", "header"};
+    }
+  } else if (Is(t[0], "run")) {
+    if (t.size() == 1) ctx.kinds = {K::Pipeline};
+    else if (Is(prev, "as")) ctx.kinds = {K::ServiceAccount};
+    else ctx.keywords = {"as"};
+  } else if (Is(prev, "in")) {
+    ctx.kinds = {K::Namespace};
+    ctx.keywords = {"cluster"};
+  } else if (t.size() == 1) {
+    if (t[0].text == "*" || sema::IsKnownVerb(t[0].text)) {
+      ctx.kinds = {K::Resource};
+    } else {
+      ctx.kinds = {K::App};
+      ctx.keywords = {"in"};
+    }
+  } else if (Find(t, "in") == std::string_view::npos) {
+    ctx.keywords = {"in"};
+  }
+}
+
+struct Frame {
+  Block kind;
+  std::vector<Tok> toks;
+};
+
+void BlockContext(const Frame& f, bool line_start, CompletionContext& ctx) {
+  const Tok* prev = f.toks.empty() ? nullptr : &f.toks.back();
+  switch (f.kind) {
+    case Block::Action: return ActionContext(f.toks, ctx);
+    case Block::Objects: return ObjectsContext(f.toks, ctx);
+    case Block::App:
+      if (prev && Is(*prev, "serviceaccount")) ctx.kinds = {K::ServiceAccount};
+      else if (prev && prev->kind == Tok::Number) ctx.protocols = true;
+      else if (!prev || !IsAny(*prev, {"ports", ","})) {
+        ctx.keywords = {"selector", "serviceaccount", "ports", "objects"};
+      }
+      return;
+    case Block::Namespace:
+      if (prev && Is(*prev, "default")) ctx.keywords = {"deny"};
+      else if (prev && Is(*prev, "mtls")) ctx.keywords = {"strict"};
+      else ctx.keywords = {"default", "mtls"};
+      return;
+    case Block::ServiceAccount: ctx.keywords = {"external"}; return;
+    case Block::Pipeline:
+      if (prev && Is(*prev, "serviceaccount")) ctx.kinds = {K::ServiceAccount};
+      else ctx.keywords = {"serviceaccount"};
+      return;
+    case Block::Test:
+      if (f.toks.empty() || !Is(f.toks[0], "expect") || (line_start && !Continues(f.toks))) {
+        ctx.keywords = {"expect"};
+        return;
+      }
+      return ExpectContext(f.toks, ctx);
+    case Block::Selector:
+    case Block::Other: return;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& TopLevelKeywords() {
+  static const std::vector<std::string> words = {
+      "package", "import", "namespace", "user", "group", "serviceaccount", "resource",
+      "action",  "app",    "pipeline",  "allow", "deny", "test"};
+  return words;
+}
+
+CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
+  CompletionContext ctx;
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
+  ctx.word_begin = offset;
+  Scan scan = Tokenize(text, 0, offset);
+  if (scan.in_comment || scan.in_string) return ctx;
+  std::vector<Tok>& toks = scan.toks;
+  if (!toks.empty() && toks.back().end == offset) {
+    if (toks.back().kind != Tok::Word || toks.back().text == "*") return ctx;  // in a number or after a string
+    ctx.word = toks.back().text;
+    ctx.word_begin = toks.back().begin;
+    toks.pop_back();
+  }
+  uint32_t anchor = ctx.word_begin;
+  size_t n = toks.size();
+  if (n >= 2 && Is(toks[n - 1], ".") && toks[n - 1].end == anchor && toks[n - 2].kind == Tok::Word &&
+      toks[n - 2].end == toks[n - 1].begin) {
+    ctx.qualifier = toks[n - 2].text;
+    anchor = toks[n - 2].begin;
+    toks.resize(n - 2);
+  }
+  toks = MergeQualified(std::move(toks));
+  size_t line_begin = text.substr(0, anchor).rfind('\n');
+  line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+  std::string_view before = text.substr(line_begin, anchor - line_begin);
+  bool line_start = before.find_first_not_of(" \t\r") == std::string_view::npos;
+
+  std::vector<Frame> stack;
+  std::vector<Tok> stmt;
+  for (Tok& t : toks) {
+    if (Is(t, "{")) {
+      Block kind = Block::Other;
+      if (stack.empty()) {
+        if (!stmt.empty()) kind = BlockOf(stmt[0].text);
+      } else if (stack.back().kind == Block::App && !stack.back().toks.empty()) {
+        const Tok& prev = stack.back().toks.back();
+        if (Is(prev, "selector")) kind = Block::Selector;
+        else if (Is(prev, "objects")) kind = Block::Objects;
+      }
+      stack.push_back({kind, {}});
+    } else if (Is(t, "}")) {
+      if (!stack.empty()) stack.pop_back();
+      if (stack.empty()) stmt.clear();
+      else stack.back().toks.push_back(std::move(t));
+    } else if (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.kind == Block::Test && Is(t, "expect")) f.toks.clear();
+      f.toks.push_back(std::move(t));
+    } else {
+      if (StartsStatement(t, stmt)) stmt.clear();
+      stmt.push_back(std::move(t));
+    }
+  }
+  if (!stack.empty()) {
+    BlockContext(stack.back(), line_start && !ctx.qualifier, ctx);
+    return ctx;
+  }
+  if (stmt.empty() || (line_start && !ctx.qualifier && !Continues(stmt))) {
+    if (!ctx.qualifier) ctx.keywords = TopLevelKeywords();
+    return ctx;
+  }
+  StatementContext(stmt, text, offset, ctx);
+  return ctx;
+}
+
+}  // namespace stave::lsp
