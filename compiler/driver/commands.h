@@ -17,6 +17,7 @@ int RunTest(const Options& options);
 int RunExplain(const Options& options);
 int RunWhoCan(const Options& options);
 int RunDiff(const Options& options);
+int RunFmt(const Options& options);
 int RunLsp(const Options& options);
 
 }  // namespace stave::driver

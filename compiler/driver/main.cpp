@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     if (opts.command == "explain") return RunExplain(opts);
     if (opts.command == "who-can") return RunWhoCan(opts);
     if (opts.command == "diff") return RunDiff(opts);
+    if (opts.command == "fmt") return RunFmt(opts);
     if (opts.command == "lsp") return RunLsp(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;

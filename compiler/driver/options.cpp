@@ -20,6 +20,7 @@ cxxopts::Options MakeParser() {
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
       ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
       ("catalog", "explain: every code as markdown")
+      ("check", "fmt: report files that would change, change nothing")
       ("path", "who-can, diff: the policy paths (default: .)",
        cxxopts::value<std::vector<std::string>>())
       ("version", "print the version")
@@ -42,6 +43,9 @@ commands:
         [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
         [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
   test [PATH...]       run the test blocks against the generated objects
+  fmt [--check] [PATH...]
+                       rewrite files in the canonical layout; --check lists the
+                       files that would change (exit 1); `fmt -` formats stdin
   explain CODE         the long explanation of a diagnostic code, with an example
   explain --catalog    every code as markdown (docs/diagnostics.md)
   who-can QUERY [--path P]...
@@ -87,6 +91,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
     opts.catalog = result.count("catalog") > 0;
+    opts.check = result.count("check") > 0;
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("W")) {
       std::string w = result["W"].as<std::string>();

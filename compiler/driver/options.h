@@ -21,6 +21,7 @@ struct Options {
   bool istio_dry_run = false;
   bool warnings_as_errors = false;  // -W error
   bool catalog = false;             // explain --catalog
+  bool check = false;               // fmt --check
   std::vector<std::string> policy_paths;  // who-can, diff: --path
   bool version = false;
   bool help = false;

@@ -28,8 +28,8 @@ struct TokPos {
 std::vector<TokPos> LexTokens(std::string_view text, const std::vector<syntax::Comment>& comments);
 
 struct Piece {
-  std::string text;  // as printed (strings re-escaped, keys quoted or bare)
-  uint32_t tok = 0;  // index into the LexTokens result
+  std::string text;   // as printed (strings re-escaped, keys quoted or bare)
+  uint32_t tok = 0;   // index into the LexTokens result
   bool glue = false;  // no space before it (`,` `:` `.` `[` `]`)
 };
 
@@ -43,7 +43,7 @@ enum class LineKind : uint8_t {
 struct Line {
   int indent = 0;
   LineKind kind = LineKind::kChild;
-  bool force_blank = false;  // one blank line before it (after package and imports)
+  bool force_blank = false;   // one blank line before it (after package and imports)
   std::vector<Piece> pieces;  // never empty
 };
 

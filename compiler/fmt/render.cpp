@@ -51,10 +51,10 @@ class Renderer {
   size_t next_comment_ = 0;
   std::vector<std::string> out_;
   std::vector<const syntax::Comment*> pending_;  // moved out of a line, not yet written
-  uint32_t last_end_ = 0;     // end of the last token or comment written (source offset)
-  bool can_append_ = false;   // a comment on last_end_'s source line may join out_.back()
-  bool after_open_ = false;   // nothing since a `{` that ends a line
-  bool last_doc_ = false;     // the last thing written is a `///` comment
+  uint32_t last_end_ = 0;          // end of the last token or comment written (source offset)
+  bool can_append_ = false;        // a comment on last_end_'s source line may join out_.back()
+  bool after_open_ = false;        // nothing since a `{` that ends a line
+  bool last_doc_ = false;          // the last thing written is a `///` comment
   bool appended_comment_ = false;  // out_.back() ends with a comment, not a token
   bool force_ = false;
 };
@@ -97,9 +97,8 @@ void Renderer::Gap(uint32_t limit, int indent, LineKind kind) {
       // comment on the same line (one space).
       out_.back() += (appended_comment_ ? " " : "  ") + c.text;
     } else {
-      bool blank = TakeForce() ||
-                   (blanks && !after_open_ && !(last_doc_ && IsDoc(c)) &&
-                    BlankBetween(last_end_, c.span.begin));
+      bool blank = TakeForce() || (blanks && !after_open_ && !(last_doc_ && IsDoc(c)) &&
+                                   BlankBetween(last_end_, c.span.begin));
       OwnLine(c.text, indent, blank);
     }
     appended_comment_ = true;
@@ -223,8 +222,9 @@ bool CommentForcesBreak(const std::vector<Line>& lines, size_t first, size_t las
                         const std::vector<syntax::Comment>& comments) {
   uint32_t lo = toks[lines[first].pieces.front().tok].end;
   uint32_t hi = toks[lines[last].pieces.back().tok].begin;
-  auto it = std::lower_bound(comments.begin(), comments.end(), lo,
-                             [](const syntax::Comment& c, uint32_t at) { return c.span.begin < at; });
+  auto it =
+      std::lower_bound(comments.begin(), comments.end(), lo,
+                       [](const syntax::Comment& c, uint32_t at) { return c.span.begin < at; });
   for (; it != comments.end() && it->span.end <= hi; ++it) {
     if (IsInline(*it)) continue;
     size_t line = last;

@@ -42,6 +42,19 @@ std::string CelList(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// A run rule as the admission message quotes it: rebuilt from the AST, so
+// that layout and comments in the source never show in the output.
+std::string RunRuleText(const syntax::Rule& rule) {
+  std::string out = "allow ";
+  for (size_t i = 0; i < rule.subjects.size(); ++i) {
+    out += (i ? ", " : "") + rule.subjects[i].name.text();
+  }
+  out += " to run ";
+  const auto& run = std::get<syntax::RunRule>(rule.target);
+  for (size_t i = 0; i < run.pipelines.size(); ++i) out += (i ? ", " : "") + run.pipelines[i].text();
+  return out;
+}
+
 struct PipelineRuns {
   const sema::Symbol* pipeline;
   std::set<Identity> callers;
@@ -188,7 +201,7 @@ void LowerPipelines(Lowering& l) {
       if (it == by_symbol.end()) continue;
       PipelineRuns& pr = *it->second;
       pr.callers.insert(callers.begin(), callers.end());
-      pr.rules.push_back(base::OneLineText(*p.sources, rule.rule->span));
+      pr.rules.push_back(RunRuleText(*rule.rule));
       pr.origins.push_back(rule.rule->span);
 
       std::string ns = p.symbol(pl.pipeline().ns).k8s_name;

@@ -396,7 +396,7 @@ CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
   Scan scan = Tokenize(text, 0, offset);
   if (scan.in_comment || scan.in_string) return ctx;
   std::vector<Tok>& toks = scan.toks;
-  if (!toks.empty() && toks.back().end == offset) {
+  if (!toks.empty() && toks.back().end == offset && toks.back().kind != Tok::Punct) {
     if (toks.back().kind != Tok::Word || toks.back().text == "*") return ctx;  // in a number or after a string
     ctx.word = toks.back().text;
     ctx.word_begin = toks.back().begin;

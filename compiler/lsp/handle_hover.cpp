@@ -82,6 +82,14 @@ std::string Objects(const Analysis& a, base::Span origin, bool may_lower) {
   for (const lower::Object& o : c.output.objects) {
     if (std::find(o.origins.begin(), o.origins.end(), origin) != o.origins.end()) found.push_back(&o);
   }
+  // The admission policy is long CEL; the objects a reader scans for
+  // (roles, bindings, mesh policies) go first.
+  auto rank = [](const lower::Object* o) {
+    return o->kind == lower::Kind::ValidatingAdmissionPolicy ? 100 : static_cast<int>(o->kind);
+  };
+  std::stable_sort(found.begin(), found.end(), [&](const lower::Object* x, const lower::Object* y) {
+    return rank(x) < rank(y);
+  });
   if (found.empty()) {
     if (may_lower && c.diagnostics.has_errors()) {
       return "\n---\n_The objects it lowers to are shown once the program has no errors._\n";

@@ -50,6 +50,52 @@ bool TooDeep(std::string_view body) {
   return false;
 }
 
+// LLVM 14's parser reads an integer literal beyond int64 as INT64_MAX (it
+// does not check strtoll's overflow), so a huge request id would be echoed
+// as another number. Such literals get a `.0` to be read as the double
+// they are, as a JavaScript client reads them. Returns "" when none.
+std::string WidenHugeIntegers(std::string_view body) {
+  std::string out;
+  size_t copied = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c < '0' || c > '9') continue;
+    // The whole number token, fraction and exponent included.
+    size_t end = i;
+    bool fraction = false;
+    while (end < body.size() && ((body[end] >= '0' && body[end] <= '9') || body[end] == '.' ||
+                                 body[end] == 'e' || body[end] == 'E' || body[end] == '+' ||
+                                 body[end] == '-')) {
+      fraction |= body[end] < '0' || body[end] > '9';
+      ++end;
+    }
+    std::string_view digits = body.substr(i, end - i);
+    bool negative = i > 0 && body[i - 1] == '-';
+    std::string_view limit = negative ? "9223372036854775808" : "9223372036854775807";
+    bool huge = digits.size() > limit.size() || (digits.size() == limit.size() && digits > limit);
+    if (huge && !fraction) {
+      out.append(body.substr(copied, end - copied));
+      out += ".0";
+      copied = end;
+    }
+    i = end - 1;
+  }
+  if (copied == 0) return "";
+  out.append(body.substr(copied));
+  return out;
+}
+
 std::string ToText(const json::Value& v) {
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -96,6 +142,8 @@ void Server::HandleMessage(std::string_view body) {
       SendError(nullptr, kParseError, "parse error: JSON nested too deeply");
       return;
     }
+    std::string widened = WidenHugeIntegers(body);
+    if (!widened.empty()) body = widened;
     llvm::Expected<json::Value> parsed = json::parse(llvm::StringRef(body.data(), body.size()));
     if (!parsed) {
       SendError(nullptr, kParseError, "parse error: " + llvm::toString(parsed.takeError()));

@@ -66,19 +66,18 @@ int MessageReader::GetByte() {
 }
 
 // One header line without its line break (`\r\n`, or a bare `\n` from
-// lenient clients). Bytes past the header limit are dropped, not stored.
+// lenient clients). Past the header limit the block is refused, but its
+// lines are still read (their first bytes kept, enough for a
+// `Content-Length`) so that the body can be skipped.
 bool MessageReader::ReadLine(std::string& line, size_t& header_bytes, bool& too_long) {
+  constexpr size_t kKeptPerLine = 256;
   line.clear();
   while (true) {
     int c = GetByte();
     if (c < 0) return false;
-    ++header_bytes;
+    if (++header_bytes > kMaxHeaderBytes) too_long = true;
     if (c == '\n') break;
-    if (header_bytes > kMaxHeaderBytes) {
-      too_long = true;
-      continue;
-    }
-    line.push_back(static_cast<char>(c));
+    if (line.size() < kKeptPerLine) line.push_back(static_cast<char>(c));
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return true;
@@ -95,6 +94,11 @@ bool MessageReader::Skip(size_t n) {
 }
 
 ReadEvent MessageReader::Next() {
+  if (skip_ > 0) {
+    size_t n = skip_;
+    skip_ = 0;
+    if (!Skip(n)) return {ReadEvent::Kind::Eof, {}, {}};
+  }
   std::string line;
   size_t header_bytes = 0;
   bool too_long = false, bad_length = false, any_header = false;
@@ -111,14 +115,20 @@ ReadEvent MessageReader::Next() {
       bad_length = length < 0;
     }
   }
+  if (bad_length) return {ReadEvent::Kind::Error, {}, "invalid Content-Length header"};
   if (too_long) {
+    // Drop the body too when its length is known, to stay in step.
+    if (length > 0 && static_cast<unsigned long long>(length) <= kMaxContentLength &&
+        !Skip(static_cast<size_t>(length))) {
+      return {ReadEvent::Kind::Eof, {}, {}};
+    }
     return {ReadEvent::Kind::Error, {}, fmt::format("header block longer than {} bytes", kMaxHeaderBytes)};
   }
-  if (bad_length) return {ReadEvent::Kind::Error, {}, "invalid Content-Length header"};
   if (length < 0) return {ReadEvent::Kind::Error, {}, "missing Content-Length header"};
   if (static_cast<unsigned long long>(length) > kMaxContentLength) {
-    // Drop the body to keep the framing; the session goes on.
-    if (!Skip(static_cast<size_t>(length))) return {ReadEvent::Kind::Eof, {}, {}};
+    // Say so now, and drop the body before the next message to keep the
+    // framing; the session goes on.
+    skip_ = static_cast<size_t>(length);
     return {ReadEvent::Kind::Error, {},
             fmt::format("message of {} bytes is larger than the limit of {} bytes", length,
                         kMaxContentLength)};

@@ -64,6 +64,7 @@ class MessageReader {
   ByteSource& source_;
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);
   size_t begin_ = 0, end_ = 0;
+  size_t skip_ = 0;  // an oversized body still to drop
 };
 
 // `Content-Length: N\r\n\r\n` + body.

@@ -159,6 +159,18 @@ struct CallRule {
   std::vector<Condition> when;
 };
 
+// §5.3: a Tekton Pipeline and the one serviceaccount it runs as.
+struct Pipeline {
+  std::string name, k8s;
+  int ns = 0;
+  int sa = 0;
+};
+
+struct RunRule {
+  std::vector<Subject> subjects;
+  std::vector<int> pipelines;
+};
+
 struct Program {
   std::vector<Namespace> namespaces;
   std::vector<Named> users, groups;
@@ -168,6 +180,8 @@ struct Program {
   std::vector<App> apps;
   std::vector<ApiRule> api_rules;
   std::vector<CallRule> call_rules;
+  std::vector<Pipeline> pipelines;
+  std::vector<RunRule> run_rules;
   std::vector<std::string> object_names;  // every object name used
   // The declarations' text, in a shuffled order.
   std::vector<std::string> decl_text;
@@ -241,6 +255,8 @@ inline std::vector<Resource> StdResources() {
       {"deployments", "apps", "deployments", ""},
       {"deployments-scale", "apps", "deployments", "scale"},
       {"jobs", "batch", "jobs", ""},
+      {"pipelineruns", "tekton.dev", "pipelineruns", ""},
+      {"taskruns", "tekton.dev", "taskruns", ""},
   };
 }
 
@@ -254,9 +270,31 @@ inline std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 // ---------------------------------------------------------------------------
 // The generator.
 
+// How often the generator picks what; the defaults give the broad run, and
+// `GuardFocus()` programs that mostly test the deny guard's edges.
+struct GenOptions {
+  double api_deny = 0.4;      // a program has API deny rules
+  double deny_near = 0.6;     // a deny copies an allow's subjects (and often action)
+  double allow_app = 0.5;     // an allow names an app (when one fits)
+  double deny_app = 0.7;      // a deny names an app (when one fits)
+  double named_only = 0.35;   // an action has only named-object verbs
+  double pipelines = 0.35;    // a program declares pipelines (and run rules)
+  int max_call_rules = 5;
+  static GenOptions GuardFocus() {
+    GenOptions o;
+    o.api_deny = 1.0;
+    o.deny_near = 0.9;
+    o.allow_app = 0.85;
+    o.deny_app = 0.85;
+    o.named_only = 0.7;
+    o.max_call_rules = 0;
+    return o;
+  }
+};
+
 class Generator {
  public:
-  explicit Generator(uint32_t seed) : rng_(seed) {}
+  explicit Generator(uint32_t seed, GenOptions options = {}) : rng_(seed), opt_(options) {}
 
   Program Generate() {
     Program p;
@@ -266,6 +304,7 @@ class Generator {
     GenResources(p);
     GenActions(p);
     GenApps(p);
+    GenPipelines(p);
     GenApiRules(p);
     GenCallRules(p);
     rng_.Shuffle(p.decl_text);
@@ -276,6 +315,7 @@ class Generator {
 
  private:
   Rng rng_;
+  GenOptions opt_;
 
   void GenNamespaces(Program& p) {
     static const std::vector<std::string> k8s = {"ns-alpha", "ns-beta", "ns-gamma", "team-a", "team-b"};
@@ -408,13 +448,18 @@ class Generator {
       Action a;
       a.name = "act" + std::to_string(i);
       int lines = rng_.Int(1, 3);
+      // Some actions only have verbs that act on a named object, which an
+      // app narrows to its objects' names everywhere.
+      bool named_only = rng_.P(opt_.named_only);
+      static const std::vector<std::string> named = {"get", "update", "patch", "delete"};
       for (int l = 0; l < lines; ++l) {
         int res = rng_.Below(nres);
         // Bias towards resources that apps list objects of.
         if (rng_.P(0.4)) res = rng_.Pick(std::vector<int>{0, 1, 2, 3, 5, 6});
         std::vector<std::string> verbs;
-        for (int v : rng_.Distinct(static_cast<int>(Verbs().size()), rng_.Int(1, 4)))
-          verbs.push_back(Verbs()[static_cast<size_t>(v)]);
+        const std::vector<std::string>& pool = named_only ? named : Verbs();
+        for (int v : rng_.Distinct(static_cast<int>(pool.size()), rng_.Int(1, 4)))
+          verbs.push_back(pool[static_cast<size_t>(v)]);
         if (rng_.P(0.04)) verbs.push_back("use");
         if (rng_.P(0.03)) verbs = {"*"};
         rng_.Shuffle(verbs);
@@ -446,6 +491,16 @@ class Generator {
       a.ns = SomeNamespaces(p);
       a.labels["app"] = "lbl-" + std::to_string(i);
       if (rng_.P(0.25)) a.labels["tier"] = rng_.P(0.5) ? "front" : "back";
+      // Now and then selectors that can match the same pods (W0201 when the
+      // apps share a namespace): Istio applies every policy that selects a
+      // pod. An empty selector selects every pod of the namespace.
+      if (!p.apps.empty() && rng_.P(0.12)) {
+        a.labels = rng_.Pick(p.apps).labels;
+        if (rng_.P(0.5)) a.labels["tier"] = rng_.P(0.5) ? "front" : "back";
+        if (a.labels.empty()) a.labels["app"] = "lbl-" + std::to_string(i);
+      } else if (rng_.P(0.04)) {
+        a.labels.clear();
+      }
       if (rng_.P(0.8)) {
         // A serviceaccount declared in every namespace of the app.
         std::vector<int> fits;
@@ -499,7 +554,7 @@ class Generator {
       std::vector<std::string> labels;
       for (const auto& [k, v] : a.labels) labels.push_back(k + " = " + Quote(v));
       rng_.Shuffle(labels);
-      clauses.push_back("  selector { " + Join(labels, "  ") + " }");
+      clauses.push_back(labels.empty() ? "  selector { }" : "  selector { " + Join(labels, "  ") + " }");
       if (a.sa >= 0) clauses.push_back("  serviceaccount " + p.sas[static_cast<size_t>(a.sa)].name);
       if (!a.ports.empty()) {
         std::vector<std::string> ps;
@@ -545,14 +600,50 @@ class Generator {
     return out;
   }
 
+  void GenPipelines(Program& p) {
+    if (p.sas.empty() || !rng_.P(opt_.pipelines)) return;
+    static const std::vector<std::string> k8s = {"release", "build", "deploy-app"};
+    int n = rng_.Int(1, 3);
+    for (int i = 0; i < n; ++i) {
+      Pipeline pl;
+      pl.name = "pl" + std::to_string(i);
+      pl.sa = rng_.Below(static_cast<int>(p.sas.size()));
+      pl.ns = rng_.Pick(p.sas[static_cast<size_t>(pl.sa)].ns);
+      pl.k8s = rng_.Pick(k8s);
+      bool taken = false;
+      for (const Pipeline& other : p.pipelines) taken = taken || (other.ns == pl.ns && other.k8s == pl.k8s);
+      if (taken) continue;
+      p.decl_text.push_back("pipeline " + pl.name + " = " + Quote(pl.k8s) + " in " +
+                            p.namespaces[static_cast<size_t>(pl.ns)].name + " { serviceaccount " +
+                            p.sas[static_cast<size_t>(pl.sa)].name + " }");
+      p.pipelines.push_back(pl);
+    }
+    for (int i = rng_.Int(0, 2); i > 0; --i) {
+      RunRule r;
+      r.subjects = Subjects(p);
+      r.pipelines = rng_.Distinct(static_cast<int>(p.pipelines.size()), rng_.Int(1, 2));
+      rng_.Shuffle(r.pipelines);
+      p.run_rules.push_back(r);
+    }
+  }
+
   void GenApiRules(Program& p) {
     int allows = rng_.Int(0, 5);
-    int denies = rng_.P(0.4) ? rng_.Int(1, 2) : 0;
+    int denies = rng_.P(opt_.api_deny) ? rng_.Int(1, 2) : 0;
     for (int i = 0; i < allows + denies; ++i) {
       ApiRule r;
       r.deny = i >= allows;
       r.subjects = Subjects(p);
       r.action = rng_.Below(static_cast<int>(p.actions.size()));
+      if (r.deny && allows > 0 && rng_.P(opt_.deny_near)) {
+        // Near an allow rule: some of its subjects, often its action, so
+        // that the guard's edges (names, namespaces) are exercised.
+        const ApiRule& base = p.api_rules[static_cast<size_t>(rng_.Below(allows))];
+        r.subjects.clear();
+        for (int k : rng_.Distinct(static_cast<int>(base.subjects.size()), rng_.Int(1, 2)))
+          r.subjects.push_back(base.subjects[static_cast<size_t>(k)]);
+        if (rng_.P(0.6)) r.action = base.action;
+      }
       const Action& action = p.actions[static_cast<size_t>(r.action)];
       if (rng_.P(r.deny ? 0.1 : 0.15)) {
         r.cluster = true;
@@ -560,8 +651,9 @@ class Generator {
         std::vector<int> apps;
         for (size_t a = 0; a < p.apps.size(); ++a)
           if (AppCovers(p, p.apps[a], action)) apps.push_back(static_cast<int>(a));
-        if (!apps.empty() && rng_.P(0.5)) {
+        if (!apps.empty() && rng_.P(r.deny ? opt_.deny_app : opt_.allow_app)) {
           r.app = rng_.Pick(apps);
+          if (r.deny && apps.size() > 1) r.app = rng_.Pick(apps);  // often another app's objects
           const App& app = p.apps[static_cast<size_t>(r.app)];
           for (int k : rng_.Distinct(static_cast<int>(app.ns.size()), rng_.Int(1, static_cast<int>(app.ns.size()))))
             r.ns.push_back(app.ns[static_cast<size_t>(k)]);
@@ -574,7 +666,7 @@ class Generator {
   }
 
   void GenCallRules(Program& p) {
-    int n = rng_.Int(0, 5);
+    int n = rng_.Int(0, opt_.max_call_rules);
     for (int i = 0; i < n; ++i) {
       CallRule r;
       r.deny = rng_.P(0.35);
@@ -617,12 +709,34 @@ class Generator {
       if (rng_.P(0.1)) r.not_ports = ports();
       if (rng_.P(0.1)) r.hosts = strings(HostPatterns(), 2);
       if (rng_.P(0.05)) r.not_hosts = strings(HostPatterns(), 2);
-      if (rng_.P(0.2)) {
+      for (int k = rng_.P(0.25) ? rng_.Int(1, 2) : 0; k > 0; --k) {
         Condition c;
         c.header = rng_.Pick(HeaderNames());
-        c.key = "request.headers[" + c.header + "]";
+        // Header names are case-insensitive; a NAME may be a word or a string.
+        std::string written = c.header;
+        if (rng_.P(0.2)) written = c.header == "x-k" ? "X-K" : "X-Tenant";
+        if (rng_.P(0.2)) written = Quote(written);
+        c.key = "request.headers[" + written + "]";
         c.equal = rng_.P(0.7);
         c.values = strings(HeaderValues(), 2);
+        r.when.push_back(c);
+      }
+      if (rng_.P(0.06)) {
+        Condition c;
+        c.key = "destination.port";
+        c.equal = rng_.P(0.5);
+        for (uint32_t port : ports()) c.values.push_back(std::to_string(port));
+        r.when.push_back(c);
+      }
+      if (rng_.P(0.06)) {
+        Condition c;
+        c.key = "source.principal";
+        c.equal = rng_.P(0.5);
+        std::vector<std::string> principals = {"cluster.local/ns/elsewhere/sa/stranger"};
+        for (const ServiceAccount& sa : p.sas)
+          for (int x : sa.ns)
+            principals.push_back("cluster.local/ns/" + p.namespaces[static_cast<size_t>(x)].k8s + "/sa/" + sa.k8s);
+        c.values = strings(principals, 2);
         r.when.push_back(c);
       }
       if (rng_.P(0.1)) {
@@ -711,6 +825,13 @@ inline std::string CallRuleText(const Program& p, const CallRule& r) {
   return t;
 }
 
+inline std::string RunRuleText(const Program& p, const RunRule& r) {
+  std::vector<std::string> subjects, pipelines;
+  for (const Subject& s : r.subjects) subjects.push_back(SubjectText(p, s));
+  for (int pl : r.pipelines) pipelines.push_back(p.pipelines[static_cast<size_t>(pl)].name);
+  return "allow " + Join(subjects, ", ") + " to run " + Join(pipelines, ", ");
+}
+
 inline std::string Program::Text(bool with_api_denies) const {
   std::string t = "package gen\n\n";
   for (const auto& d : decl_text) t += d + "\n";
@@ -718,6 +839,7 @@ inline std::string Program::Text(bool with_api_denies) const {
   for (const ApiRule& r : api_rules)
     if (with_api_denies || !r.deny) t += ApiRuleText(*this, r) + "\n";
   for (const CallRule& r : call_rules) t += CallRuleText(*this, r) + "\n";
+  for (const RunRule& r : run_rules) t += RunRuleText(*this, r) + "\n";
   return t;
 }
 

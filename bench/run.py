@@ -1,0 +1,703 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of `stave`, side by side with Cedar.
+
+    bench/setup.sh && python3 bench/run.py            # default run, < 3 minutes
+    python3 bench/run.py --quick                      # 1k and 10k only
+    python3 bench/run.py --full                       # also `stave test` and Cedar at 100k
+
+It generates policy repositories of 1k, 10k and 100k statements with
+bench/gen_repo.py (cached in the work directory), runs `stave --version`,
+`check`, `build -o` and `test` on them several times each, and reports the
+median, min and max wall time, CPU time (user + sys) and peak RSS of each
+process (from wait4's rusage). It then runs the Cedar peer
+(bench/cedar_peer.mjs) on the same numbers of policies, measures an LSP
+recheck after a one-line edit of a 5,000-line file, and compares everything
+with the targets of docs/performance.md.
+
+The report is Markdown, printed to stdout and written to bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+SIZES = [1_000, 10_000, 100_000]
+LSP_LINES = 5_000
+
+TARGETS = {
+    "version_ms": 10,
+    "check_10k_ms": 200,
+    "check_100k_ms": 2000,
+    "build_10k_ms": 400,
+    "memory_x": 30,
+    "lsp_recheck_ms": 30,
+    "cedar_ratio": 10,
+}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def kib(n: float) -> str:
+    return f"{n / 1024:.1f} MiB" if n >= 1024 else f"{n:.0f} KiB"
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return "–"
+    if ms >= 10_000:
+        return f"{ms / 1000:.1f} s"
+    if ms >= 1000:
+        return f"{ms / 1000:.2f} s"
+    if ms >= 100:
+        return f"{ms:.0f} ms"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    return f"{ms:.2f} ms"
+
+
+def fmt_rate(r: float) -> str:
+    return f"{r / 1000:.1f} k/s" if r >= 1000 else f"{r:.0f} /s"
+
+
+# --------------------------------------------------------------------------
+# Running one process and measuring it.
+
+class Run:
+    def __init__(self, wall_ms: float, cpu_ms: float, rss_kb: int, rc: int, timed_out: bool):
+        self.wall_ms, self.cpu_ms, self.rss_kb, self.rc, self.timed_out = wall_ms, cpu_ms, rss_kb, rc, timed_out
+
+
+def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = None,
+             out: Path | None = None) -> Run:
+    """Run cmd, wait for it with wait4 and return its wall time, CPU time and
+    peak RSS. Output goes to files (never pipes, which a slow reader could
+    throttle)."""
+    out = out or Path(os.devnull)
+    with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            p.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = (time.perf_counter() - t0) * 1000
+        if timer:
+            timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0 and not timed_out.is_set():
+            stderr.seek(0)
+            tail = stderr.read()[-2000:].decode(errors="replace")
+            raise RuntimeError(f"{' '.join(map(str, cmd))} exited {p.returncode}:\n{tail}")
+    return Run(wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss, p.returncode, timed_out.is_set())
+
+
+class Series:
+    """Repeated runs of one command."""
+
+    def __init__(self, label: str, runs: list[Run]):
+        self.label = label
+        self.runs = [r for r in runs if not r.timed_out]
+        self.timed_out = len(self.runs) < len(runs)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs)
+
+    def wall(self) -> float:
+        return statistics.median(r.wall_ms for r in self.runs)
+
+    def wall_min(self) -> float:
+        return min(r.wall_ms for r in self.runs)
+
+    def wall_max(self) -> float:
+        return max(r.wall_ms for r in self.runs)
+
+    def cpu(self) -> float:
+        return statistics.median(r.cpu_ms for r in self.runs)
+
+    def rss(self) -> int:
+        return max(r.rss_kb for r in self.runs)
+
+
+def bench(label: str, cmd: list[str], reps: int, cwd: Path | None = None,
+          timeout: float | None = None, warmup: bool = True) -> Series:
+    log(f"  {label}: {reps} run(s)")
+    if warmup:
+        run_once(cmd, cwd, timeout)  # page cache, not reported
+    runs = []
+    for _ in range(reps):
+        r = run_once(cmd, cwd, timeout)
+        runs.append(r)
+        if r.timed_out:
+            break
+    return Series(label, runs)
+
+
+# --------------------------------------------------------------------------
+# Inputs.
+
+def file_digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_repo(work: Path, args: list[str], name: str, seed: int) -> Path:
+    """Generate (or reuse) a repository with gen_repo.py."""
+    out = work / "repos" / name
+    stamp = out / ".stamp"
+    key = f"{file_digest(BENCH / 'gen_repo.py', REPO / 'stdlib/std/actions.policy')} {seed} {args}"
+    if stamp.exists() and stamp.read_text() == key:
+        return out
+    log(f"  generating {name}")
+    subprocess.run([sys.executable, str(BENCH / "gen_repo.py"), *args, "--seed", str(seed), "-o", str(out)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stamp.write_text(key)
+    return out
+
+
+def policy_bytes(d: Path) -> int:
+    return sum(p.stat().st_size for p in d.rglob("*.policy"))
+
+
+def count_statements(d: Path) -> int:
+    # gen_repo.py writes exactly the number asked for
+    return int(d.name.split("-")[-1])
+
+
+# --------------------------------------------------------------------------
+# The LSP: one-line edits of a 5,000-line file.
+
+class LspClient:
+    def __init__(self, stave: str, root: Path):
+        self.p = subprocess.Popen([stave, "lsp"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.next_id = 0
+
+    def send(self, msg: dict) -> None:
+        body = json.dumps(msg).encode()
+        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.p.stdin.flush()
+
+    def request(self, method: str, params: dict) -> int:
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def notify(self, method: str, params: dict) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def read(self) -> dict:
+        length = None
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise RuntimeError("stave lsp closed its output")
+            line = line.strip()
+            if not line:
+                break
+            k, _, v = line.decode().partition(":")
+            if k.lower() == "content-length":
+                length = int(v)
+        return json.loads(self.p.stdout.read(length))
+
+    def close(self) -> None:
+        try:
+            rid = self.request("shutdown", {})
+            while self.read().get("id") != rid:
+                pass
+            self.notify("exit", {})
+            self.p.stdin.close()
+            self.p.wait(timeout=5)
+        except Exception:
+            self.p.kill()
+            self.p.wait()
+
+
+def bench_lsp(stave: str, root: Path, edits: int) -> dict:
+    """Open the big file, then edit one line at a time. After each edit a
+    documentSymbol request forces the pending recheck at once (instead of
+    after the server's 50 ms debounce); the time from sending the edit to
+    receiving the file's new diagnostics is the recheck latency."""
+    big = max(root.rglob("*.policy"), key=lambda p: p.stat().st_size)
+    text = big.read_text()
+    lines = text.split("\n")
+    uri = big.resolve().as_uri()
+    # edit the k8s name of a user: a change that sema and lowering see
+    targets = [i for i, line in enumerate(lines) if line.startswith("user ") and '"' in line]
+    c = LspClient(stave, root)
+    try:
+        rid = c.request("initialize", {"processId": os.getpid(), "rootUri": root.resolve().as_uri(),
+                                       "capabilities": {}})
+        while c.read().get("id") != rid:
+            pass
+        c.notify("initialized", {})
+        t0 = time.perf_counter()
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "stave", "version": 1,
+                                                           "text": text}})
+        rid = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+        while c.read().get("id") != rid:
+            pass
+        open_ms = (time.perf_counter() - t0) * 1000
+        latencies, answers = [], []
+        for k in range(edits):
+            ln = targets[k % len(targets)]
+            old = lines[ln]
+            new = old.replace('@', f'+e{k}@', 1) if "@" in old else old[:-1] + f'-e{k}"'
+            lines[ln] = new
+            version = k + 2
+            t0 = time.perf_counter()
+            c.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
+                                              "end": {"line": ln, "character": len(old)}},
+                                    "text": new}]})
+            rid = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+            got_diag = got_answer = None
+            while got_diag is None or got_answer is None:
+                m = c.read()
+                now = (time.perf_counter() - t0) * 1000
+                if m.get("id") == rid:
+                    got_answer = now
+                elif (m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"].get("uri") == uri and m["params"].get("version") == version):
+                    got_diag = now
+            latencies.append(got_diag)
+            answers.append(got_answer)
+        # passive: edit, and wait for the debounced diagnostics
+        passive = []
+        for k in range(3):
+            ln = targets[(edits + k) % len(targets)]
+            old = lines[ln]
+            new = old.replace('@', f'+p{k}@', 1)
+            lines[ln] = new
+            version = edits + k + 2
+            t0 = time.perf_counter()
+            c.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
+                                              "end": {"line": ln, "character": len(old)}},
+                                    "text": new}]})
+            while True:
+                m = c.read()
+                if (m.get("method") == "textDocument/publishDiagnostics"
+                        and m["params"].get("uri") == uri and m["params"].get("version") == version):
+                    passive.append((time.perf_counter() - t0) * 1000)
+                    break
+    finally:
+        c.close()
+    return {"file": big.relative_to(root).as_posix(), "lines": len(text.splitlines()),
+            "bytes": len(text.encode()), "workspace_files": len(list(root.rglob("*.policy"))),
+            "open_ms": open_ms, "recheck_ms": latencies, "answer_ms": answers, "passive_ms": passive}
+
+
+# --------------------------------------------------------------------------
+# The Cedar peer.
+
+def cedar_available() -> bool:
+    return shutil.which("node") is not None and \
+        (BENCH / "node_modules/@cedar-policy/cedar-wasm/package.json").exists()
+
+
+def bench_cedar(work: Path, n: int, reps: int, iterations: int) -> dict:
+    peer = str(BENCH / "cedar_peer.mjs")
+    d = work / "repos" / f"cedar-{n}"
+    stamp = d / ".stamp"
+    key = file_digest(BENCH / "cedar_peer.mjs")
+    if not (stamp.exists() and stamp.read_text() == key):
+        subprocess.run(["node", peer, "write", str(n), str(d)], check=True, stdout=subprocess.DEVNULL)
+        stamp.write_text(key)
+    log(f"  cedar in-process, {n} policies: {iterations} iteration(s)")
+    r = subprocess.run(["node", peer, "bench", str(n), "--iterations", str(iterations)], check=True,
+                       capture_output=True, text=True, cwd=BENCH)
+    inproc = json.loads(r.stdout)
+    parse = bench(f"cedar parse {n}", ["node", peer, "parse", str(d)], reps, cwd=BENCH)
+    validate = bench(f"cedar validate {n}", ["node", peer, "validate", str(d)], reps, cwd=BENCH)
+    size = sum(p.stat().st_size for p in d.rglob("*.cedar*"))
+    return {"n": n, "bytes": size, "inproc": inproc, "parse": parse, "validate": validate}
+
+
+# --------------------------------------------------------------------------
+
+def machine_info() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "load": os.getloadavg(), "kernel": platform.release()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stave", default=str(REPO / "build/compiler/stave"), help="the binary to measure")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "stave-bench",
+                    help="where generated repositories and build output go (default: %(default)s)")
+    ap.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
+    ap.add_argument("--full", action="store_true",
+                    help="also run `stave test` at 100k to the end and Cedar at 100k (several minutes)")
+    ap.add_argument("--no-cedar", action="store_true")
+    ap.add_argument("--no-lsp", action="store_true")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--test-timeout", type=float, default=30.0,
+                    help="seconds allowed for `stave test` at 100k unless --full (default: %(default)s)")
+    ap.add_argument("--output", type=Path, default=BENCH / "results.md")
+    args = ap.parse_args()
+
+    work = args.work
+    (work / "repos").mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    info = machine_info()
+
+    # Measure a snapshot of the binary: a rebuild during the run must not mix versions.
+    src = Path(args.stave)
+    if not src.exists():
+        log(f"no stave binary at {src}")
+        return 2
+    stave = work / "stave"
+    shutil.copy2(src, stave)
+    stave = str(stave)
+    version = subprocess.run([stave, "--version"], capture_output=True, text=True).stdout.strip()
+
+    sizes = SIZES[:2] if args.quick else SIZES
+    reps = {1_000: 10, 10_000: 5, 100_000: 2} if not args.quick else {1_000: 5, 10_000: 3}
+
+    log("inputs")
+    repos = {n: ensure_repo(work, ["--statements", str(n)], f"stave-{n}", args.seed) for n in sizes}
+    tiny = ensure_repo(work, ["--statements", "40"], "stave-40", args.seed)
+
+    log("stave")
+    res: dict = {}
+    res["true"] = bench("/bin/true (spawn overhead)", ["/bin/true"], 20)
+    res["version"] = bench("stave --version", [stave, "--version"], 20)
+    res[("check", 40)] = bench("check 40", [stave, "check", str(tiny)], 10)
+    for n in sizes:
+        r = repos[n]
+        res[("check", n)] = bench(f"check {n}", [stave, "check", str(r)], reps[n])
+        outdir = work / f"out-{n}"
+        res[("build", n)] = bench(f"build {n}", [stave, "build", str(r), "-o", str(outdir)],
+                                  max(1, reps[n] - (1 if n >= 100_000 else 0)))
+        res[("build_bytes", n)] = sum(p.stat().st_size for p in outdir.rglob("*") if p.is_file())
+        timeout = None if (n < 100_000 or args.full) else args.test_timeout
+        res[("test", n)] = bench(f"test {n}", [stave, "test", str(r)], reps[n] if n < 100_000 else 1,
+                                 timeout=timeout, warmup=n < 100_000)
+
+    timings_note = None
+    probe = subprocess.run([stave, "check", "--timings", str(tiny)], capture_output=True, text=True)
+    if probe.returncode == 0 and probe.stdout + probe.stderr:
+        timings_note = ("`stave check --timings` (10k):\n\n```\n" +
+                        subprocess.run([stave, "check", "--timings", str(repos[10_000])], capture_output=True,
+                                       text=True).stderr.strip()[-3000:] + "\n```")
+
+    lsp = None
+    if not args.no_lsp:
+        log("lsp")
+        root = ensure_repo(work, ["--one-file", str(LSP_LINES)], f"lsp-{LSP_LINES}", args.seed)
+        try:
+            lsp = bench_lsp(stave, root, 15)
+        except Exception as e:  # an LSP failure must not lose the rest of the report
+            lsp = {"error": str(e)}
+
+    cedar = {}
+    if not args.no_cedar:
+        if not cedar_available():
+            log("cedar: not installed (run bench/setup.sh); skipped")
+        else:
+            log("cedar")
+            for n in sizes:
+                if n >= 100_000 and not args.full:
+                    continue
+                cedar[n] = bench_cedar(work, n, 3 if n < 100_000 else 1, 3 if n < 100_000 else 1)
+
+    elapsed = time.time() - started
+    report = render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes)
+    print(report)
+    args.output.write_text(report)
+    log(f"wrote {args.output} ({elapsed:.0f} s)")
+    return 0
+
+
+# --------------------------------------------------------------------------
+
+def verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes) -> str:
+    L: list[str] = []
+    w = L.append
+    load_end = os.getloadavg()
+    w("# Stave benchmark results")
+    w("")
+    w(f"- stave: `{version}` ({args.stave})")
+    w(f"- machine: {info['cpu'] or 'unknown CPU'}, {info['cores']} cores, Linux {info['kernel']}")
+    w(f"- load average at start {info['load'][0]:.1f}, at end {load_end[0]:.1f} "
+      f"(other processes compete for the {info['cores']} cores when this is above ~{info['cores'] / 2:.0f}: "
+      "then wall times are inflated and CPU times are the steadier measure)")
+    w(f"- run: `python3 bench/run.py{' --quick' if args.quick else ''}{' --full' if args.full else ''}`, "
+      f"{elapsed:.0f} s; seed {args.seed}; medians of N runs after one warm-up run")
+    w("")
+
+    # ---- inputs
+    w("## Inputs")
+    w("")
+    w("| repository | statements | files | lines | bytes |")
+    w("|---|---:|---:|---:|---:|")
+    for n in sizes:
+        r = repos[n]
+        files = list(r.rglob("*.policy"))
+        lines = sum(p.read_text().count("\n") for p in files)
+        w(f"| stave-{n} | {n} | {len(files)} | {lines} | {policy_bytes(r)} |")
+    w("")
+    w("A statement is one declaration, rule or test expectation. Each repository is a `platform` package "
+      "plus one package per team (50-200 statements, split in 8 files), generated by `bench/gen_repo.py`; "
+      "each passes `stave check` with notes only and `stave test` with every expectation met.")
+    w("")
+
+    # ---- whole process
+    w("## Whole process: stave")
+    w("")
+    w("| command | N | median | min | max | CPU (median) | peak RSS | RSS / input |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+
+    def row(label: str, s: Series, input_bytes: int | None = None) -> None:
+        if not s.ok:
+            w(f"| {label} | – | > {args.test_timeout:.0f} s (timed out; `--full` runs it to the end) "
+              f"| – | – | – | – | – |")
+            return
+        ratio = f"{s.rss() * 1024 / input_bytes:.0f}×" if input_bytes else "–"
+        w(f"| {label} | {len(s.runs)} | {fmt_ms(s.wall())} | {fmt_ms(s.wall_min())} | {fmt_ms(s.wall_max())} "
+          f"| {fmt_ms(s.cpu())} | {kib(s.rss())} | {ratio} |")
+
+    row("`/bin/true` (spawn overhead)", res["true"])
+    row("`stave --version`", res["version"])
+    row("`stave check` 40 (std + platform)", res[("check", 40)], policy_bytes(tiny))
+    for cmd in ("check", "build", "test"):
+        for n in sizes:
+            row(f"`stave {cmd}{' -o' if cmd == 'build' else ''}` {n // 1000}k", res[(cmd, n)],
+                policy_bytes(repos[n]))
+    w("")
+    bb = ", ".join(f"{n // 1000}k: {res[('build_bytes', n)] / 1e6:.1f} MB" for n in sizes)
+    w(f"`build -o` writes {bb} of YAML.")
+    w("")
+
+    # ---- growth
+    w("## Growth")
+    w("")
+    w("Ratios of median wall time (CPU time in parentheses). Linear growth gives 10 per decade; "
+      "at 1k the fixed cost of a process (startup, parsing the embedded standard library) still "
+      "dominates, so the 10k/1k ratio is lower.")
+    w("")
+    w("| command | 10k / 1k | 100k / 10k | verdict |")
+    w("|---|---:|---:|---|")
+    growth = {}
+    for cmd in ("check", "build", "test"):
+        cells = []
+        last = None
+        for a, b in ((1_000, 10_000), (10_000, 100_000)):
+            if b not in sizes or not res[(cmd, a)].ok or not res[(cmd, b)].ok:
+                cells.append("–")
+                continue
+            rw = res[(cmd, b)].wall() / res[(cmd, a)].wall()
+            rc = res[(cmd, b)].cpu() / max(0.01, res[(cmd, a)].cpu())
+            cells.append(f"{rw:.1f} ({rc:.1f})")
+            last = rc
+        if last is None and cmd == "test" and 100_000 in sizes and not res[("test", 100_000)].ok:
+            v = "superlinear: 100k did not finish within the timeout"
+        elif last is None:
+            v = "–"
+        elif last <= 12:
+            v = "linear"
+        elif last <= 15:
+            v = "near-linear"
+        else:
+            v = f"superlinear (×{last / 10:.1f} beyond linear per decade)"
+        growth[cmd] = v
+        w(f"| `{cmd}` | {cells[0]} | {cells[1]} | {v} |")
+    w("")
+
+    # ---- memory
+    w("## Memory")
+    w("")
+    w("| command | size | input | peak RSS | × input | (RSS − `--version` RSS) / input |")
+    w("|---|---:|---:|---:|---:|---:|")
+    base = res["version"].rss()
+    mem_x = {}
+    for cmd in ("check", "build", "test"):
+        for n in sizes:
+            s = res[(cmd, n)]
+            if not s.ok:
+                continue
+            ib = policy_bytes(repos[n])
+            x = s.rss() * 1024 / ib
+            mem_x[(cmd, n)] = x
+            w(f"| `{cmd}` | {n // 1000}k | {ib / 1e6:.2f} MB | {kib(s.rss())} | {x:.0f}× "
+              f"| {(s.rss() - base) * 1024 / ib:.0f}× |")
+    w("")
+
+    # ---- per stage
+    w("## In-process, per stage")
+    w("")
+    if timings_note:
+        w(timings_note)
+    else:
+        w("TODO(lead): per-stage times (read, parse, resolve, check, lower, emit) need the binary to "
+          "report them; `stave check --timings` does not exist yet. When it does, this script prints "
+          "its output for the 10k repository here.")
+    w("")
+
+    # ---- lsp
+    w("## LSP: recheck after a one-line edit")
+    w("")
+    if lsp is None:
+        w("Skipped (`--no-lsp`).")
+    elif "error" in lsp:
+        w(f"Failed: {lsp['error']}")
+    else:
+        rc = lsp["recheck_ms"]
+        w(f"Workspace: `{lsp['file']}` ({lsp['lines']} lines, {lsp['bytes']} bytes) and the platform package, "
+          f"{lsp['workspace_files']} files. `stave lsp` rechecks the whole workspace on each change.")
+        w("")
+        w("| measure | median | min | max |")
+        w("|---|---:|---:|---:|")
+        w(f"| didOpen → first answer (initial check) | {fmt_ms(lsp['open_ms'])} | | |")
+        w(f"| edit → new diagnostics, recheck forced by a request ({len(rc)} edits) | "
+          f"{fmt_ms(statistics.median(rc))} | {fmt_ms(min(rc))} | {fmt_ms(max(rc))} |")
+        an = lsp["answer_ms"]
+        w(f"| edit → answer to that request | {fmt_ms(statistics.median(an))} | {fmt_ms(min(an))} "
+          f"| {fmt_ms(max(an))} |")
+        pv = lsp["passive_ms"]
+        w(f"| edit → new diagnostics, no request (includes the 50 ms debounce) | "
+          f"{fmt_ms(statistics.median(pv))} | {fmt_ms(min(pv))} | {fmt_ms(max(pv))} |")
+    w("")
+
+    # ---- cedar
+    w("## Peer: Cedar (`@cedar-policy/cedar-wasm`)")
+    w("")
+    ratio_rows = []
+    if not cedar:
+        w("Skipped (not installed: run `bench/setup.sh`, or `--no-cedar` was given).")
+    else:
+        first = next(iter(cedar.values()))
+        w(f"Cedar {first['inproc']['cedar']} through WebAssembly in Node {platform_node()}; "
+          "policies generated by `bench/cedar_peer.mjs` in the same mix as the Stave repositories "
+          "(RBAC-like permits on namespaces and named objects, mesh permits and forbids with "
+          "method/path/port/header conditions, pipeline run permits, forbid guards) plus one schema. "
+          "*Parse* is `checkParsePolicySet`; *parse + validate* is `validate` in strict mode, which "
+          "parses the text itself. Whole-process times include starting Node and compiling the "
+          "4 MB WebAssembly module; in-process times are medians of warm repetitions.")
+        w("")
+        w("| policies | bytes | in-process parse | rate | in-process parse + validate | rate "
+          "| whole process parse | whole process parse + validate | rate | peak RSS |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for n, c in cedar.items():
+            ip = c["inproc"]
+            v = c["validate"]
+            w(f"| {n} | {c['bytes']} | {fmt_ms(ip['parse_median_ms'])} | {fmt_rate(ip['parse_per_s'])} "
+              f"| {fmt_ms(ip['validate_median_ms'])} | {fmt_rate(ip['validate_per_s'])} "
+              f"| {fmt_ms(c['parse'].wall())} | {fmt_ms(v.wall())} | {fmt_rate(n / v.wall() * 1000)} "
+              f"| {kib(v.rss())} |")
+        w("")
+        w("Stave `check` (parse, resolve, type-check, conflict and escalation analysis, and lowering) "
+          "against Cedar parse + validate, per statement (Stave) and per policy (Cedar):")
+        w("")
+        w("| size | Stave check, whole process | Cedar, whole process | ratio | Cedar, in-process (warm) "
+          "| ratio | ratio on CPU time |")
+        w("|---:|---:|---:|---:|---:|---:|---:|")
+        for n, c in cedar.items():
+            s = res[("check", n)]
+            st = n / s.wall() * 1000
+            st_cpu = n / s.cpu() * 1000
+            cw = n / c["validate"].wall() * 1000
+            ci = c["inproc"]["validate_per_s"]
+            cw_cpu = n / c["validate"].cpu() * 1000
+            ratio_rows.append((n, st / cw, st / ci))
+            w(f"| {n // 1000}k | {fmt_rate(st)} | {fmt_rate(cw)} | {st / cw:.1f}× | {fmt_rate(ci)} "
+              f"| {st / ci:.1f}× | {st_cpu / cw_cpu:.1f}× |")
+        w("")
+        w("The in-process column compares Stave's whole process (startup included) with Cedar's warm "
+          "in-process call, so it understates Stave.")
+    w("")
+
+    # ---- targets
+    w("## Targets")
+    w("")
+    w("| target | measured | |")
+    w("|---|---|---|")
+
+    def tgt(name: str, measured: str, ok: bool | None) -> None:
+        w(f"| {name} | {measured} | {verdict(ok)} |")
+
+    v = res["version"]
+    tgt(f"`stave --version` ≤ {TARGETS['version_ms']} ms", f"{fmt_ms(v.wall())} (`/bin/true`: "
+        f"{fmt_ms(res['true'].wall())})", v.wall() <= TARGETS["version_ms"])
+    c10 = res[("check", 10_000)]
+    tgt(f"`check` of 10k statements ≤ {TARGETS['check_10k_ms']} ms",
+        f"{fmt_ms(c10.wall())} (CPU {fmt_ms(c10.cpu())})", c10.wall() <= TARGETS["check_10k_ms"])
+    if 100_000 in sizes:
+        c100 = res[("check", 100_000)]
+        tgt(f"`check` of 100k statements ≤ {TARGETS['check_100k_ms'] / 1000:.0f} s",
+            f"{fmt_ms(c100.wall())} (CPU {fmt_ms(c100.cpu())})", c100.wall() <= TARGETS["check_100k_ms"])
+    b10 = res[("build", 10_000)]
+    tgt(f"`build` of 10k statements ≤ {TARGETS['build_10k_ms']} ms",
+        f"{fmt_ms(b10.wall())} (CPU {fmt_ms(b10.cpu())})", b10.wall() <= TARGETS["build_10k_ms"])
+    big = max(sizes)
+    worst = max(((x, k) for k, x in mem_x.items() if k[1] == big), default=None)
+    if worst:
+        tgt(f"peak memory ≤ {TARGETS['memory_x']}× input size", f"{worst[0]:.0f}× (`{worst[1][0]}` at "
+            f"{big // 1000}k; at 10k: {max(x for k, x in mem_x.items() if k[1] == 10_000):.0f}×)",
+            worst[0] <= TARGETS["memory_x"])
+    if lsp and "error" not in lsp:
+        m = statistics.median(lsp["recheck_ms"])
+        tgt(f"LSP recheck after a one-line edit of a 5,000-line file ≤ {TARGETS['lsp_recheck_ms']} ms",
+            f"{fmt_ms(m)} median", m <= TARGETS["lsp_recheck_ms"])
+    else:
+        tgt("LSP recheck ≤ 30 ms", "not measured", None)
+    if ratio_rows:
+        worst_ratio = min(r[1] for r in ratio_rows)
+        tgt(f"≥ {TARGETS['cedar_ratio']}× Cedar's parse + validate rate per statement",
+            "; ".join(f"{n // 1000}k: {a:.1f}× (vs warm in-process: {b:.1f}×)" for n, a, b in ratio_rows),
+            worst_ratio >= TARGETS["cedar_ratio"])
+    else:
+        tgt("≥ 10× Cedar's parse + validate rate", "not measured", None)
+    w("")
+    w("Growth: " + "; ".join(f"`{k}` {v}" for k, v in growth.items()) + ".")
+    w("")
+    return "\n".join(L)
+
+
+def platform_node() -> str:
+    try:
+        return subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
