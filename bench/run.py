@@ -24,7 +24,9 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -83,20 +85,37 @@ class Run:
         self.wall_ms, self.cpu_ms, self.rss_kb, self.rc, self.timed_out = wall_ms, cpu_ms, rss_kb, rc, timed_out
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = None,
              out: Path | None = None) -> Run:
-    """Run cmd, wait for it with wait4 and return its wall time, CPU time and
-    peak RSS. Output goes to files (never pipes, which a slow reader could
-    throttle)."""
+    """Run cmd and return its wall time, CPU time (user + sys, from wait4) and
+    peak RSS. Output goes to files, never pipes, which a slow reader could
+    throttle.
+
+    The peak RSS comes from GNU time (`%M`), which runs the command: the
+    rusage of a child forked by this Python process counts the memory of
+    Python itself (Linux records the pre-exec image's high-water mark), so
+    wait4's ru_maxrss would never be below ~20 MB. GNU time adds well under a
+    millisecond, which `/bin/true` measured the same way shows."""
     out = out or Path(os.devnull)
-    with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr:
+    with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr, \
+            tempfile.NamedTemporaryFile("r") as rss_file:
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if GNU_TIME else list(cmd)
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        p = subprocess.Popen(argv, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                             start_new_session=timeout is not None)
         timed_out = threading.Event()
 
         def kill() -> None:
             timed_out.set()
-            p.kill()
+            # the command runs in a process group of its own (GNU time and
+            # what it runs): end the whole group
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
         timer = threading.Timer(timeout, kill) if timeout else None
         if timer:
@@ -110,7 +129,12 @@ def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = No
             stderr.seek(0)
             tail = stderr.read()[-2000:].decode(errors="replace")
             raise RuntimeError(f"{' '.join(map(str, cmd))} exited {p.returncode}:\n{tail}")
-    return Run(wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss, p.returncode, timed_out.is_set())
+        rss = ru.ru_maxrss
+        if GNU_TIME and not timed_out.is_set():
+            text = rss_file.read().strip().splitlines()
+            if text and text[-1].isdigit():
+                rss = int(text[-1])
+    return Run(wall, (ru.ru_utime + ru.ru_stime) * 1000, rss, p.returncode, timed_out.is_set())
 
 
 class Series:
@@ -239,9 +263,11 @@ class LspClient:
 
 def bench_lsp(stave: str, root: Path, edits: int) -> dict:
     """Open the big file, then edit one line at a time. After each edit a
-    documentSymbol request forces the pending recheck at once (instead of
-    after the server's 50 ms debounce); the time from sending the edit to
-    receiving the file's new diagnostics is the recheck latency."""
+    hover request forces the pending recheck at once (instead of after the
+    server's 50 ms debounce); the time from sending the edit to receiving the
+    file's new diagnostics is the recheck latency. (Hover answers in well
+    under a millisecond on checked text; documentSymbol would not do: its
+    answer for 5,000 lines is ~800 KB of JSON.)"""
     big = max(root.rglob("*.policy"), key=lambda p: p.stat().st_size)
     text = big.read_text()
     lines = text.split("\n")
@@ -258,7 +284,8 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
         t0 = time.perf_counter()
         c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "stave", "version": 1,
                                                            "text": text}})
-        rid = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+        rid = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                               "position": {"line": targets[0], "character": 6}})
         while c.read().get("id") != rid:
             pass
         open_ms = (time.perf_counter() - t0) * 1000
@@ -275,7 +302,8 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
                 "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
                                               "end": {"line": ln, "character": len(old)}},
                                     "text": new}]})
-            rid = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+            rid = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                   "position": {"line": targets[0], "character": 6}})
             got_diag = got_answer = None
             while got_diag is None or got_answer is None:
                 m = c.read()
@@ -315,6 +343,60 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Where the time goes: callgrind on `check` of the 10k repository.
+
+def short_name(fn: str) -> str:
+    """`ns::Class::method(args) const [clone .x]` -> `ns::Class::method`."""
+    fn = fn.replace("(anonymous namespace)::", "")
+    depth, out = 0, []
+    for ch in fn:
+        if ch == "(" and depth == 0 and out and not "".join(out).endswith("operator"):
+            break
+        depth += ch == "<"
+        depth -= ch == ">"
+        out.append(ch)
+    return "".join(out).strip()
+
+
+def profile(stave: str, repo: Path, work: Path, command: str = "check") -> str:
+    if not (shutil.which("valgrind") and shutil.which("callgrind_annotate")):
+        return "valgrind is not installed (apt-get install valgrind)."
+    out = work / f"callgrind-{command}.out"
+    log(f"  callgrind: stave {command} {repo.name} (takes ~50× the normal time)")
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", stave, command, str(repo)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = {}
+    for inclusive in ("yes", "no"):
+        text = subprocess.run(["callgrind_annotate", f"--inclusive={inclusive}", str(out)],
+                              capture_output=True, text=True).stdout
+        picked = []
+        for line in text.splitlines():
+            m = re.match(r"^\s*([\d,]+) \(\s*([\d.]+)%\)\s+(.*?):(.*) \[(.*)\]$", line)
+            if not m:
+                continue
+            fn = short_name(m.group(4))
+            if fn.startswith(("0x", "(below main)", "main", "stave::driver::Run")) or "libc-start" in m.group(3):
+                continue
+            if fn in (p[1] for p in picked):
+                continue
+            picked.append((float(m.group(2)), fn))
+            if len(picked) == 25:
+                break
+        rows[inclusive] = picked
+    total = re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", subprocess.run(
+        ["callgrind_annotate", str(out)], capture_output=True, text=True).stdout)
+    lines = [f"`valgrind --tool=callgrind stave {command}` on `{repo.name}`"
+             + (f" ({total.group(1)} instructions)" if total else "") + ":", "",
+             "| inclusive | function | | self | function |", "|---:|---|---|---:|---|"]
+    for i in range(max(len(rows["yes"]), len(rows["no"]))):
+        a = rows["yes"][i] if i < len(rows["yes"]) else (None, "")
+        b = rows["no"][i] if i < len(rows["no"]) else (None, "")
+        lines.append(f"| {'' if a[0] is None else f'{a[0]:.1f}%'} | `{a[1]}` | "
+                     f"| {'' if b[0] is None else f'{b[0]:.1f}%'} | `{b[1]}` |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
 # The Cedar peer.
 
 def cedar_available() -> bool:
@@ -330,12 +412,12 @@ def bench_cedar(work: Path, n: int, reps: int, iterations: int) -> dict:
     if not (stamp.exists() and stamp.read_text() == key):
         subprocess.run(["node", peer, "write", str(n), str(d)], check=True, stdout=subprocess.DEVNULL)
         stamp.write_text(key)
-    log(f"  cedar in-process, {n} policies: {iterations} iteration(s)")
+    log(f"  cedar in-process, {n} policies: 1 + {iterations} iteration(s)")
     r = subprocess.run(["node", peer, "bench", str(n), "--iterations", str(iterations)], check=True,
                        capture_output=True, text=True, cwd=BENCH)
     inproc = json.loads(r.stdout)
-    parse = bench(f"cedar parse {n}", ["node", peer, "parse", str(d)], reps, cwd=BENCH)
-    validate = bench(f"cedar validate {n}", ["node", peer, "validate", str(d)], reps, cwd=BENCH)
+    parse = bench(f"cedar parse {n}", ["node", peer, "parse", str(d)], reps, cwd=BENCH, warmup=False)
+    validate = bench(f"cedar validate {n}", ["node", peer, "validate", str(d)], reps, cwd=BENCH, warmup=False)
     size = sum(p.stat().st_size for p in d.rglob("*.cedar*"))
     return {"n": n, "bytes": size, "inproc": inproc, "parse": parse, "validate": validate}
 
@@ -363,6 +445,9 @@ def main() -> int:
     ap.add_argument("--full", action="store_true",
                     help="also run `stave test` at 100k to the end and Cedar at 100k (several minutes)")
     ap.add_argument("--no-cedar", action="store_true")
+    ap.add_argument("--profile", action="store_true",
+                    help="also run `check` and `test` of the 10k repository under callgrind and report "
+                         "the top functions (about 1 minute more)")
     ap.add_argument("--no-lsp", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--test-timeout", type=float, default=30.0,
@@ -387,6 +472,8 @@ def main() -> int:
 
     sizes = SIZES[:2] if args.quick else SIZES
     reps = {1_000: 10, 10_000: 5, 100_000: 2} if not args.quick else {1_000: 5, 10_000: 3}
+    # at 100k: no warm-up run (generating the repository warmed the page
+    # cache), one `build` and one `test` (which has a timeout unless --full)
 
     log("inputs")
     repos = {n: ensure_repo(work, ["--statements", str(n)], f"stave-{n}", args.seed) for n in sizes}
@@ -399,10 +486,11 @@ def main() -> int:
     res[("check", 40)] = bench("check 40", [stave, "check", str(tiny)], 10)
     for n in sizes:
         r = repos[n]
-        res[("check", n)] = bench(f"check {n}", [stave, "check", str(r)], reps[n])
+        big = n >= 100_000
+        res[("check", n)] = bench(f"check {n}", [stave, "check", str(r)], reps[n], warmup=not big)
         outdir = work / f"out-{n}"
         res[("build", n)] = bench(f"build {n}", [stave, "build", str(r), "-o", str(outdir)],
-                                  max(1, reps[n] - (1 if n >= 100_000 else 0)))
+                                  1 if big else reps[n], warmup=not big)
         res[("build_bytes", n)] = sum(p.stat().st_size for p in outdir.rglob("*") if p.is_file())
         timeout = None if (n < 100_000 or args.full) else args.test_timeout
         res[("test", n)] = bench(f"test {n}", [stave, "test", str(r)], reps[n] if n < 100_000 else 1,
@@ -433,10 +521,15 @@ def main() -> int:
             for n in sizes:
                 if n >= 100_000 and not args.full:
                     continue
-                cedar[n] = bench_cedar(work, n, 3 if n < 100_000 else 1, 3 if n < 100_000 else 1)
+                cedar[n] = bench_cedar(work, n, {1_000: 3, 10_000: 2}.get(n, 1), {1_000: 10, 10_000: 3}.get(n, 1))
+
+    prof = None
+    if args.profile:
+        log("profile")
+        prof = [profile(stave, repos[10_000], work, cmd) for cmd in ("check", "test")]
 
     elapsed = time.time() - started
-    report = render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes)
+    report = render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes, prof)
     print(report)
     args.output.write_text(report)
     log(f"wrote {args.output} ({elapsed:.0f} s)")
@@ -449,7 +542,7 @@ def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("**met**" if ok else "**missed**")
 
 
-def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes) -> str:
+def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elapsed, sizes, prof) -> str:
     L: list[str] = []
     w = L.append
     load_end = os.getloadavg()
@@ -572,6 +665,13 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
           "its output for the 10k repository here.")
     w("")
 
+    if prof:
+        w("### Where the time goes")
+        w("")
+        for p in prof:
+            w(p)
+            w("")
+
     # ---- lsp
     w("## LSP: recheck after a one-line edit")
     w("")
@@ -590,7 +690,7 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
         w(f"| edit → new diagnostics, recheck forced by a request ({len(rc)} edits) | "
           f"{fmt_ms(statistics.median(rc))} | {fmt_ms(min(rc))} | {fmt_ms(max(rc))} |")
         an = lsp["answer_ms"]
-        w(f"| edit → answer to that request | {fmt_ms(statistics.median(an))} | {fmt_ms(min(an))} "
+        w(f"| edit → answer to that hover request | {fmt_ms(statistics.median(an))} | {fmt_ms(min(an))} "
           f"| {fmt_ms(max(an))} |")
         pv = lsp["passive_ms"]
         w(f"| edit → new diagnostics, no request (includes the 50 ms debounce) | "
@@ -613,36 +713,41 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
           "parses the text itself. Whole-process times include starting Node and compiling the "
           "4 MB WebAssembly module; in-process times are medians of warm repetitions.")
         w("")
-        w("| policies | bytes | in-process parse | rate | in-process parse + validate | rate "
+        w("| policies | bytes | in-process parse | rate | in-process parse + validate | rate | first call "
           "| whole process parse | whole process parse + validate | rate | peak RSS |")
-        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n, c in cedar.items():
             ip = c["inproc"]
             v = c["validate"]
             w(f"| {n} | {c['bytes']} | {fmt_ms(ip['parse_median_ms'])} | {fmt_rate(ip['parse_per_s'])} "
               f"| {fmt_ms(ip['validate_median_ms'])} | {fmt_rate(ip['validate_per_s'])} "
+              f"| {fmt_ms(ip['first_validate_ms'])} "
               f"| {fmt_ms(c['parse'].wall())} | {fmt_ms(v.wall())} | {fmt_rate(n / v.wall() * 1000)} "
               f"| {kib(v.rss())} |")
         w("")
-        w("Stave `check` (parse, resolve, type-check, conflict and escalation analysis, and lowering) "
-          "against Cedar parse + validate, per statement (Stave) and per policy (Cedar):")
+        w("*First call* is the first in-process `validate` (WebAssembly tier-up and first allocations); the "
+          "in-process columns are medians of the calls after it.")
         w("")
-        w("| size | Stave check, whole process | Cedar, whole process | ratio | Cedar, in-process (warm) "
-          "| ratio | ratio on CPU time |")
-        w("|---:|---:|---:|---:|---:|---:|---:|")
+        w("Stave `check` (parse, resolve, type-check, conflict and escalation analysis, and lowering) "
+          "against Cedar parse + validate, per statement (Stave) and per policy (Cedar). Stave is always "
+          "measured as a whole process, startup included, so the comparison with Cedar's warm "
+          "in-process call understates Stave; it is the conservative one.")
+        w("")
+        w("| size | Stave check | Cedar, whole process | ratio | Cedar, in-process (warm) "
+          "| ratio | ratio on CPU time, whole process | bytes/s: Stave / Cedar in-process |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n, c in cedar.items():
-            s = res[("check", n)]
-            st = n / s.wall() * 1000
-            st_cpu = n / s.cpu() * 1000
+            s_ = res[("check", n)]
+            st = n / s_.wall() * 1000
+            st_cpu = n / s_.cpu() * 1000
             cw = n / c["validate"].wall() * 1000
             ci = c["inproc"]["validate_per_s"]
             cw_cpu = n / c["validate"].cpu() * 1000
+            sb = policy_bytes(repos[n]) / s_.wall() * 1000
+            cb = c["inproc"]["bytes"] / c["inproc"]["validate_median_ms"] * 1000
             ratio_rows.append((n, st / cw, st / ci))
             w(f"| {n // 1000}k | {fmt_rate(st)} | {fmt_rate(cw)} | {st / cw:.1f}× | {fmt_rate(ci)} "
-              f"| {st / ci:.1f}× | {st_cpu / cw_cpu:.1f}× |")
-        w("")
-        w("The in-process column compares Stave's whole process (startup included) with Cedar's warm "
-          "in-process call, so it understates Stave.")
+              f"| {st / ci:.1f}× | {st_cpu / cw_cpu:.1f}× | {sb / 1e6:.1f} / {cb / 1e6:.1f} MB/s |")
     w("")
 
     # ---- targets
@@ -680,9 +785,12 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
     else:
         tgt("LSP recheck ≤ 30 ms", "not measured", None)
     if ratio_rows:
-        worst_ratio = min(r[1] for r in ratio_rows)
-        tgt(f"≥ {TARGETS['cedar_ratio']}× Cedar's parse + validate rate per statement",
-            "; ".join(f"{n // 1000}k: {a:.1f}× (vs warm in-process: {b:.1f}×)" for n, a, b in ratio_rows),
+        # judged on the conservative comparison: Cedar's warm in-process rate
+        worst_ratio = min(r[2] for r in ratio_rows)
+        tgt(f"≥ {TARGETS['cedar_ratio']}× Cedar's parse + validate rate per statement (judged against "
+            "Cedar's warm in-process rate)",
+            "; ".join(f"{n // 1000}k: {b:.1f}× (whole process against whole process: {a:.1f}×)"
+                      for n, a, b in ratio_rows),
             worst_ratio >= TARGETS["cedar_ratio"])
     else:
         tgt("≥ 10× Cedar's parse + validate rate", "not measured", None)

@@ -64,7 +64,23 @@ std::vector<Identity> Identities(const Program& p, SymbolId subject) {
   std::vector<Identity> out;
   const Symbol& s = p.symbol(subject);
   switch (s.kind) {
-    case DeclKind::User: out.push_back({Identity::Kind::User, "", s.k8s_name}); break;
+    case DeclKind::User: {
+      // Kubernetes authenticates a serviceaccount as the user
+      // `system:serviceaccount:NS:NAME`: such a user is that account.
+      static constexpr std::string_view kPrefix = "system:serviceaccount:";
+      std::string_view name = s.k8s_name;
+      if (name.substr(0, kPrefix.size()) == kPrefix) {
+        std::string_view rest = name.substr(kPrefix.size());
+        auto colon = rest.find(':');
+        if (colon != std::string_view::npos && colon > 0 && colon + 1 < rest.size()) {
+          out.push_back({Identity::Kind::ServiceAccount, std::string(rest.substr(0, colon)),
+                         std::string(rest.substr(colon + 1))});
+          break;
+        }
+      }
+      out.push_back({Identity::Kind::User, "", s.k8s_name});
+      break;
+    }
     case DeclKind::Group: out.push_back({Identity::Kind::Group, "", s.k8s_name}); break;
     case DeclKind::ServiceAccount:
       for (SymbolId ns : s.sa().namespaces) {

@@ -2,22 +2,24 @@
 //
 // Thousands of random, valid programs (program_gen.h) are compiled and
 // lowered; random requests are then answered twice: by the evaluators over
-// the lowered objects (eval::RbacAuthorizer, eval::MeshAuthorizer), and by a
-// reference model written here from the spec (§4, §5.1, §5.2, §8) over what
-// the generator says the SOURCE means. The model never looks at
-// sema::Program or at the lowered objects. A disagreement fails with the
-// program text, the request and both answers.
+// the lowered objects (eval::RbacAuthorizer, eval::MeshAuthorizer,
+// eval::Admit), and by a reference model written here from the spec (§4,
+// §5.1-5.3, §8) over what the generator says the SOURCE means. The model
+// never looks at sema::Program or at the lowered objects. A disagreement
+// fails with the seed, the program text, the request and both answers.
 //
 // The deny guard (§5.1) is checked too: when the model finds an allow rule
-// that grants a denied subject a denied permission, compilation must fail
-// with E0401 and nothing else; otherwise it must succeed. Programs whose
-// denies conflict are then checked without their API denies (which emit
-// nothing).
+// (run rules included) that grants a denied subject a denied permission,
+// compilation must fail with E0401 and nothing else; otherwise it must
+// succeed. Programs whose denies conflict are then checked without their
+// API denies (which emit nothing).
+//
+// STAVE_XCHECK_PROGRAMS=N and STAVE_XCHECK_SEED=S run more programs or other
+// seeds when hunting; the default run takes a few seconds.
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
-
-#include <catch2/catch.hpp>
 
 #include "compiler/eval/admission_eval.h"
 #include "compiler/eval/istio_eval.h"
@@ -53,17 +55,23 @@ struct Identity {
   friend auto operator<=>(const Identity&, const Identity&) = default;
   std::string Describe() const {
     switch (kind) {
-      case User: return "user " + name;
-      case GroupMember: return "a member of group " + name + " (only)";
-      case Account: return "serviceaccount " + ns + "/" + name;
+      case User:
+        return "user " + name;
+      case GroupMember:
+        return "a member of group " + name + " (only)";
+      case Account:
+        return "serviceaccount " + ns + "/" + name;
     }
     return "";
   }
   eval::UserInfo Info() const {
     switch (kind) {
-      case User: return eval::PlainUser(name);
-      case GroupMember: return eval::GroupMember(name);
-      case Account: return eval::ServiceAccountUser(ns, name);
+      case User:
+        return eval::PlainUser(name);
+      case GroupMember:
+        return eval::GroupMember(name);
+      case Account:
+        return eval::ServiceAccountUser(ns, name);
     }
     return {};
   }
@@ -72,8 +80,10 @@ struct Identity {
 // The identities a subject stands for (§4 serviceaccount and app, §5.1).
 std::vector<Identity> Identities(const Program& p, const Subject& s) {
   switch (s.kind) {
-    case SubjectKind::User: return {{Identity::User, p.users[U(s.index)].k8s, ""}};
-    case SubjectKind::Group: return {{Identity::GroupMember, p.groups[U(s.index)].k8s, ""}};
+    case SubjectKind::User:
+      return {{Identity::User, p.users[U(s.index)].k8s, ""}};
+    case SubjectKind::Group:
+      return {{Identity::GroupMember, p.groups[U(s.index)].k8s, ""}};
     case SubjectKind::ServiceAccount: {
       std::vector<Identity> out;
       const ServiceAccount& sa = p.sas[U(s.index)];
@@ -250,7 +260,8 @@ bool ModelAdmission(const Program& p, const RunRequest& q) {
   for (const RunRule& r : p.run_rules) {
     for (int i : r.pipelines) {
       const Pipeline& pl = p.pipelines[U(i)];
-      if (pl.ns != q.ns || pl.k8s != q.pipeline || p.sas[U(pl.sa)].k8s != q.serviceaccount) continue;
+      if (pl.ns != q.ns || pl.k8s != q.pipeline || p.sas[U(pl.sa)].k8s != q.serviceaccount)
+        continue;
       for (const Subject& s : r.subjects)
         for (const Identity& id : Identities(p, s))
           if (id == q.who) return true;
@@ -276,14 +287,13 @@ struct CallRequest {
   std::string Describe(const Program& p) const {
     std::ostringstream o;
     o << (plaintext ? "plaintext" : "cluster.local/ns/" + src_ns + "/sa/" + src_sa) << " calls "
-      << (app >= 0 ? "a pod of app " + p.apps[U(app)].name : "a pod of no app") << " labels {"
-      << [&] {
-           std::string l;
-           for (const auto& [k, v] : labels) l += (l.empty() ? "" : ", ") + k + "=" + v;
-           return l;
-         }()
-      << "} in "
-      << p.namespaces[U(ns)].k8s << " port " << port << (http ? " http" : " tcp");
+      << (app >= 0 ? "a pod of app " + p.apps[U(app)].name : "a pod of no app") << " labels {" <<
+        [&] {
+          std::string l;
+          for (const auto& [k, v] : labels) l += (l.empty() ? "" : ", ") + k + "=" + v;
+          return l;
+        }()
+      << "} in " << p.namespaces[U(ns)].k8s << " port " << port << (http ? " http" : " tcp");
     if (http) {
       o << " " << method << " " << path;
       if (!host.empty()) o << " host " << host;
@@ -313,8 +323,10 @@ bool SourceMatches(const Program& p, const Source& s, const CallRequest& q) {
   if (s.kind == SourceKind::Any) return true;
   if (q.plaintext) return false;  // identities are mTLS only
   switch (s.kind) {
-    case SourceKind::Authenticated: return true;
-    case SourceKind::Namespace: return p.namespaces[U(s.index)].k8s == q.src_ns;
+    case SourceKind::Authenticated:
+      return true;
+    case SourceKind::Namespace:
+      return p.namespaces[U(s.index)].k8s == q.src_ns;
     case SourceKind::ServiceAccount: {
       const ServiceAccount& sa = p.sas[U(s.index)];
       if (sa.k8s != q.src_sa) return false;
@@ -329,7 +341,8 @@ bool SourceMatches(const Program& p, const Source& s, const CallRequest& q) {
         if (p.namespaces[U(ns)].k8s == q.src_ns) return true;
       return false;
     }
-    case SourceKind::Any: return true;
+    case SourceKind::Any:
+      return true;
   }
   return false;
 }
@@ -339,7 +352,8 @@ bool CallRuleMatches(const Program& p, const CallRule& r, const CallRequest& q) 
   bool header_cond = false;
   for (const Condition& c : r.when) header_cond = header_cond || !c.header.empty();
   bool http_fields = !r.methods.empty() || !r.not_methods.empty() || !r.paths.empty() ||
-                     !r.not_paths.empty() || !r.hosts.empty() || !r.not_hosts.empty() || header_cond;
+                     !r.not_paths.empty() || !r.hosts.empty() || !r.not_hosts.empty() ||
+                     header_cond;
   bool any_source = false;
   for (const Source& s : r.sources) any_source = any_source || SourceMatches(p, s, q);
   if (!any_source) return false;
@@ -393,8 +407,10 @@ bool RuleApplies(const Program& p, const CallRule& r, const CallRequest& q) {
 }
 
 void PodLabels(const Program& p, Rng& rng, CallRequest& q) {
-  if (q.app >= 0) q.labels = p.apps[U(q.app)].labels;
-  else q.labels = {{"app", "unselected"}};
+  if (q.app >= 0)
+    q.labels = p.apps[U(q.app)].labels;
+  else
+    q.labels = {{"app", "unselected"}};
   if (rng.P(0.2)) q.labels["version"] = "v1";
 }
 
@@ -430,8 +446,12 @@ Identity RandomIdentity(const Program& p, Rng& rng) {
   std::vector<Identity> known = KnownIdentities(p);
   int k = rng.Below(10);
   if (k < 7 && !known.empty()) return rng.Pick(known);
-  if (k == 7) return {Identity::User, rng.Pick(std::vector<std::string>{"mallory@example.com", "ops", "devs"}), ""};
-  if (k == 8) return {Identity::GroupMember, rng.Pick(std::vector<std::string>{"devs", "ops", "alice@example.com"}), ""};
+  if (k == 7)
+    return {Identity::User,
+            rng.Pick(std::vector<std::string>{"mallory@example.com", "ops", "devs"}), ""};
+  if (k == 8)
+    return {Identity::GroupMember,
+            rng.Pick(std::vector<std::string>{"devs", "ops", "alice@example.com"}), ""};
   // An account name the program knows, in a namespace it may not be declared in.
   std::string name = p.sas.empty() ? "bot" : rng.Pick(p.sas).k8s;
   return {Identity::Account, rng.P(0.7) ? name : "stranger",
@@ -486,17 +506,26 @@ ApiRequest DerivedApiRequest(const Program& p, Rng& rng) {
   q.ns = r.cluster ? RandomNs(p, rng) : p.namespaces[U(rng.Pick(r.ns))].k8s;
   // Perturb one thing, sometimes.
   switch (rng.Below(8)) {
-    case 0: q.who = RandomIdentity(p, rng); break;
-    case 1: q.verb = rng.Pick(Verbs()); break;
-    case 2: q.name = RandomName(p, rng); break;
-    case 3: q.ns = RandomNs(p, rng); break;
+    case 0:
+      q.who = RandomIdentity(p, rng);
+      break;
+    case 1:
+      q.verb = rng.Pick(Verbs());
+      break;
+    case 2:
+      q.name = RandomName(p, rng);
+      break;
+    case 3:
+      q.ns = RandomNs(p, rng);
+      break;
     case 4: {
       const Resource& res = rng.Pick(p.resources);
       q.group = res.group;
       q.resource = res.Request();
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return q;
 }
@@ -579,7 +608,9 @@ CallRequest DerivedCallRequest(const Program& p, Rng& rng) {
       q.src_ns = p.namespaces[U(s.index)].k8s;
       q.src_sa = p.sas.empty() ? "stranger" : rng.Pick(p.sas).k8s;
       break;
-    default: RandomCaller(p, rng, q); break;
+    default:
+      RandomCaller(p, rng, q);
+      break;
   }
   RandomOperation(p, rng, q);
   if (!r.ports.empty() && rng.P(0.7)) {
@@ -591,18 +622,29 @@ CallRequest DerivedCallRequest(const Program& p, Rng& rng) {
   if (!r.methods.empty() && rng.P(0.7)) q.method = rng.Pick(r.methods);
   if (!r.paths.empty() && rng.P(0.7)) {
     const std::string& pat = rng.Pick(r.paths);
-    if (pat == "*") q.path = "/any";
-    else if (pat.back() == '*') q.path = pat.substr(0, pat.size() - 1) + "x";
-    else if (pat.front() == '*') q.path = "/x" + pat.substr(1);
-    else q.path = pat;
+    if (pat == "*")
+      q.path = "/any";
+    else if (pat.back() == '*')
+      q.path = pat.substr(0, pat.size() - 1) + "x";
+    else if (pat.front() == '*')
+      q.path = "/x" + pat.substr(1);
+    else
+      q.path = pat;
   }
   for (const Condition& c : r.when)
     if (!c.header.empty() && c.equal && rng.P(0.7)) q.headers[c.header] = rng.Pick(c.values);
   switch (rng.Below(8)) {
-    case 0: RandomCaller(p, rng, q); break;
-    case 1: q.ns = rng.Below(static_cast<int>(p.namespaces.size())); break;
-    case 2: q.http = !q.http; break;
-    default: break;
+    case 0:
+      RandomCaller(p, rng, q);
+      break;
+    case 1:
+      q.ns = rng.Below(static_cast<int>(p.namespaces.size()));
+      break;
+    case 2:
+      q.http = !q.http;
+      break;
+    default:
+      break;
   }
   return q;
 }
@@ -650,11 +692,20 @@ RunRequest DerivedRunRequest(const Program& p, Rng& rng) {
   q.serviceaccount = p.sas[U(pl.sa)].k8s;
   RunRequest other = RandomRunRequest(p, rng);
   switch (rng.Below(6)) {
-    case 0: q.who = other.who; break;
-    case 1: q.ns = other.ns; break;
-    case 2: q.pipeline = other.pipeline; break;
-    case 3: q.serviceaccount = other.serviceaccount; break;
-    default: break;
+    case 0:
+      q.who = other.who;
+      break;
+    case 1:
+      q.ns = other.ns;
+      break;
+    case 2:
+      q.pipeline = other.pipeline;
+      break;
+    case 3:
+      q.serviceaccount = other.serviceaccount;
+      break;
+    default:
+      break;
   }
   return q;
 }
@@ -665,9 +716,10 @@ struct Stats {
   int mismatches = 0;
 };
 
-// Compiles, lowers and cross-checks one program. Returns false on the first
-// disagreement (after reporting it).
-void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options = {}) {
+// Compiles, lowers and cross-checks one program; reports the first
+// disagreement with the program text, the request and both answers.
+void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options = {},
+                  const char* run = "broad") {
   Generator gen(seed, options);
   Program p = gen.Generate();
   Rng& rng = gen.rng();
@@ -686,7 +738,7 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
         only_e0401 = false;
     if (!only_e0401) {
       ++stats.mismatches;
-      INFO("seed " << seed << "\n" << text);
+      INFO("seed " << seed << " (" << run << " run)\n" << text);
       INFO("model: " << *conflict);
       INFO("compiler diagnostics: " << testing::Codes(*c));
       FAIL_CHECK("the model sees a deny-guard conflict (E0401 expected)");
@@ -697,7 +749,7 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
   }
   if (c->diagnostics.has_errors()) {
     ++stats.mismatches;
-    INFO("seed " << seed << "\n" << text);
+    INFO("seed " << seed << " (" << run << " run)\n" << text);
     INFO("compiler diagnostics: " << testing::Codes(*c));
     FAIL_CHECK("the program should compile (the model sees no conflict)");
     return;
@@ -705,7 +757,7 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
   driver::LowerChecked(*c, {});
   if (c->diagnostics.has_errors()) {
     ++stats.mismatches;
-    INFO("seed " << seed << "\n" << text);
+    INFO("seed " << seed << " (" << run << " run)\n" << text);
     INFO("compiler diagnostics: " << testing::Codes(*c));
     FAIL_CHECK("lowering reported errors");
     return;
@@ -722,10 +774,10 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
     stats.rbac_allowed += want;
     if (got.allowed != want) {
       ++stats.mismatches;
-      INFO("seed " << seed << "\n" << text);
+      INFO("seed " << seed << " (" << run << " run)\n" << text);
       INFO("RBAC request: " << q.Describe());
-      INFO("model (spec): " << Yes(want) << "   RbacAuthorizer on the lowered output: "
-                            << Yes(got.allowed)
+      INFO("model (spec): " << Yes(want)
+                            << "   RbacAuthorizer on the lowered output: " << Yes(got.allowed)
                             << (got.binding ? " via " + got.binding->meta.name : std::string()));
       FAIL_CHECK("RBAC disagreement");
       return;
@@ -739,12 +791,13 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
     stats.mesh_allowed += want;
     if (got.allowed != want) {
       ++stats.mismatches;
-      INFO("seed " << seed << "\n" << text);
+      INFO("seed " << seed << " (" << run << " run)\n" << text);
       INFO("mesh request: " << q.Describe(p));
       INFO("model (spec): " << Yes(want) << "   MeshAuthorizer on the lowered output: "
                             << Yes(got.allowed) << " (" << got.reason
                             << (got.object ? ", " + got.object->meta.name : std::string())
-                            << (got.rule_index ? " rule " + std::to_string(*got.rule_index) : std::string())
+                            << (got.rule_index ? " rule " + std::to_string(*got.rule_index)
+                                               : std::string())
                             << ")");
       FAIL_CHECK("Istio disagreement");
       return;
@@ -755,15 +808,16 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
     bool want = ModelAdmission(p, q);
     const std::string& ns = p.namespaces[U(q.ns)].k8s;
     eval::AdmissionDecision got = eval::Admit(
-        c->output, {q.who.Info(), ns, "CREATE", eval::PipelineRunV1(ns, q.pipeline, q.serviceaccount), std::nullopt});
+        c->output, {q.who.Info(), ns, "CREATE",
+                    eval::PipelineRunV1(ns, q.pipeline, q.serviceaccount), std::nullopt});
     ++stats.runs;
     stats.runs_allowed += want;
     if (got.allowed != want) {
       ++stats.mismatches;
-      INFO("seed " << seed << "\n" << text);
+      INFO("seed " << seed << " (" << run << " run)\n" << text);
       INFO("admission request: " << q.Describe(p));
-      INFO("model (spec): " << Yes(want) << "   admission by the lowered policy: " << Yes(got.allowed)
-                            << " (" << got.message << ")");
+      INFO("model (spec): " << Yes(want) << "   admission by the lowered policy: "
+                            << Yes(got.allowed) << " (" << got.message << ")");
       FAIL_CHECK("admission disagreement");
       return;
     }
@@ -772,14 +826,16 @@ void CheckProgram(uint32_t seed, int requests, Stats& stats, GenOptions options 
 
 }  // namespace
 
-TEST_CASE("lowered RBAC and Istio agree with the spec's meaning of random programs", "[crosscheck]") {
+TEST_CASE("lowered RBAC and Istio agree with the spec's meaning of random programs",
+          "[crosscheck]") {
   // STAVE_XCHECK_PROGRAMS and STAVE_XCHECK_SEED run more programs, or other
   // seeds, when hunting for disagreements; the default is the CI run.
-  int kPrograms = 4000;
+  int kPrograms = 3000;
   uint32_t kSeed = 0x5a7e0000u;
   constexpr int kRequests = 40;
   if (const char* env = std::getenv("STAVE_XCHECK_PROGRAMS")) kPrograms = std::atoi(env);
-  if (const char* env = std::getenv("STAVE_XCHECK_SEED")) kSeed = static_cast<uint32_t>(std::strtoul(env, nullptr, 0));
+  if (const char* env = std::getenv("STAVE_XCHECK_SEED"))
+    kSeed = static_cast<uint32_t>(std::strtoul(env, nullptr, 0));
   auto start = std::chrono::steady_clock::now();
   Stats stats;
   for (int i = 0; i < kPrograms && stats.mismatches < 5; ++i)
@@ -804,8 +860,8 @@ TEST_CASE("lowered RBAC and Istio agree with the spec's meaning of random progra
   WARN("crosscheck: programs " << stats.programs << ", API-deny programs " << stats.deny_programs
                                << ", E0401 " << stats.conflicts << ", RBAC " << stats.rbac << " ("
                                << stats.rbac_allowed << " allowed), mesh " << stats.mesh << " ("
-                               << stats.mesh_allowed << " allowed), PipelineRuns " << stats.runs << " ("
-                               << stats.runs_allowed << " admitted), " << secs << " s");
+                               << stats.mesh_allowed << " allowed), PipelineRuns " << stats.runs
+                               << " (" << stats.runs_allowed << " admitted), " << secs << " s");
 }
 
 TEST_CASE("the deny guard (E0401) fires exactly when an allow grants what a deny forbids",
@@ -813,13 +869,50 @@ TEST_CASE("the deny guard (E0401) fires exactly when an allow grants what a deny
   // Programs whose denies sit next to allows that name apps, with actions of
   // named-object verbs: the guard's edges (object names, namespaces,
   // `in cluster`, identities written differently) are hit often.
-  int programs = 2000;
+  int programs = 1500;
   if (const char* env = std::getenv("STAVE_XCHECK_PROGRAMS")) programs = std::atoi(env) / 2;
   Stats stats;
   for (int i = 0; i < programs && stats.mismatches < 5; ++i)
-    CheckProgram(0x6e0a0000u + static_cast<uint32_t>(i), 10, stats, GenOptions::GuardFocus());
+    CheckProgram(0x6e0a0000u + static_cast<uint32_t>(i), 10, stats, GenOptions::GuardFocus(),
+                 "guard");
   INFO("programs " << stats.programs << ", E0401 " << stats.conflicts);
   CHECK(stats.mismatches == 0);
   CHECK(stats.conflicts > stats.programs / 5);
   CHECK(stats.conflicts < stats.programs * 4 / 5);
+}
+
+// Found while writing the model (not by the generator, which keeps Kubernetes
+// names of different kinds apart): a `user` whose name is a serviceaccount's
+// username IS that serviceaccount to the API server (the RBAC authorizer
+// matches a User subject against `request.userInfo.username`), so the grant
+// below reaches `bot`, which the deny forbids. Spec §5.1 compares subjects
+// "by its own Kubernetes identity, however the rule writes it", so this
+// should be E0401. The compiler accepts the program.
+TEST_CASE("the deny guard sees a serviceaccount written as a user", "[crosscheck]") {
+  const std::string text =
+      "package gen\n"
+      "namespace n0 = \"team-a\"\n"
+      "serviceaccount bot = \"bot\" in n0\n"
+      "user impostor = \"system:serviceaccount:team-a:bot\"\n"
+      "allow impostor to read-logs in n0\n"
+      "deny bot to read-logs in n0\n";
+  // Without the deny the program compiles, and RBAC grants `bot` what the
+  // deny forbids.
+  std::string without_deny = text.substr(0, text.find("deny bot"));
+  auto ok = testing::CompileOne(without_deny);
+  REQUIRE_FALSE(ok->diagnostics.has_errors());
+  driver::LowerChecked(*ok, {});
+  eval::RbacAuthorizer rbac(ok->output);
+  bool granted =
+      rbac.Authorize({eval::ServiceAccountUser("team-a", "bot"), "get", "", "pods", "", "team-a"})
+          .allowed;
+  REQUIRE(granted);
+
+  auto c = testing::CompileOne(text);
+  INFO(text);
+  INFO(
+      "RBAC lets serviceaccount team-a/bot get pods through `allow impostor …`; compiler "
+      "diagnostics: "
+      << testing::Codes(*c));
+  CHECK_THAT(testing::Codes(*c), Catch::Matchers::Contains("E0401"));
 }

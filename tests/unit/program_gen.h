@@ -36,14 +36,16 @@ struct Rng {
   std::vector<int> Distinct(int n, int count) {
     std::vector<int> all(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) all[static_cast<size_t>(i)] = i;
-    for (int i = n - 1; i > 0; --i) std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(Below(i + 1))]);
+    for (int i = n - 1; i > 0; --i)
+      std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(Below(i + 1))]);
     all.resize(static_cast<size_t>(std::min(count, n)));
     std::sort(all.begin(), all.end());
     return all;
   }
   template <class T>
   void Shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<size_t>(Below(static_cast<int>(i)))]);
+    for (size_t i = v.size(); i > 1; --i)
+      std::swap(v[i - 1], v[static_cast<size_t>(Below(static_cast<int>(i)))]);
   }
 };
 
@@ -55,7 +57,7 @@ struct Resource {
   std::string name;  // the Stave name
   std::string group;
   std::string plural;
-  std::string sub;  // "" or the subresource
+  std::string sub;        // "" or the subresource
   bool declared = false;  // declared by the program (else a std resource)
   std::string Request() const { return sub.empty() ? plural : plural + "/" + sub; }
   std::string Base() const { return group + "|" + plural; }  // what an app's objects match
@@ -196,23 +198,24 @@ struct Program {
 // Pools.
 
 inline const std::vector<std::string>& Verbs() {
-  static const std::vector<std::string> v = {"get",   "list",   "watch",  "create",
+  static const std::vector<std::string> v = {"get",    "list",  "watch",  "create",
                                              "update", "patch", "delete", "deletecollection"};
   return v;
 }
 inline const std::vector<std::string>& Methods() {
-  static const std::vector<std::string> v = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  static const std::vector<std::string> v = {"GET",    "HEAD",  "POST",   "PUT",
+                                             "DELETE", "PATCH", "OPTIONS"};
   return v;
 }
 inline const std::vector<std::string>& PathPatterns() {
-  static const std::vector<std::string> v = {"/",       "/api/*", "/api/v1", "/admin/*", "*.json",
+  static const std::vector<std::string> v = {"/",        "/api/*", "/api/v1", "/admin/*", "*.json",
                                              "/healthz", "*",      "/a/b",    "/a/*",     "*/b"};
   return v;
 }
 inline const std::vector<std::string>& RequestPaths() {
-  static const std::vector<std::string> v = {"/",         "/api/v1",   "/api/v2/x.json", "/admin/users",
-                                             "/healthz",  "/a/b",      "/a/c",           "/x.json",
-                                             "/api",      "/admin",    "/b"};
+  static const std::vector<std::string> v = {
+      "/",    "/api/v1", "/api/v2/x.json", "/admin/users", "/healthz", "/a/b",
+      "/a/c", "/x.json", "/api",           "/admin",       "/b"};
   return v;
 }
 inline const std::vector<std::string>& HostPatterns() {
@@ -221,8 +224,8 @@ inline const std::vector<std::string>& HostPatterns() {
   return v;
 }
 inline const std::vector<std::string>& RequestHosts() {
-  static const std::vector<std::string> v = {"", "api.example.com", "www.example.com", "example.org",
-                                             "api.internal"};
+  static const std::vector<std::string> v = {"", "api.example.com", "www.example.com",
+                                             "example.org", "api.internal"};
   return v;
 }
 inline const std::vector<std::string>& HeaderNames() {
@@ -238,7 +241,7 @@ inline const std::vector<uint32_t>& PortPool() {
   return v;
 }
 inline const std::vector<std::string>& Protocols() {
-  static const std::vector<std::string> v = {"",     "",      "http", "http2", "grpc", "grpc-web",
+  static const std::vector<std::string> v = {"",    "",    "http",  "http2", "grpc",  "grpc-web",
                                              "tcp", "tls", "https", "mongo", "mysql", "redis"};
   return v;
 }
@@ -273,12 +276,12 @@ inline std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 // How often the generator picks what; the defaults give the broad run, and
 // `GuardFocus()` programs that mostly test the deny guard's edges.
 struct GenOptions {
-  double api_deny = 0.4;      // a program has API deny rules
-  double deny_near = 0.6;     // a deny copies an allow's subjects (and often action)
-  double allow_app = 0.5;     // an allow names an app (when one fits)
-  double deny_app = 0.7;      // a deny names an app (when one fits)
-  double named_only = 0.35;   // an action has only named-object verbs
-  double pipelines = 0.35;    // a program declares pipelines (and run rules)
+  double api_deny = 0.4;     // a program has API deny rules
+  double deny_near = 0.6;    // a deny copies an allow's subjects (and often action)
+  double allow_app = 0.5;    // an allow names an app (when one fits)
+  double deny_app = 0.7;     // a deny names an app (when one fits)
+  double named_only = 0.35;  // an action has only named-object verbs
+  double pipelines = 0.35;   // a program declares pipelines (and run rules)
   int max_call_rules = 5;
   static GenOptions GuardFocus() {
     GenOptions o;
@@ -318,7 +321,8 @@ class Generator {
   GenOptions opt_;
 
   void GenNamespaces(Program& p) {
-    static const std::vector<std::string> k8s = {"ns-alpha", "ns-beta", "ns-gamma", "team-a", "team-b"};
+    static const std::vector<std::string> k8s = {"ns-alpha", "ns-beta", "ns-gamma", "team-a",
+                                                 "team-b"};
     int n = rng_.Int(1, 3);
     std::vector<int> pick = rng_.Distinct(static_cast<int>(k8s.size()), n);
     rng_.Shuffle(pick);
@@ -385,8 +389,8 @@ class Generator {
     std::vector<std::string> names;
     for (int i : ns) names.push_back(p.namespaces[static_cast<size_t>(i)].name);
     rng_.Shuffle(names);
-    p.decl_text.push_back("serviceaccount " + sa.name + " = " + Quote(k8s) + " in " + Join(names, ", ") +
-                          (sa.external ? " { external }" : ""));
+    p.decl_text.push_back("serviceaccount " + sa.name + " = " + Quote(k8s) + " in " +
+                          Join(names, ", ") + (sa.external ? " { external }" : ""));
     p.sas.push_back(sa);
   }
 
@@ -473,9 +477,11 @@ class Generator {
         for (const Perm& perm : p.actions[static_cast<size_t>(inc)].perms) a.perms.insert(perm);
       }
       std::vector<std::string> body;
-      for (int inc : a.includes) body.push_back("  include " + p.actions[static_cast<size_t>(inc)].name);
+      for (int inc : a.includes)
+        body.push_back("  include " + p.actions[static_cast<size_t>(inc)].name);
       for (const auto& [res, verbs] : a.lines)
-        body.push_back("  " + p.resources[static_cast<size_t>(res)].name + ": " + Join(verbs, ", "));
+        body.push_back("  " + p.resources[static_cast<size_t>(res)].name + ": " +
+                       Join(verbs, ", "));
       rng_.Shuffle(body);
       p.decl_text.push_back("action " + a.name + " {\n" + Join(body, "\n") + "\n}");
       p.actions.push_back(a);
@@ -506,9 +512,8 @@ class Generator {
         std::vector<int> fits;
         for (size_t s = 0; s < p.sas.size(); ++s) {
           const auto& sns = p.sas[s].ns;
-          if (std::all_of(a.ns.begin(), a.ns.end(), [&](int x) {
-                return std::find(sns.begin(), sns.end(), x) != sns.end();
-              }))
+          if (std::all_of(a.ns.begin(), a.ns.end(),
+                          [&](int x) { return std::find(sns.begin(), sns.end(), x) != sns.end(); }))
             fits.push_back(static_cast<int>(s));
         }
         if (!fits.empty() && rng_.P(0.6)) {
@@ -554,12 +559,14 @@ class Generator {
       std::vector<std::string> labels;
       for (const auto& [k, v] : a.labels) labels.push_back(k + " = " + Quote(v));
       rng_.Shuffle(labels);
-      clauses.push_back(labels.empty() ? "  selector { }" : "  selector { " + Join(labels, "  ") + " }");
+      clauses.push_back(labels.empty() ? "  selector { }"
+                                       : "  selector { " + Join(labels, "  ") + " }");
       if (a.sa >= 0) clauses.push_back("  serviceaccount " + p.sas[static_cast<size_t>(a.sa)].name);
       if (!a.ports.empty()) {
         std::vector<std::string> ps;
         for (const Port& port : a.ports)
-          ps.push_back(std::to_string(port.number) + (port.protocol.empty() ? "" : " " + port.protocol));
+          ps.push_back(std::to_string(port.number) +
+                       (port.protocol.empty() ? "" : " " + port.protocol));
         clauses.push_back("  ports " + Join(ps, ", "));
       }
       if (!a.objects.empty()) {
@@ -567,13 +574,14 @@ class Generator {
         for (const auto& [res, names] : a.objects) {
           std::vector<std::string> q;
           for (const auto& nm : names) q.push_back(Quote(nm));
-          lines.push_back("    " + p.resources[static_cast<size_t>(res)].name + ": " + Join(q, ", "));
+          lines.push_back("    " + p.resources[static_cast<size_t>(res)].name + ": " +
+                          Join(q, ", "));
         }
         clauses.push_back("  objects {\n" + Join(lines, "\n") + "\n  }");
       }
       rng_.Shuffle(clauses);
-      p.decl_text.push_back("app " + a.name + " in " + Join(ns, ", ") + " {\n" + Join(clauses, "\n") +
-                            "\n}");
+      p.decl_text.push_back("app " + a.name + " in " + Join(ns, ", ") + " {\n" +
+                            Join(clauses, "\n") + "\n}");
       p.apps.push_back(a);
     }
   }
@@ -582,20 +590,25 @@ class Generator {
   static bool AppCovers(const Program& p, const App& app, const Action& action) {
     for (const Perm& perm : action.perms)
       for (const auto& [res, names] : app.objects)
-        if (p.resources[static_cast<size_t>(res)].Base() == p.resources[static_cast<size_t>(perm.resource)].Base())
+        if (p.resources[static_cast<size_t>(res)].Base() ==
+            p.resources[static_cast<size_t>(perm.resource)].Base())
           return true;
     return false;
   }
 
   std::vector<Subject> Subjects(const Program& p) {
     std::vector<Subject> all;
-    for (size_t i = 0; i < p.users.size(); ++i) all.push_back({SubjectKind::User, static_cast<int>(i)});
-    for (size_t i = 0; i < p.groups.size(); ++i) all.push_back({SubjectKind::Group, static_cast<int>(i)});
-    for (size_t i = 0; i < p.sas.size(); ++i) all.push_back({SubjectKind::ServiceAccount, static_cast<int>(i)});
+    for (size_t i = 0; i < p.users.size(); ++i)
+      all.push_back({SubjectKind::User, static_cast<int>(i)});
+    for (size_t i = 0; i < p.groups.size(); ++i)
+      all.push_back({SubjectKind::Group, static_cast<int>(i)});
+    for (size_t i = 0; i < p.sas.size(); ++i)
+      all.push_back({SubjectKind::ServiceAccount, static_cast<int>(i)});
     for (size_t i = 0; i < p.apps.size(); ++i)
       if (p.apps[i].sa >= 0) all.push_back({SubjectKind::App, static_cast<int>(i)});
     std::vector<Subject> out;
-    for (int i : rng_.Distinct(static_cast<int>(all.size()), rng_.Int(1, 3))) out.push_back(all[static_cast<size_t>(i)]);
+    for (int i : rng_.Distinct(static_cast<int>(all.size()), rng_.Int(1, 3)))
+      out.push_back(all[static_cast<size_t>(i)]);
     rng_.Shuffle(out);
     return out;
   }
@@ -611,7 +624,8 @@ class Generator {
       pl.ns = rng_.Pick(p.sas[static_cast<size_t>(pl.sa)].ns);
       pl.k8s = rng_.Pick(k8s);
       bool taken = false;
-      for (const Pipeline& other : p.pipelines) taken = taken || (other.ns == pl.ns && other.k8s == pl.k8s);
+      for (const Pipeline& other : p.pipelines)
+        taken = taken || (other.ns == pl.ns && other.k8s == pl.k8s);
       if (taken) continue;
       p.decl_text.push_back("pipeline " + pl.name + " = " + Quote(pl.k8s) + " in " +
                             p.namespaces[static_cast<size_t>(pl.ns)].name + " { serviceaccount " +
@@ -655,7 +669,8 @@ class Generator {
           r.app = rng_.Pick(apps);
           if (r.deny && apps.size() > 1) r.app = rng_.Pick(apps);  // often another app's objects
           const App& app = p.apps[static_cast<size_t>(r.app)];
-          for (int k : rng_.Distinct(static_cast<int>(app.ns.size()), rng_.Int(1, static_cast<int>(app.ns.size()))))
+          for (int k : rng_.Distinct(static_cast<int>(app.ns.size()),
+                                     rng_.Int(1, static_cast<int>(app.ns.size()))))
             r.ns.push_back(app.ns[static_cast<size_t>(k)]);
         } else {
           r.ns = SomeNamespaces(p);
@@ -673,23 +688,28 @@ class Generator {
       r.app = rng_.Below(static_cast<int>(p.apps.size()));
       const App& app = p.apps[static_cast<size_t>(r.app)];
       if (rng_.P(0.3)) {
-        for (int k : rng_.Distinct(static_cast<int>(app.ns.size()), rng_.Int(1, static_cast<int>(app.ns.size()))))
+        for (int k : rng_.Distinct(static_cast<int>(app.ns.size()),
+                                   rng_.Int(1, static_cast<int>(app.ns.size()))))
           r.ns.push_back(app.ns[static_cast<size_t>(k)]);
       }
       // Sources.
       std::vector<Source> all;
-      for (size_t s = 0; s < p.sas.size(); ++s) all.push_back({SourceKind::ServiceAccount, static_cast<int>(s)});
+      for (size_t s = 0; s < p.sas.size(); ++s)
+        all.push_back({SourceKind::ServiceAccount, static_cast<int>(s)});
       for (size_t a = 0; a < p.apps.size(); ++a)
         if (p.apps[a].sa >= 0) all.push_back({SourceKind::App, static_cast<int>(a)});
-      for (size_t x = 0; x < p.namespaces.size(); ++x) all.push_back({SourceKind::Namespace, static_cast<int>(x)});
+      for (size_t x = 0; x < p.namespaces.size(); ++x)
+        all.push_back({SourceKind::Namespace, static_cast<int>(x)});
       all.push_back({SourceKind::Authenticated});
       all.push_back({SourceKind::Any});
-      for (int k : rng_.Distinct(static_cast<int>(all.size()), rng_.Int(1, 3))) r.sources.push_back(all[static_cast<size_t>(k)]);
+      for (int k : rng_.Distinct(static_cast<int>(all.size()), rng_.Int(1, 3)))
+        r.sources.push_back(all[static_cast<size_t>(k)]);
       rng_.Shuffle(r.sources);
       // Operations.
       auto strings = [&](const std::vector<std::string>& pool, int max) {
         std::vector<std::string> out;
-        for (int k : rng_.Distinct(static_cast<int>(pool.size()), rng_.Int(1, max))) out.push_back(pool[static_cast<size_t>(k)]);
+        for (int k : rng_.Distinct(static_cast<int>(pool.size()), rng_.Int(1, max)))
+          out.push_back(pool[static_cast<size_t>(k)]);
         rng_.Shuffle(out);
         return out;
       };
@@ -698,7 +718,8 @@ class Generator {
       if (port_pool.empty()) port_pool = PortPool();
       auto ports = [&]() {
         std::vector<uint32_t> out;
-        for (int k : rng_.Distinct(static_cast<int>(port_pool.size()), rng_.Int(1, 2))) out.push_back(port_pool[static_cast<size_t>(k)]);
+        for (int k : rng_.Distinct(static_cast<int>(port_pool.size()), rng_.Int(1, 2)))
+          out.push_back(port_pool[static_cast<size_t>(k)]);
         return out;
       };
       if (rng_.P(0.25)) r.methods = strings(Methods(), 3);
@@ -735,7 +756,8 @@ class Generator {
         std::vector<std::string> principals = {"cluster.local/ns/elsewhere/sa/stranger"};
         for (const ServiceAccount& sa : p.sas)
           for (int x : sa.ns)
-            principals.push_back("cluster.local/ns/" + p.namespaces[static_cast<size_t>(x)].k8s + "/sa/" + sa.k8s);
+            principals.push_back("cluster.local/ns/" + p.namespaces[static_cast<size_t>(x)].k8s +
+                                 "/sa/" + sa.k8s);
         c.values = strings(principals, 2);
         r.when.push_back(c);
       }
@@ -759,21 +781,30 @@ class Generator {
 
 inline std::string SubjectText(const Program& p, const Subject& s) {
   switch (s.kind) {
-    case SubjectKind::User: return p.users[static_cast<size_t>(s.index)].name;
-    case SubjectKind::Group: return p.groups[static_cast<size_t>(s.index)].name;
-    case SubjectKind::ServiceAccount: return p.sas[static_cast<size_t>(s.index)].name;
-    case SubjectKind::App: return p.apps[static_cast<size_t>(s.index)].name;
+    case SubjectKind::User:
+      return p.users[static_cast<size_t>(s.index)].name;
+    case SubjectKind::Group:
+      return p.groups[static_cast<size_t>(s.index)].name;
+    case SubjectKind::ServiceAccount:
+      return p.sas[static_cast<size_t>(s.index)].name;
+    case SubjectKind::App:
+      return p.apps[static_cast<size_t>(s.index)].name;
   }
   return "";
 }
 
 inline std::string SourceText(const Program& p, const Source& s) {
   switch (s.kind) {
-    case SourceKind::ServiceAccount: return p.sas[static_cast<size_t>(s.index)].name;
-    case SourceKind::App: return p.apps[static_cast<size_t>(s.index)].name;
-    case SourceKind::Namespace: return "namespace " + p.namespaces[static_cast<size_t>(s.index)].name;
-    case SourceKind::Authenticated: return "authenticated";
-    case SourceKind::Any: return "any";
+    case SourceKind::ServiceAccount:
+      return p.sas[static_cast<size_t>(s.index)].name;
+    case SourceKind::App:
+      return p.apps[static_cast<size_t>(s.index)].name;
+    case SourceKind::Namespace:
+      return "namespace " + p.namespaces[static_cast<size_t>(s.index)].name;
+    case SourceKind::Authenticated:
+      return "authenticated";
+    case SourceKind::Any:
+      return "any";
   }
   return "";
 }
