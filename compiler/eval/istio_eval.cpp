@@ -115,10 +115,20 @@ bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool d
   return true;
 }
 
+MeshAuthorizer::MeshAuthorizer(const lower::Output& output) {
+  for (const lower::Object& o : output.objects) {
+    if (o.kind == lower::Kind::PeerAuthentication || o.kind == lower::Kind::AuthorizationPolicy) {
+      by_ns_[o.meta.ns].push_back(&o);
+    }
+  }
+}
+
 MeshDecision MeshAuthorizer::Authorize(const MeshRequest& r) const {
   std::vector<const lower::Object*> allows, denies;
-  for (const lower::Object& o : output_.objects) {
-    if (o.meta.ns != r.ns) continue;
+  auto in_ns = by_ns_.find(r.ns);
+  if (in_ns == by_ns_.end()) return {true, nullptr, std::nullopt, "no ALLOW policy selects the workload"};
+  for (const lower::Object* object : in_ns->second) {
+    const lower::Object& o = *object;
     if (o.kind == lower::Kind::PeerAuthentication && r.principal.empty() &&
         std::get<lower::PeerAuthentication>(o.spec).mode == "STRICT") {
       return {false, &o, std::nullopt, "plaintext traffic refused: mTLS is STRICT"};

@@ -39,11 +39,11 @@ struct MeshDecision {
 
 class MeshAuthorizer {
  public:
-  explicit MeshAuthorizer(const lower::Output& output) : output_(output) {}
+  explicit MeshAuthorizer(const lower::Output& output);
   MeshDecision Authorize(const MeshRequest& request) const;
 
  private:
-  const lower::Output& output_;
+  std::map<std::string, std::vector<const lower::Object*>> by_ns_;
 };
 
 // Istio's string match: exact, `prefix*`, `*suffix`, or `*` (any non-empty).

@@ -55,24 +55,36 @@ bool RuleMatches(const lower::PolicyRule& rule, const RbacRequest& r) {
   return !r.name.empty() && Contains(rule.resource_names, r.name);
 }
 
-RbacAuthorizer::RbacAuthorizer(const lower::Output& output) : output_(output) {}
+RbacAuthorizer::RbacAuthorizer(const lower::Output& output) {
+  for (const lower::Object& o : output.objects) {
+    switch (o.kind) {
+      case lower::Kind::RoleBinding: bindings_by_ns_[o.meta.ns].push_back(&o); break;
+      case lower::Kind::ClusterRoleBinding: bindings_by_ns_[""].push_back(&o); break;
+      case lower::Kind::Role:
+      case lower::Kind::ClusterRole: roles_[{o.kind, o.meta.ns, o.meta.name}] = &o; break;
+      default: break;
+    }
+  }
+}
 
 const lower::Object* RbacAuthorizer::FindRole(const std::string& kind, const std::string& ns,
                                               const std::string& name) const {
   lower::Kind k = kind == "Role" ? lower::Kind::Role : lower::Kind::ClusterRole;
-  for (const lower::Object& o : output_.objects) {
-    if (o.kind == k && o.meta.name == name && o.meta.ns == (k == lower::Kind::Role ? ns : "")) {
-      return &o;
-    }
-  }
-  return nullptr;
+  auto it = roles_.find({k, k == lower::Kind::Role ? ns : "", name});
+  return it == roles_.end() ? nullptr : it->second;
 }
 
 RbacDecision RbacAuthorizer::Authorize(const RbacRequest& r) const {
-  for (const lower::Object& o : output_.objects) {
-    bool cluster_binding = o.kind == lower::Kind::ClusterRoleBinding;
-    bool namespaced_binding = o.kind == lower::Kind::RoleBinding && !r.ns.empty() && o.meta.ns == r.ns;
-    if (!cluster_binding && !namespaced_binding) continue;
+  // RoleBindings of the request's namespace, then ClusterRoleBindings.
+  std::vector<const lower::Object*> candidates;
+  if (!r.ns.empty()) {
+    if (auto it = bindings_by_ns_.find(r.ns); it != bindings_by_ns_.end()) candidates = it->second;
+  }
+  if (auto it = bindings_by_ns_.find(""); it != bindings_by_ns_.end()) {
+    candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+  }
+  for (const lower::Object* binding : candidates) {
+    const lower::Object& o = *binding;
     const auto& b = std::get<lower::RoleBinding>(o.spec);
     if (std::none_of(b.subjects.begin(), b.subjects.end(),
                      [&](const lower::RbacSubject& s) { return SubjectMatches(s, r.user); })) {

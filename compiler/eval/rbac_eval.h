@@ -5,7 +5,9 @@
 // verbs), and says which binding and rule allowed it.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,10 @@ class RbacAuthorizer {
  private:
   const lower::Object* FindRole(const std::string& kind, const std::string& ns,
                                 const std::string& name) const;
-  const lower::Output& output_;
+  // Indexes, so that a request costs the bindings of its namespace, not a
+  // scan of every object (`stave test` and who-can ask many).
+  std::map<std::string, std::vector<const lower::Object*>> bindings_by_ns_;  // "" = cluster
+  std::map<std::tuple<lower::Kind, std::string, std::string>, const lower::Object*> roles_;
 };
 
 // Whether one PolicyRule covers the request (exported for unit tests).

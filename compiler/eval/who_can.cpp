@@ -237,13 +237,14 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
   callers.push_back({"", "", "plaintext callers", ""});
   std::map<std::string, Grantee> by_subject;
   std::vector<std::string> order;
+  MeshAuthorizer mesh(out);
   for (SymbolId ns : namespaces) {
     for (const Caller& c : callers) {
       MeshRequest r = base;
       r.ns = p.symbol(ns).k8s_name;
       r.principal = c.principal;
       r.source_ns = c.ns;
-      MeshDecision d = MeshAuthorizer(out).Authorize(r);
+      MeshDecision d = mesh.Authorize(r);
       if (!d.allowed) continue;
       auto [it, inserted] = by_subject.emplace(c.subject, Grantee{c.subject, c.declared_as, {}, {}});
       if (inserted) order.push_back(c.subject);

@@ -97,15 +97,24 @@ void LowerServiceAccounts(Lowering& l) {
 
 void LowerApiRules(Lowering& l) {
   const sema::Program& p = l.program();
+  // Many rules grant the same action (and app): expand and group it once.
+  std::map<std::pair<sema::SymbolId, sema::SymbolId>,
+           std::pair<std::vector<Grant>, std::vector<PolicyRule>>>
+      expanded;
   for (const sema::ApiRule& rule : p.api_rules) {
     if (rule.effect != syntax::Effect::Allow) continue;
-    std::vector<Grant> grants = sema::ActionGrants(p, rule.action, rule.app);
+    auto [it, inserted] = expanded.try_emplace({rule.action, rule.app});
+    if (inserted) {
+      it->second.first = sema::ActionGrants(p, rule.action, rule.app);
+      it->second.second = BuildPolicyRules(it->second.first);
+    }
+    const std::vector<Grant>& grants = it->second.first;
     std::string name = "stave:" + p.symbol(rule.action).qualified();
     if (rule.app != sema::kNoSymbol) {
       name += ":" + p.symbol(rule.app).qualified();
       NoteUnnamedVerbs(l, rule, grants);
     }
-    std::vector<PolicyRule> policy_rules = BuildPolicyRules(grants);
+    const std::vector<PolicyRule>& policy_rules = it->second.second;
     std::vector<RbacSubject> subjects;
     for (const sema::Principal& s : rule.subjects) {
       for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));

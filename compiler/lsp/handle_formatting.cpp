@@ -6,14 +6,6 @@
 #include "compiler/lsp/server.h"
 #include "compiler/lsp/uri.h"
 
-// The formatter (compiler/fmt) is written separately; until its definition
-// is linked in, this weak declaration resolves to null and formatting
-// offers no edits instead of failing the link.
-namespace stave::fmt {
-std::optional<std::string> FormatFile(const syntax::File& file, const base::SourceFile& source)
-    __attribute__((weak));
-}  // namespace stave::fmt
-
 namespace stave::lsp {
 
 llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& params) {
@@ -23,7 +15,7 @@ llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& param
   base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
   if (file == base::kNoFile) return json::Value(nullptr);
   const syntax::File& tree = a.syntax(file);
-  if (tree.has_syntax_errors || &fmt::FormatFile == nullptr) return json::Array{};
+  if (tree.has_syntax_errors) return json::Array{};
   const base::SourceFile& source = a.file(file);
   std::optional<std::string> formatted = fmt::FormatFile(tree, source);
   if (!formatted || *formatted == source.text()) return json::Array{};

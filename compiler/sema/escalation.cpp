@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -24,6 +25,14 @@ namespace {
 struct ScopedGrant {
   std::string ns;
   Grant grant;
+  const syntax::Rule* rule;
+};
+
+// What one allow rule gives each of its subjects: its grants in its scopes.
+// Grants are shared per rule, not copied per subject and scope.
+struct Held {
+  std::vector<std::string> scopes;
+  std::shared_ptr<const std::vector<Grant>> grants;
   const syntax::Rule* rule;
 };
 
@@ -58,18 +67,16 @@ std::string Describe(const Grant& g, const std::string& ns) {
 class Escalations {
  public:
   explicit Escalations(Checker& c) : c_(c), p_(c.program()) {
+    std::map<std::pair<SymbolId, SymbolId>, std::shared_ptr<const std::vector<Grant>>> cache;
     for (const ApiRule& r : p_.api_rules) {
       if (r.effect != syntax::Effect::Allow) continue;
-      std::vector<Grant> grants = ActionGrants(p_, r.action, r.app);
-      std::vector<std::string> scopes;
-      if (r.cluster) scopes.push_back("");
-      for (SymbolId ns : r.namespaces) scopes.push_back(p_.symbol(ns).k8s_name);
+      auto& grants = cache[{r.action, r.app}];
+      if (!grants) grants = std::make_shared<const std::vector<Grant>>(ActionGrants(p_, r.action, r.app));
+      Held held{{}, grants, r.rule};
+      if (r.cluster) held.scopes.push_back("");
+      for (SymbolId ns : r.namespaces) held.scopes.push_back(p_.symbol(ns).k8s_name);
       for (const Principal& s : r.subjects) {
-        for (const Identity& id : Identities(p_, s.symbol)) {
-          for (const auto& ns : scopes) {
-            for (const Grant& g : grants) held_[id].push_back({ns, g, r.rule});
-          }
-        }
+        for (const Identity& id : Identities(p_, s.symbol)) held_[id].push_back(held);
       }
     }
     for (const Symbol& s : p_.symbols) {
@@ -86,8 +93,8 @@ class Escalations {
 
   void Report() {
     std::set<std::pair<const syntax::Rule*, Identity>> reported;
-    for (const auto& [subject, grants] : held_) {
-      for (const ScopedGrant& start : grants) {
+    for (const auto& [subject, helds] : held_) {
+      for (const ScopedGrant& start : Expand(helds)) {
         if (!RunsAsAccount(start.grant)) continue;
         bool pipelineruns = start.grant.resource == "pipelineruns";
         for (const std::string& ns : Namespaces(start.ns)) {
@@ -112,11 +119,28 @@ class Escalations {
     return all;
   }
 
+  // The scoped grants of a subject, for walking them one by one.
+  static std::vector<ScopedGrant> Expand(const std::vector<Held>& helds) {
+    std::vector<ScopedGrant> out;
+    for (const Held& h : helds) {
+      for (const std::string& ns : h.scopes) {
+        for (const Grant& g : *h.grants) out.push_back({ns, g, h.rule});
+      }
+    }
+    return out;
+  }
+
   bool Holds(const Identity& who, const std::string& ns, const Grant& g) {
     auto it = held_.find(who);
     if (it == held_.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(),
-                       [&](const ScopedGrant& h) { return Covers(h, ns, g); });
+    for (const Held& h : it->second) {
+      for (const std::string& scope : h.scopes) {
+        for (const Grant& have : *h.grants) {
+          if (Covers({scope, have, h.rule}, ns, g)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   // From `account`, breadth-first through the accounts it can act as, to
@@ -138,8 +162,9 @@ class Escalations {
       std::vector<Identity> path = queue.front();
       queue.pop_front();
       const Identity& at = path.back();
-      for (const ScopedGrant& g : held_[at]) {
-        if (Holds(subject, g.ns, g.grant) || rank(g.grant) >= best_rank) continue;
+      std::vector<ScopedGrant> at_grants = Expand(held_[at]);
+      for (const ScopedGrant& g : at_grants) {
+        if (rank(g.grant) >= best_rank || Holds(subject, g.ns, g.grant)) continue;
         best_rank = rank(g.grant);
         best.clear();
         for (const Identity& id : path) best.push_back(id.ToString());
@@ -147,7 +172,7 @@ class Escalations {
                        base::Location(*p_.sources, g.rule->span) + ")");
       }
       if (path.size() >= 3) continue;
-      for (const ScopedGrant& g : held_[at]) {
+      for (const ScopedGrant& g : at_grants) {
         if (!RunsAsAccount(g.grant)) continue;
         for (const std::string& ns : Namespaces(g.ns)) {
           if (g.grant.resource == "pipelineruns" && guarded_.count(ns)) continue;
@@ -189,7 +214,7 @@ class Escalations {
 
   Checker& c_;
   const Program& p_;
-  std::map<Identity, std::vector<ScopedGrant>> held_;
+  std::map<Identity, std::vector<Held>> held_;
   std::map<std::string, std::vector<Identity>> accounts_;
   std::map<std::string, const Symbol*> guarded_;
 };

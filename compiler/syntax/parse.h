@@ -2,6 +2,10 @@
 // ANTLR is an implementation detail behind this header.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "compiler/base/source.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/syntax/ast.h"
@@ -20,5 +24,10 @@ struct ParseResult {
 };
 
 ParseResult Parse(const base::SourceSet& sources, base::FileId id);
+
+// Tokenizes `text` (valid UTF-8) with both the lexer ANTLR generates from the
+// grammar and the hand-written one Parse uses, and describes the first token
+// where they differ (for tests: the grammar stays the source of truth).
+std::optional<std::string> CompareTokenizers(std::string_view text);
 
 }  // namespace stave::syntax

@@ -8,6 +8,7 @@
 #include "antlr4-runtime.h"
 #include "compiler/base/utf8.h"
 #include "compiler/syntax/internal/error_strategy.h"
+#include "compiler/syntax/internal/fast_lexer.h"
 #include "compiler/syntax/internal/token_text.h"
 #include "compiler/syntax/internal/tree_builder.h"
 #include "compiler/syntax/parse.h"
@@ -105,10 +106,8 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
   }
   try {
     internal::OffsetMap map(src.text());
-    antlr4::ANTLRInputStream input(src.text().data(), src.text().size());
-    L lexer(&input);
-    lexer.removeErrorListeners();
-    antlr4::CommonTokenStream tokens(&lexer);
+    internal::FastTokenSource source(src.text());
+    antlr4::CommonTokenStream tokens(&source);
     tokens.fill();
     ReportLexicalErrors(tokens, map, id, result.diagnostics);
     CollectComments(tokens, map, id, result.file);
@@ -143,6 +142,33 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
     result.file.has_syntax_errors = true;
   }
   return result;
+}
+
+std::optional<std::string> CompareTokenizers(std::string_view text) {
+  try {
+    antlr4::ANTLRInputStream input(text.data(), text.size());
+    L lexer(&input);
+    lexer.removeErrorListeners();
+    auto generated = lexer.getAllTokens();
+    auto fast = internal::LexFast(text);
+    for (size_t i = 0; i < std::max(generated.size(), fast.size()); ++i) {
+      if (i >= generated.size() || i >= fast.size()) {
+        return fmt::format("token {}: one tokenizer ends ({} vs {} tokens)", i, generated.size(),
+                           fast.size());
+      }
+      const antlr4::Token& a = *generated[i];
+      const antlr4::Token& b = *fast[i];
+      if (a.getType() != b.getType() || a.getText() != b.getText() ||
+          a.getStartIndex() != b.getStartIndex() || a.getStopIndex() != b.getStopIndex() ||
+          a.getLine() != b.getLine() || a.getCharPositionInLine() != b.getCharPositionInLine() ||
+          a.getChannel() != b.getChannel()) {
+        return fmt::format("token {}: generated {} vs hand-written {}", i, a.toString(), b.toString());
+      }
+    }
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string("exception: ") + e.what();
+  }
 }
 
 }  // namespace stave::syntax
