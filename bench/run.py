@@ -375,6 +375,8 @@ def profile(stave: str, repo: Path, work: Path, command: str = "check") -> str:
             if not m:
                 continue
             fn = short_name(m.group(4))
+            if len(fn) > 90:
+                fn = fn[:89] + "…"
             if fn.startswith(("0x", "(below main)", "main", "stave::driver::Run")) or "libc-start" in m.group(3):
                 continue
             if fn in (p[1] for p in picked):
@@ -467,6 +469,8 @@ def main() -> int:
         return 2
     stave = work / "stave"
     shutil.copy2(src, stave)
+    info["binary"] = (hashlib.sha256(stave.read_bytes()).hexdigest()[:12],
+                      time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(src.stat().st_mtime)))
     stave = str(stave)
     version = subprocess.run([stave, "--version"], capture_output=True, text=True).stdout.strip()
 
@@ -548,13 +552,15 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
     load_end = os.getloadavg()
     w("# Stave benchmark results")
     w("")
-    w(f"- stave: `{version}` ({args.stave})")
+    w(f"- stave: `{version}` ({args.stave}, built {info['binary'][1]}, sha256 {info['binary'][0]}…; "
+      "a copy taken at the start is measured)")
     w(f"- machine: {info['cpu'] or 'unknown CPU'}, {info['cores']} cores, Linux {info['kernel']}")
     w(f"- load average at start {info['load'][0]:.1f}, at end {load_end[0]:.1f} "
       f"(other processes compete for the {info['cores']} cores when this is above ~{info['cores'] / 2:.0f}: "
       "then wall times are inflated and CPU times are the steadier measure)")
-    w(f"- run: `python3 bench/run.py{' --quick' if args.quick else ''}{' --full' if args.full else ''}`, "
-      f"{elapsed:.0f} s; seed {args.seed}; medians of N runs after one warm-up run")
+    flags = "".join(f" --{f}" for f in ("quick", "full", "profile") if getattr(args, f))
+    w(f"- run: `python3 bench/run.py{flags}`, "
+      f"{elapsed:.0f} s; seed {args.seed}; medians of N runs (below 100k, after one unreported warm-up run)")
     w("")
 
     # ---- inputs
@@ -629,8 +635,10 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
             v = "linear"
         elif last <= 15:
             v = "near-linear"
-        else:
+        elif last < 50:
             v = f"superlinear (×{last / 10:.1f} beyond linear per decade)"
+        else:
+            v = f"close to quadratic (×{last:.0f} per decade)"
         growth[cmd] = v
         w(f"| `{cmd}` | {cells[0]} | {cells[1]} | {v} |")
     w("")

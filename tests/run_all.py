@@ -58,7 +58,9 @@ def run_node_tests():
     """The suites under tests/js, which use npm packages (installed here from
     the committed lockfile)."""
     js = os.path.join(ROOT, "tests", "js")
-    if not os.path.exists(os.path.join(js, "node_modules", ".package-lock.json")):
+    installed = os.path.join(js, "node_modules", ".package-lock.json")
+    lock = os.path.join(js, "package-lock.json")
+    if not os.path.exists(installed) or os.path.getmtime(installed) < os.path.getmtime(lock):
         r = sh(["npm", "ci", "--no-audit", "--no-fund"], cwd=js, capture_output=True, text=True)
         if r.returncode != 0:
             sys.stdout.write(r.stdout + r.stderr)

@@ -9,9 +9,12 @@ namespace stave::base {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
+  // Lines end at `\n`, `\r\n` or a lone `\r`, as LSP counts them.
   line_starts_.push_back(0);
   for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    if (text_[i] == '\n' || (text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n'))) {
+      line_starts_.push_back(i + 1);
+    }
   }
 }
 
@@ -41,7 +44,7 @@ std::string_view SourceFile::line_text(uint32_t line) const {
   uint32_t start = line_starts_[line - 1];
   uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1
                                             : static_cast<uint32_t>(text_.size());
-  if (end > start && text_[end - 1] == '\r') --end;
+  if (end > start && text_[end - 1] == '\r') --end;  // the `\r` of `\r\n`
   return std::string_view(text_).substr(start, end - start);
 }
 

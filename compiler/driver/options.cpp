@@ -20,6 +20,7 @@ cxxopts::Options MakeParser() {
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
       ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
       ("catalog", "explain: every code as markdown")
+      ("stdio", "lsp: talk over stdin/stdout (the default; accepted for editors that pass it)")
       ("check", "fmt: report files that would change, change nothing")
       ("path", "who-can, diff: the policy paths (default: .)",
        cxxopts::value<std::vector<std::string>>())

@@ -58,7 +58,10 @@ bool RuleMatches(const lower::PolicyRule& rule, const RbacRequest& r) {
 RbacAuthorizer::RbacAuthorizer(const lower::Output& output) {
   for (const lower::Object& o : output.objects) {
     switch (o.kind) {
-      case lower::Kind::RoleBinding: bindings_by_ns_[o.meta.ns].push_back(&o); break;
+      case lower::Kind::RoleBinding:
+        // A RoleBinding without a namespace binds nothing (never cluster-wide).
+        if (!o.meta.ns.empty()) bindings_by_ns_[o.meta.ns].push_back(&o);
+        break;
       case lower::Kind::ClusterRoleBinding: bindings_by_ns_[""].push_back(&o); break;
       case lower::Kind::Role:
       case lower::Kind::ClusterRole: roles_[{o.kind, o.meta.ns, o.meta.name}] = &o; break;

@@ -446,7 +446,14 @@ CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
     BlockContext(stack.back(), line_start && !ctx.qualifier, ctx);
     return ctx;
   }
-  if (stmt.empty() || (line_start && !ctx.qualifier && !Continues(stmt))) {
+  // A word at the start of a line begins a new item, unless the statement
+  // must go on, or the line is indented under a call rule (whose operation
+  // clauses are often written on lines of their own).
+  size_t to = Find(stmt, "to", 1);
+  bool call_rule = !stmt.empty() && IsAny(stmt[0], {"allow", "deny"}) &&
+                   to != std::string_view::npos && to + 1 < stmt.size() && Is(stmt[to + 1], "call");
+  bool continuation_line = call_rule && !before.empty();
+  if (stmt.empty() || (line_start && !ctx.qualifier && !Continues(stmt) && !continuation_line)) {
     if (!ctx.qualifier) ctx.keywords = TopLevelKeywords();
     return ctx;
   }

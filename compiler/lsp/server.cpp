@@ -21,7 +21,6 @@
 
 #include "compiler/lsp/diagnostics.h"
 #include "compiler/lsp/handlers.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 namespace {
@@ -338,10 +337,6 @@ std::optional<std::string> Server::UriOf(base::FileId file) {
   const base::SourceFile& f = analysis_->file(file);
   if (f.is_builtin()) return std::nullopt;
   return workspace_.UriOf(f.path());
-}
-
-base::FileId Server::FileOfUri(std::string_view uri) {
-  return analysis().FileOf(DocumentPath(uri));
 }
 
 void Server::PublishDiagnostics() {

@@ -65,8 +65,6 @@ class Server {
   void ScheduleRecheck();
   // The URI of a compiled file (nullopt for std files).
   std::optional<std::string> UriOf(base::FileId file);
-  // The compiled file of a document URI, or kNoFile.
-  base::FileId FileOfUri(std::string_view uri);
   void Notify(std::string_view method, json::Value params);
   void Log(std::string_view message);  // window/logMessage, type Log
 

@@ -9,7 +9,8 @@
 //
 // The steps are subtests of one test and run in order; each asserts on what
 // the server said. Edits are debounced by the server, so every wait for
-// diagnostics has a generous timeout.
+// diagnostics has a generous timeout. Known gaps of the server are subtests
+// marked `todo`: they run and report, but do not fail the suite.
 //
 // Run: cd tests/js && npm ci && node --test
 // STAVE names the compiler (default: ../../build/compiler/stave).
@@ -22,13 +23,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node.js";
 import {
+  CodeActionRequest,
   CompletionItemKind,
   CompletionRequest,
+  CompletionTriggerKind,
   createProtocolConnection,
   DefinitionRequest,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
@@ -186,7 +190,18 @@ async function rejects(promise, code, pattern) {
 const server = spawn(stave, ["lsp"], { stdio: ["pipe", "pipe", "pipe"] });
 let stderr = "";
 server.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-const exited = new Promise((resolveExit) => server.on("exit", (code, signal) => resolveExit({ code, signal })));
+let exitExpected = false;
+const exited = new Promise((resolveExit) =>
+  server.on("exit", (code, signal) => {
+    resolveExit({ code, signal });
+    if (exitExpected) return;
+    // Died mid-session: say so, and fail the pending requests at once.
+    console.error(`stave lsp exited unexpectedly (status ${code}, signal ${signal}); stderr:\n${stderr}`);
+    connection.dispose();
+  }),
+);
+// A missing binary fails the first request instead of crashing the runner.
+server.on("error", (error) => (stderr += `spawn ${stave}: ${error.message}\n`));
 
 const connection = createProtocolConnection(
   new StreamMessageReader(server.stdout),
@@ -418,7 +433,7 @@ test("an editing session with stave lsp through vscode-languageserver-protocol",
     const cursor = positionAt(rules, rules.length);
     const list = await connection.sendRequest(CompletionRequest.type, {
       ...rulesAt(cursor),
-      context: { triggerKind: 2, triggerCharacter: " " },
+      context: { triggerKind: CompletionTriggerKind.TriggerCharacter, triggerCharacter: " " },
     });
     const items = Array.isArray(list) ? list : list.items;
     const byLabel = new Map(items.map((i) => [i.label, i]));
@@ -440,7 +455,7 @@ test("an editing session with stave lsp through vscode-languageserver-protocol",
     const afterCall = positionAt(rules, rules.length);
     const apps = await connection.sendRequest(CompletionRequest.type, {
       ...rulesAt(afterCall),
-      context: { triggerKind: 2, triggerCharacter: " " },
+      context: { triggerKind: CompletionTriggerKind.TriggerCharacter, triggerCharacter: " " },
     });
     const appItems = Array.isArray(apps) ? apps : apps.items;
     const labels = appItems.map((i) => i.label).sort();
@@ -593,9 +608,50 @@ test("an editing session with stave lsp through vscode-languageserver-protocol",
     assert.match(still.contents.value, /platform\.sre/);
   });
 
+  // Known gaps of the server, kept here as `todo` so that they run (and show
+  // in the report) without failing the suite; drop `todo` once fixed.
+
+  await t.test("code actions offer a diagnostic's fix", { todo: "the server has no textDocument/codeAction (docs/diagnostics.md promises the fixes in the editor)" }, async () => {
+    const methods = rangeOf(rules, "GET", { after: "methods" });
+    const v = changeRules([{ range: methods, newText: "get" }]);
+    try {
+      const got = await diagnosticsWhere(`for version ${v}`, (m) => m.get(RULES)?.version === v);
+      const [d] = got.get(RULES).diagnostics;
+      assert.equal(d?.code, "E0305");
+      const actions = await connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: RULES },
+        range: d.range,
+        context: { diagnostics: [d] },
+      });
+      const edits = (actions ?? []).flatMap((a) => a.edit?.changes?.[RULES] ?? []);
+      assert.deepEqual(edits.map((e) => [e.range, e.newText]), [[methods, "GET"]]);
+    } finally {
+      const back = changeRules([{ range: methods, newText: "GET" }]);
+      await diagnosticsWhere(`for version ${back}`, (m) => m.get(RULES)?.version === back);
+    }
+  });
+
+  await t.test("a document with lone-CR line ends gets its positions right", { todo: "the server ends lines only at LF; LSP 3.17 also ends them at CRLF and at a lone CR" }, async () => {
+    const mac = uriOf("mac/mac.policy");
+    const text = "package mac\r\r// équipe 🚀\rallow nobody to view in cluster\r";
+    connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: mac, languageId: "stave", version: 1, text },
+    });
+    try {
+      const got = await diagnosticsWhere("for the CR document", (m) => m.get(mac)?.version === 1);
+      const unknown = got.get(mac).diagnostics.find((d) => d.code === "E0101");
+      assert.ok(unknown, JSON.stringify(got.get(mac).diagnostics));
+      assert.deepEqual(unknown.range, { start: { line: 3, character: 6 }, end: { line: 3, character: 12 } });
+    } finally {
+      connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: mac } });
+      await diagnosticsWhere("clearing the closed CR document", (m) => m.get(mac)?.diagnostics.length === 0);
+    }
+  });
+
   await t.test("shutdown, then exit: the process ends with status 0", async () => {
     assert.equal(await connection.sendRequest(ShutdownRequest.type), null);
     await rejects(connection.sendRequest(HoverRequest.type, rulesAt({ line: 0, character: 0 })), ErrorCodes.InvalidRequest);
+    exitExpected = true;
     connection.sendNotification(ExitNotification.type);
     const timeout = new Promise((_, rejectTimeout) =>
       setTimeout(() => rejectTimeout(new Error("the server did not exit")), WAIT_MS).unref(),

@@ -1,218 +1,19 @@
 // The language server, driven in-process through its message handler
 // (JSON text in, messages out): lifecycle, JSON-RPC errors, diagnostics
 // across files, UTF-16 edits, hover, definition, references, symbols,
-// completion, formatting and rename; the transport's framing and limits;
-// and a fuzz test asserting that no input crashes the server and every
-// request gets a result or an error.
+// completion, formatting and rename; the transport's framing and limits.
+// The fuzz tests are in lsp_fuzz_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <unistd.h>
-
 #include "compiler/lsp/completion_context.h"
-#include "compiler/lsp/server.h"
 #include "compiler/lsp/transport.h"
-#include "compiler/lsp/uri.h"
 #include "compiler/lsp/workspace.h"
+#include "lsp_client.h"
 
 using namespace stave;
-using lsp::json::Array;
-using lsp::json::Object;
-using lsp::json::Value;
-namespace fs = std::filesystem;
-
-// getInteger() gives Optional<int64_t>; compare it with int literals.
-namespace llvm {
-inline bool operator==(const Optional<int64_t>& a, int b) { return a && *a == b; }
-}  // namespace llvm
+using namespace stave::testing;
 
 namespace {
-
-std::string ToText(const Value& v) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << v;
-  return os.str();
-}
-
-// A temporary workspace directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("stave-lsp-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  void Write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name, std::ios::binary) << text;
-  }
-  std::string Path() const { return path_.string(); }
-  std::string Uri(const std::string& name = "") const {
-    return *lsp::PathToFileUri(name.empty() ? path_.string() : (path_ / name).string());
-  }
-
- private:
-  fs::path path_;
-};
-
-// The server with its output collected.
-class Client {
- public:
-  explicit Client(std::chrono::milliseconds debounce = std::chrono::milliseconds(0))
-      : server_([this](std::string text) { Receive(std::move(text)); }, Options(debounce)) {}
-
-  static lsp::Server::Options Options(std::chrono::milliseconds debounce) {
-    lsp::Server::Options o;
-    o.debounce = debounce;
-    return o;
-  }
-
-  void Raw(std::string_view text) { server_.HandleMessage(text); }
-  void Send(const Value& message) { Raw(ToText(message)); }
-
-  // Sends a request and returns its response (result or error object).
-  Value Request(const std::string& method, Value params) {
-    int64_t id = next_id_++;
-    Send(Object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
-    for (const Value& m : messages_) {
-      const Object* o = m.getAsObject();
-      if (o && o->get("id") && o->get("id")->getAsInteger() == id && !o->get("method")) return m;
-    }
-    FAIL("no response to " << method);
-    return nullptr;
-  }
-  Value Result(const std::string& method, Value params) {
-    Value response = Request(method, std::move(params));
-    const Object* o = response.getAsObject();
-    INFO(ToText(response));
-    REQUIRE(o->get("result"));
-    return *o->get("result");
-  }
-  // The error code of a request that must fail.
-  int64_t ErrorCode(const std::string& method, Value params) {
-    Value response = Request(method, std::move(params));
-    INFO(ToText(response));
-    const Object* error = response.getAsObject()->getObject("error");
-    REQUIRE(error);
-    return *error->getInteger("code");
-  }
-  std::string ErrorMessage(const std::string& method, Value params) {
-    Value response = Request(method, std::move(params));
-    const Object* error = response.getAsObject()->getObject("error");
-    REQUIRE(error);
-    return error->getString("message")->str();
-  }
-  void Notify(const std::string& method, Value params) {
-    Send(Object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
-  }
-
-  Value Initialize(const std::string& root_uri = "") {
-    Object params{{"processId", nullptr}, {"capabilities", Object{}}};
-    params["rootUri"] = root_uri.empty() ? Value(nullptr) : Value(root_uri);
-    Value result = Result("initialize", std::move(params));
-    Notify("initialized", Object{});
-    return result;
-  }
-  void Open(const std::string& uri, const std::string& text, int64_t version = 1) {
-    Notify("textDocument/didOpen",
-           Object{{"textDocument",
-                   Object{{"uri", uri}, {"languageId", "stave"}, {"version", version}, {"text", text}}}});
-  }
-  // An incremental edit of one range, in (line, UTF-16 column) positions.
-  void Edit(const std::string& uri, int64_t version, int64_t l1, int64_t c1, int64_t l2, int64_t c2,
-            const std::string& text) {
-    Notify("textDocument/didChange",
-           Object{{"textDocument", Object{{"uri", uri}, {"version", version}}},
-                  {"contentChanges",
-                   Array{Object{{"range", Object{{"start", Object{{"line", l1}, {"character", c1}}},
-                                                 {"end", Object{{"line", l2}, {"character", c2}}}}},
-                                {"text", text}}}}});
-  }
-  void Replace(const std::string& uri, int64_t version, const std::string& text) {
-    Notify("textDocument/didChange",
-           Object{{"textDocument", Object{{"uri", uri}, {"version", version}}},
-                  {"contentChanges", Array{Object{{"text", text}}}}});
-  }
-  void Flush() { server_.RecheckIfPending(); }
-
-  // The latest diagnostics published for `uri`; nullopt if none were.
-  std::optional<Array> Diagnostics(const std::string& uri) const {
-    std::optional<Array> found;
-    for (const Value& m : messages_) {
-      const Object* o = m.getAsObject();
-      if (!o || o->getString("method") != llvm::StringRef("textDocument/publishDiagnostics")) continue;
-      const Object* p = o->getObject("params");
-      if (p->getString("uri") == llvm::StringRef(uri)) found = *p->getArray("diagnostics");
-    }
-    return found;
-  }
-  size_t PublishCount() const {
-    size_t n = 0;
-    for (const Value& m : messages_) {
-      const Object* o = m.getAsObject();
-      if (o && o->getString("method") == llvm::StringRef("textDocument/publishDiagnostics")) ++n;
-    }
-    return n;
-  }
-
-  std::vector<Value>& messages() { return messages_; }
-  lsp::Server& server() { return server_; }
-
- private:
-  void Receive(std::string text) {
-    llvm::Expected<Value> v = lsp::json::parse(text);
-    REQUIRE(static_cast<bool>(v));  // every message out is valid JSON
-    messages_.push_back(std::move(*v));
-  }
-
-  std::vector<Value> messages_;
-  lsp::Server server_;
-  int64_t next_id_ = 1;
-};
-
-Value Pos(const std::string& uri, int64_t line, int64_t character) {
-  return Object{{"textDocument", Object{{"uri", uri}}},
-                {"position", Object{{"line", line}, {"character", character}}}};
-}
-
-Value Doc(const std::string& uri) { return Object{{"textDocument", Object{{"uri", uri}}}}; }
-
-// The 0-based (line, UTF-16 column) of the first `needle` in `text`, plus
-// `delta` columns (ASCII text assumed before the needle on its line).
-std::pair<int64_t, int64_t> Where(const std::string& text, const std::string& needle, int delta = 0) {
-  size_t at = text.find(needle);
-  REQUIRE(at != std::string::npos);
-  int64_t line = std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
-  size_t line_start = text.rfind('\n', at);
-  line_start = line_start == std::string::npos ? 0 : line_start + 1;
-  return {line, static_cast<int64_t>(at - line_start) + delta};
-}
-
-Value At(const std::string& uri, const std::string& text, const std::string& needle, int delta = 0) {
-  auto [line, col] = Where(text, needle, delta);
-  return Pos(uri, line, col);
-}
-
-std::vector<std::string> Labels(const Value& completion) {
-  std::vector<std::string> out;
-  for (const Value& item : *completion.getAsObject()->getArray("items")) {
-    out.push_back(item.getAsObject()->getString("label")->str());
-  }
-  return out;
-}
-
-bool Has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 const std::string kShared =
     "package shop\n"
@@ -645,6 +446,21 @@ TEST_CASE("a file full of syntax errors still answers", "[lsp]") {
   CHECK(c.Result("textDocument/formatting", Doc(uri)).getAsArray()->empty());
 }
 
+TEST_CASE("binary and invalid UTF-8 files in the workspace", "[lsp]") {
+  TempDir dir;
+  dir.Write("bin.policy", std::string("\x7f""ELF\0\0\x01\xff\xfe", 10));
+  dir.Write("latin1.policy", "package p\n// caf\xe9\ngroup g\n");
+  dir.Write("ok.policy", "package p\ngroup h\n");
+  Client c;
+  c.Initialize(dir.Uri());
+  c.Flush();  // every message was checked to be valid JSON on arrival
+  REQUIRE(c.Diagnostics(dir.Uri("bin.policy")));
+  CHECK_FALSE(c.Diagnostics(dir.Uri("bin.policy"))->empty());
+  CHECK_FALSE(c.Diagnostics(dir.Uri("latin1.policy"))->empty());
+  CHECK(c.Result("textDocument/documentSymbol", Doc(dir.Uri("latin1.policy"))).kind() == Value::Array);
+  CHECK(c.Request("textDocument/hover", Pos(dir.Uri("bin.policy"), 0, 2)).getAsObject()->get("result"));
+}
+
 // ---------------------------------------------------------------- completion
 
 TEST_CASE("completion context from the text before the cursor", "[lsp][completion]") {
@@ -677,6 +493,10 @@ TEST_CASE("completion context from the text before the cursor", "[lsp][completio
   CHECK(kinds(at_end(head + "allow a to call b in ")) == std::vector<K>{K::Namespace});
   CHECK(at_end(head + "allow a to call b methods ").http_methods);
   CHECK(at_end(head + "allow a to call b when ").condition_keys);
+  // An indented line under a call rule continues it; at column 0, a new item.
+  CHECK(Has(at_end(head + "allow a to call b in prod\n  ").keywords, "methods"));
+  CHECK(at_end(head + "allow a to call b in prod\n").keywords == lsp::TopLevelKeywords());
+  CHECK(at_end(head + "allow a to view in prod\n  al").keywords == lsp::TopLevelKeywords());
   CHECK(kinds(at_end(head + "serviceaccount sa in ")) == std::vector<K>{K::Namespace});
   CHECK(kinds(at_end(head + "app a in x, ")) == std::vector<K>{K::Namespace});
   // Action bodies: resources, then verbs after `:` and `,`.
@@ -780,11 +600,6 @@ TEST_CASE("completion offers names of the wanted kinds from the program", "[lsp]
 
 // ---------------------------------------------------------------- formatting and rename
 
-namespace stave::fmt {
-std::optional<std::string> FormatFile(const syntax::File& file, const base::SourceFile& source)
-    __attribute__((weak));
-}  // namespace stave::fmt
-
 TEST_CASE("formatting: one whole-document edit, none for syntax errors", "[lsp]") {
   Client c;
   c.Initialize();
@@ -795,16 +610,20 @@ TEST_CASE("formatting: one whole-document edit, none for syntax errors", "[lsp]"
                          Object{{"textDocument", Object{{"uri", uri}}},
                                 {"options", Object{{"tabSize", 2}, {"insertSpaces", true}}}});
   REQUIRE(edits.kind() == Value::Array);
-  if (&fmt::FormatFile == nullptr) {
-    CHECK(edits.getAsArray()->empty());  // the formatter is not linked in yet
-  } else {
-    REQUIRE(edits.getAsArray()->size() == 1);
-    const Object* edit = (*edits.getAsArray())[0].getAsObject();
-    CHECK(edit->getObject("range")->getObject("start")->getInteger("line") == 0);
-    CHECK(edit->getObject("range")->getObject("end")->getInteger("line") == 6);
-    CHECK(edit->getString("newText")->str() != text);
-  }
-  c.Replace(uri, 2, "package p\ngroup = = =\n");
+  REQUIRE(edits.getAsArray()->size() == 1);
+  const Object* edit = (*edits.getAsArray())[0].getAsObject();
+  const Object* range = edit->getObject("range");
+  CHECK(range->getObject("start")->getInteger("line") == 0);
+  CHECK(range->getObject("start")->getInteger("character") == 0);
+  CHECK(range->getObject("end")->getInteger("line") == 6);
+  CHECK(range->getObject("end")->getInteger("character") == 0);
+  std::string formatted = edit->getString("newText")->str();
+  CHECK(formatted.find("package p\n") == 0);
+  CHECK(formatted.find("group g\n") != std::string::npos);
+  // Already formatted: no edit.
+  c.Replace(uri, 2, formatted);
+  CHECK(c.Result("textDocument/formatting", Doc(uri)).getAsArray()->empty());
+  c.Replace(uri, 3, "package p\ngroup = = =\n");
   CHECK(c.Result("textDocument/formatting", Doc(uri)).getAsArray()->empty());
 }
 
@@ -906,209 +725,4 @@ TEST_CASE("file URIs and paths", "[lsp]") {
   CHECK(lsp::DocumentPath("untitled:Untitled-1") == "untitled:Untitled-1");
   CHECK(lsp::PathToFileUri("/a/b c/ü.policy") == "file:///a/b%20c/%C3%BC.policy");
   CHECK_FALSE(lsp::PathToFileUri("std/core.policy"));
-}
-
-// ---------------------------------------------------------------- fuzz
-
-namespace {
-
-const char* const kPolicy =
-    "package p\nimport q\n/// doc é😀\nnamespace prod = \"p-prod\" { mtls strict }\ngroup g\n"
-    "serviceaccount sa in prod\napp a in prod { selector { app = \"a\" } serviceaccount sa ports 80 }\n"
-    "action act { pods: get, list  include view }\nallow g to act in prod\n"
-    "allow sa to call a in prod methods GET paths \"/x\"\n"
-    "test \"t\" { expect allow g to get pods in prod }\n";
-
-// Valid messages the mutations start from.
-std::vector<std::string> Corpus() {
-  std::string uri = "file:///fuzz/a.policy";
-  auto pos = [&](int line, int ch) {
-    return Object{{"textDocument", Object{{"uri", uri}}}, {"position", Object{{"line", line}, {"character", ch}}}};
-  };
-  std::vector<Value> values = {
-      Object{{"jsonrpc", "2.0"}, {"method", "textDocument/didOpen"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}, {"languageId", "stave"},
-                                                        {"version", 1}, {"text", kPolicy}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"method", "textDocument/didChange"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}, {"version", 2}}},
-                               {"contentChanges",
-                                Array{Object{{"range", Object{{"start", Object{{"line", 2}, {"character", 8}}},
-                                                              {"end", Object{{"line", 2}, {"character", 10}}}}},
-                                             {"text", "ü"}}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "textDocument/hover"}, {"params", pos(4, 6)}},
-      Object{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "textDocument/definition"}, {"params", pos(8, 7)}},
-      Object{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "textDocument/references"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}}},
-                               {"position", Object{{"line", 4}, {"character", 6}}},
-                               {"context", Object{{"includeDeclaration", true}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"id", 4}, {"method", "textDocument/documentSymbol"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"id", 5}, {"method", "textDocument/completion"}, {"params", pos(8, 11)}},
-      Object{{"jsonrpc", "2.0"}, {"id", 6}, {"method", "textDocument/formatting"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"id", "r"}, {"method", "textDocument/rename"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}}},
-                               {"position", Object{{"line", 4}, {"character", 6}}},
-                               {"newName", "gg"}}}},
-      Object{{"jsonrpc", "2.0"}, {"method", "textDocument/didClose"},
-             {"params", Object{{"textDocument", Object{{"uri", uri}}}}}},
-      Object{{"jsonrpc", "2.0"}, {"method", "$/cancelRequest"}, {"params", Object{{"id", 3}}}},
-      // No `shutdown`: after it every request is refused, which would leave
-      // the handlers unexercised for the rest of a round.
-  };
-  std::vector<std::string> out;
-  for (const Value& v : values) out.push_back(ToText(v));
-  return out;
-}
-
-// A JSON value of a random type, often one a field does not expect.
-Value RandomValue(std::mt19937& rng) {
-  switch (rng() % 12) {
-    case 0: return nullptr;
-    case 1: return true;
-    case 2: return -1;
-    case 3: return 1e300;
-    case 4: return std::numeric_limits<int64_t>::max();
-    case 5: return "";
-    case 6: return "file:///fuzz/a.policy";
-    case 7: return Array{1, "x", nullptr};
-    case 8: return Object{};
-    case 9: return Object{{"line", 4000000000LL}, {"character", -5}};
-    case 10: return 0.5;
-    default: return std::string(rng() % 40, static_cast<char>('a' + rng() % 26));
-  }
-}
-
-// Replaces one value somewhere in `v` (or removes a field).
-void MutateValue(Value& v, std::mt19937& rng, int depth = 0) {
-  if (Object* o = v.getAsObject(); o && !o->empty() && depth < 6) {
-    size_t pick = rng() % o->size();
-    auto it = o->begin();
-    std::advance(it, static_cast<long>(pick));
-    switch (rng() % 4) {
-      case 0: o->erase(it->first); return;
-      case 1: it->second = RandomValue(rng); return;
-      default: MutateValue(it->second, rng, depth + 1); return;
-    }
-  }
-  if (Array* a = v.getAsArray(); a && !a->empty() && depth < 6) {
-    MutateValue((*a)[rng() % a->size()], rng, depth + 1);
-    return;
-  }
-  v = RandomValue(rng);
-}
-
-std::string MutateBytes(std::string s, std::mt19937& rng) {
-  int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits && !s.empty(); ++i) {
-    size_t at = rng() % s.size();
-    switch (rng() % 5) {
-      case 0: s[at] = static_cast<char>(rng() % 256); break;
-      case 1: s.erase(at, 1 + rng() % 8); break;
-      case 2: s.insert(at, s.substr(rng() % s.size(), rng() % 16)); break;
-      case 3: s.resize(at); break;
-      default: s.insert(at, std::string(1, "{}[]\",:\\0-e9"[rng() % 12])); break;
-    }
-  }
-  return s;
-}
-
-// What an answer must be: for a well-formed request, one response with its
-// id and exactly one of result and error.
-void CheckAnswered(const std::string& input, const std::vector<Value>& out, size_t from) {
-  llvm::Expected<Value> v = lsp::json::parse(input);
-  if (!v) {
-    llvm::consumeError(v.takeError());
-    return;
-  }
-  const Object* o = v->getAsObject();
-  if (!o || !o->get("id") || !o->get("method")) return;
-  const Value& id = *o->get("id");
-  if (id.kind() != Value::Number && id.kind() != Value::String) return;
-  int answers = 0;
-  for (size_t i = from; i < out.size(); ++i) {
-    const Object* m = out[i].getAsObject();
-    REQUIRE(m);
-    if (m->get("method")) continue;  // a notification (diagnostics, log)
-    CHECK(m->getString("jsonrpc") == llvm::StringRef("2.0"));
-    CHECK((m->get("result") != nullptr) != (m->get("error") != nullptr));
-    if (m->get("id") && ToText(*m->get("id")) == ToText(id)) ++answers;
-  }
-  INFO(input);
-  CHECK(answers == 1);
-}
-
-}  // namespace
-
-TEST_CASE("fuzz: no input crashes the server, every request is answered", "[lsp][fuzz]") {
-  std::mt19937 rng(20240611);
-  std::vector<std::string> corpus = Corpus();
-  size_t results = 0, published = 0;
-  std::map<int64_t, size_t> errors;
-  for (int round = 0; round < 40; ++round) {
-    Client c;
-    c.Initialize();
-    for (int i = 0; i < 80; ++i) {
-      std::string input;
-      switch (rng() % 6) {
-        case 0: {  // random bytes
-          input.resize(rng() % 200);
-          for (char& ch : input) ch = static_cast<char>(rng() % 256);
-          break;
-        }
-        case 1: input = MutateBytes(corpus[rng() % corpus.size()], rng); break;
-        case 2:
-        case 3: {  // a structurally valid message with one wrong field
-          Value v = *lsp::json::parse(corpus[rng() % corpus.size()]);
-          MutateValue(v, rng);
-          input = ToText(v);
-          break;
-        }
-        case 4: {  // a huge or odd id, or no params
-          Value v = *lsp::json::parse(corpus[2 + rng() % 7]);
-          Object& o = *v.getAsObject();
-          if (rng() % 2) o["id"] = RandomValue(rng);
-          else o.erase("params");
-          input = ToText(v);
-          break;
-        }
-        default: input = corpus[rng() % corpus.size()]; break;
-      }
-      size_t before = c.messages().size();
-      c.Raw(input);
-      CheckAnswered(input, c.messages(), before);
-      if (rng() % 4 == 0) c.Flush();
-    }
-    for (const Value& m : c.messages()) {
-      const Object* o = m.getAsObject();
-      if (o->get("result")) ++results;
-      else if (const Object* e = o->getObject("error")) ++errors[*e->getInteger("code")];
-      else if (o->getString("method") == llvm::StringRef("textDocument/publishDiagnostics")) ++published;
-    }
-  }
-  // The mutations reach the handlers (not only the JSON-RPC checks).
-  std::string summary = "results " + std::to_string(results) + ", published " + std::to_string(published);
-  for (auto [code, n] : errors) summary += ", error " + std::to_string(code) + ": " + std::to_string(n);
-  INFO(summary);
-  CHECK(results > 300);
-  CHECK(published > 30);
-  CHECK(errors[lsp::kInvalidParams] > 30);
-  CHECK(errors[lsp::kParseError] > 30);
-  CHECK(errors[lsp::kInternalError] == 0);
-}
-
-TEST_CASE("fuzz: the framing reader survives random bytes", "[lsp][fuzz][transport]") {
-  std::mt19937 rng(7);
-  std::string valid = lsp::Frame("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}");
-  for (int round = 0; round < 300; ++round) {
-    std::string input;
-    for (int part = 0; part < 5; ++part) {
-      if (rng() % 2) input += valid;
-      else input += MutateBytes(valid, rng);
-    }
-    lsp::StringSource source(input);
-    lsp::MessageReader reader(source);
-    int events = 0;
-    while (reader.Next().kind != lsp::ReadEvent::Kind::Eof) REQUIRE(++events < 1000);
-  }
 }

@@ -32,6 +32,15 @@ TEST_CASE("non-ASCII text: code points for humans, UTF-16 for the LSP", "[source
   CHECK(f.offset_of_utf16(7, 0) == f.text().size());
 }
 
+TEST_CASE("a lone carriage return ends a line, as LSP counts lines", "[source]") {
+  SourceFile f("a.policy", "a\rb\r\nc\nd");
+  CHECK(f.line_count() == 4);
+  CHECK(f.position(2).line == 2);
+  CHECK(f.line_text(2) == "b");
+  CHECK(f.position(5).line == 3);
+  CHECK(f.offset_of_utf16(3, 0) == 7);
+}
+
 TEST_CASE("UTF-8 validation finds the first bad byte", "[source]") {
   using stave::base::FindInvalidUtf8;
   CHECK_FALSE(FindInvalidUtf8("plain ascii").has_value());
