@@ -122,6 +122,7 @@ def main():
     results.append(("unit", run_catch2(os.path.join(ROOT, "build", "tests", "unit-tests"))))
     results.append(("golden", run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])))
     results.append(("cli", run_counted([sys.executable, "tests/cli/run_cli.py", stave])))
+    results.append(("lsp-stdio", run_counted([sys.executable, "tests/lsp/run_lsp.py", stave])))
     results.append(("node", run_node_tests()))
     if not a.quick:
         build = setup_asan()

@@ -47,14 +47,25 @@ int RunBuild(const Options& options) {
                    MachineStream(options, options.output_dir.empty()));
   if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
 
+  auto emitting = std::chrono::steady_clock::now();
+  auto timings = [&] {
+    if (!options.timings) return;
+    fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms, emit {:.1f} ms\n",
+               compilation->parse_ms, compilation->check_ms, compilation->lower_ms,
+               MillisecondsSince(emitting));
+  };
   if (options.output_dir.empty()) {
-    fmt::print("{}", emit::EmitStream(output));
+    std::string stream = emit::EmitStream(output);
+    timings();
+    fmt::print("{}", stream);
     return kExitOk;
   }
   std::vector<std::string> errors = FileNameClashes(output);
   WriteResult written;
   if (errors.empty()) {
-    written = WriteOutputDir(options.output_dir, emit::EmitFiles(output));
+    auto files = emit::EmitFiles(output);
+    timings();
+    written = WriteOutputDir(options.output_dir, files);
     errors = written.errors;
   }
   if (!errors.empty()) {

@@ -18,6 +18,10 @@ int RunCheck(const Options& options) {
   auto compilation = Compile(std::move(loaded.inputs));
   LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
   FinishDiagnostics(*compilation);
+  if (options.timings) {
+    fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms\n",
+               compilation->parse_ms, compilation->check_ms, compilation->lower_ms);
+  }
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, false));
   return ExitCodeFor(compilation->diagnostics, options);

@@ -2,6 +2,7 @@
 #include "compiler/driver/compilation.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "compiler/sema/analyze.h"
 #include "compiler/sema/stdlib.h"
@@ -28,7 +29,12 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
 
 }  // namespace
 
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
+  auto start = std::chrono::steady_clock::now();
   auto c = std::make_unique<Compilation>();
   for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
     base::FileId id = c->sources.add(std::string(f.path), std::string(f.text));
@@ -49,16 +55,21 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
     c->diagnostics.append(parsed.diagnostics);
     files.push_back(std::move(parsed.file));
   }
+  c->parse_ms = MillisecondsSince(start);
+  auto checking = std::chrono::steady_clock::now();
   c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics);
+  c->check_ms = MillisecondsSince(checking);
   c->diagnostics.sort();
   return c;
 }
 
 void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
   if (c.diagnostics.has_errors()) return;
+  auto start = std::chrono::steady_clock::now();
   diag::DiagnosticList lowering;
   c.output = lower::Lower(*c.program, options, lowering);
   c.diagnostics.append(lowering);
+  c.lower_ms = MillisecondsSince(start);
 }
 
 void FinishDiagnostics(Compilation& c) {

@@ -3,6 +3,7 @@
 // program out, with every diagnostic. Pure: no disk, no output.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -19,7 +20,11 @@ struct Compilation {
   std::unique_ptr<sema::Program> program;
   diag::DiagnosticList diagnostics;  // sorted
   lower::Output output;              // set by LowerChecked when there are no errors
+  // Time per stage in milliseconds, for `--timings` and bench/.
+  double parse_ms = 0, check_ms = 0, lower_ms = 0;
 };
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start);
 
 // Parses and checks `inputs` (sorted by path) together with the embedded
 // std package, whose files come first under `std/` paths.

@@ -22,6 +22,7 @@ cxxopts::Options MakeParser() {
       ("catalog", "explain: every code as markdown")
       ("stdio", "lsp: talk over stdin/stdout (the default; accepted for editors that pass it)")
       ("check", "fmt: report files that would change, change nothing")
+      ("timings", "check, build, test: print the time of each stage to stderr")
       ("path", "who-can, diff: the policy paths (default: .)",
        cxxopts::value<std::vector<std::string>>())
       ("version", "print the version")
@@ -93,6 +94,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
+    opts.timings = result.count("timings") > 0;
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("W")) {
       std::string w = result["W"].as<std::string>();

@@ -22,6 +22,7 @@ struct Options {
   bool warnings_as_errors = false;  // -W error
   bool catalog = false;             // explain --catalog
   bool check = false;               // fmt --check
+  bool timings = false;             // print time per stage to stderr
   std::vector<std::string> policy_paths;  // who-can, diff: --path
   bool version = false;
   bool help = false;

@@ -3,6 +3,9 @@
 // macros may absorb, as in the CEL spec; everything else propagates them.
 #include "compiler/eval/cel.h"
 
+#include <map>
+#include <mutex>
+
 #include <exception>
 #include <limits>
 #include <utility>
@@ -352,11 +355,28 @@ class Evaluator {
 
 }  // namespace
 
+namespace {
+
+// The same few policy expressions are evaluated for every run expectation:
+// parse each once. The cache is shared by threads (the language server).
+const cel_internal::ParseResult& Parsed(const std::string& expression) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<cel_internal::ParseResult>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = cache[expression];
+  if (!slot) {
+    slot = std::make_unique<cel_internal::ParseResult>(cel_internal::ParseCel(expression));
+  }
+  return *slot;
+}
+
+}  // namespace
+
 CelResult EvaluateCel(const std::string& expression, const Value::Map& bindings) {
   // Nothing may escape to the caller; bad_alloc is the only exception the
   // evaluator can raise.
   try {
-    cel_internal::ParseResult parsed = cel_internal::ParseCel(expression);
+    const cel_internal::ParseResult& parsed = Parsed(expression);
     if (!parsed.expr) return CelResult{std::nullopt, parsed.error};
     Ref r = Evaluator(bindings).Eval(*parsed.expr);
     if (!r.ok()) return CelResult{std::nullopt, r.error};

@@ -32,6 +32,7 @@ llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& param
        json::Object{{"triggerCharacters", json::Array{" ", "."}}, {"resolveProvider", false}}},
       {"documentFormattingProvider", true},
       {"renameProvider", json::Object{{"prepareProvider", false}}},
+      {"codeActionProvider", json::Object{{"codeActionKinds", json::Array{"quickfix"}}}},
   };
   return json::Object{
       {"capabilities", std::move(capabilities)},

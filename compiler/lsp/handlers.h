@@ -32,5 +32,6 @@ llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const json::Value& p
 llvm::Expected<json::Value> HandleCompletion(Server& s, const json::Value& params);
 llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& params);
 llvm::Expected<json::Value> HandleRename(Server& s, const json::Value& params);
+llvm::Expected<json::Value> HandleCodeAction(Server& s, const json::Value& params);
 
 }  // namespace stave::lsp

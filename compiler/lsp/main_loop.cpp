@@ -100,7 +100,13 @@ int RunServer(int in_fd, int out_fd, const Server::Options& options) {
   Server server([out_fd](std::string body) { WriteAll(out_fd, Frame(body)); }, options);
   server.SetCancelCheck([queue](const json::Value& id) { return queue->Cancelled(id); });
   while (!server.ExitRequested()) {
-    std::optional<ReadEvent> event = queue->Pop(server.RecheckDeadline());
+    // A due recheck runs even while messages keep coming (`max_delay`).
+    std::optional<Server::Clock::time_point> deadline = server.RecheckDeadline();
+    if (deadline && Server::Clock::now() >= *deadline) {
+      server.RecheckIfPending();
+      continue;
+    }
+    std::optional<ReadEvent> event = queue->Pop(deadline);
     if (!event) {
       server.RecheckIfPending();
       continue;

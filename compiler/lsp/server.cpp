@@ -113,6 +113,7 @@ const std::map<std::string_view, RequestHandler>& Requests() {
       {"textDocument/completion", HandleCompletion},
       {"textDocument/formatting", HandleFormatting},
       {"textDocument/rename", HandleRename},
+      {"textDocument/codeAction", HandleCodeAction},
   };
   return table;
 }

@@ -75,19 +75,24 @@ void CheckDenyGuards(Checker& c) {
   };
   // Run rules grant too (spec §5.3), in each pipeline's namespace: they
   // are checked as the allow API rules they amount to.
+  // Grants are expanded once per (action, app) and shared by the rules.
   std::vector<ApiRule> allows;
-  std::vector<std::vector<Grant>> allow_grants;
+  std::vector<const std::vector<Grant>*> allow_grants;
+  std::map<std::pair<SymbolId, SymbolId>, std::vector<Grant>> expanded;
   for (const ApiRule& r : p.api_rules) {
     if (r.effect != syntax::Effect::Allow) continue;
+    auto [it, inserted] = expanded.try_emplace({r.action, r.app});
+    if (inserted) it->second = ActionGrants(p, r.action, r.app);
     allows.push_back(r);
-    allow_grants.push_back(ActionGrants(p, r.action, r.app));
+    allow_grants.push_back(&it->second);
   }
+  const std::vector<Grant> run_grants = RunGrants();
   for (const RunRule& run : p.run_rules) {
     for (SymbolId pipeline : run.pipelines) {
       SymbolId ns = p.symbol(pipeline).pipeline().ns;
       if (ns == kNoSymbol) continue;
       allows.push_back({run.rule, syntax::Effect::Allow, run.subjects, kNoSymbol, kNoSymbol, false, {ns}});
-      allow_grants.push_back(RunGrants());
+      allow_grants.push_back(&run_grants);
     }
   }
   std::map<Identity, std::vector<Entry>> allows_by_identity;
@@ -109,7 +114,7 @@ void CheckDenyGuards(Checker& c) {
           if (reported.count({e.rule, deny.rule})) continue;
           auto scope = SharedScope(p, deny, allow);
           if (!scope) continue;
-          for (const Grant& granted : allow_grants[e.rule]) {
+          for (const Grant& granted : *allow_grants[e.rule]) {
             auto hit = std::find_if(denied.begin(), denied.end(),
                                     [&](const Grant& d) { return GrantsOverlap(d, granted); });
             if (hit == denied.end()) continue;

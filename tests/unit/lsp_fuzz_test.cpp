@@ -229,7 +229,7 @@ TEST_CASE("fuzz: mutated policy text, every request at random positions", "[lsp]
     if (rng() % 3 == 0) text = MutateBytes(text, rng);
     text = lsp::json::fixUTF8(text);  // JSON text is UTF-8 by definition
     if (rng() % 2) c.Replace(uri, round + 2, text);
-    else c.Edit(uri, round + 2, rng() % 14, rng() % 60, rng() % 14, rng() % 60, text.substr(0, rng() % 30));
+    else c.Edit(uri, round + 2, rng() % 14, rng() % 60, rng() % 14, rng() % 60, lsp::json::fixUTF8(text.substr(0, rng() % 30)));
     for (int i = 0; i < 6; ++i) {
       Object params = *Pos(uri, rng() % 16, rng() % 90).getAsObject();
       params["newName"] = rng() % 2 ? "fresh" : "allow";

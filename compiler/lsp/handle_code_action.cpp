@@ -1,0 +1,70 @@
+// textDocument/codeAction: the fix-its diagnostics carry (did-you-mean
+// replacements, removing an unused import, `post` -> `POST`, …) offered as
+// quick fixes for the diagnostics under the requested range.
+#include <fmt/format.h>
+
+#include "compiler/lsp/diagnostics.h"
+#include "compiler/lsp/handlers.h"
+#include "compiler/lsp/server.h"
+#include "compiler/lsp/uri.h"
+
+namespace stave::lsp {
+namespace {
+
+struct CodeActionParams {
+  TextDocumentIdentifier textDocument;
+  Range range;
+};
+
+bool fromJSON(const json::Value& v, CodeActionParams& out, json::Path p) {
+  json::ObjectMapper o(v, p);
+  return o && o.map("textDocument", out.textDocument) && o.map("range", out.range);
+}
+
+std::string Title(const diag::Diagnostic& d, const diag::FixIt& fix, std::string_view old_text) {
+  if (fix.replacement.empty()) return fmt::format("Remove `{}`", old_text);
+  if (fix.span.size() == 0) return fmt::format("Insert `{}`", fix.replacement);
+  (void)d;
+  return fmt::format("Change `{}` to `{}`", old_text, fix.replacement);
+}
+
+}  // namespace
+
+llvm::Expected<json::Value> HandleCodeAction(Server& s, const json::Value& params) {
+  auto p = ParseParams<CodeActionParams>(params);
+  if (!p) return p.takeError();
+  const Analysis& a = s.analysis();
+  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
+  if (file == base::kNoFile) return json::Array{};
+  uint32_t begin = a.Offset(file, p->range.start);
+  uint32_t end = a.Offset(file, p->range.end);
+  const std::string& uri = p->textDocument.uri;
+  UriOfFile uri_of = [&](base::FileId id) -> std::optional<std::string> {
+    if (id == file) return uri;
+    return std::nullopt;
+  };
+  json::Array actions;
+  for (const diag::Diagnostic& d : a.compilation().diagnostics.items()) {
+    const base::Span& span = d.primary.span;
+    if (span.file != file || d.fixits.empty() || span.begin > end || span.end < begin) continue;
+    json::Array edits;
+    std::string title;
+    for (const diag::FixIt& fix : d.fixits) {
+      if (fix.span.file != file) continue;
+      std::string_view old_text = a.file(file).text().substr(fix.span.begin, fix.span.size());
+      if (title.empty()) title = Title(d, fix, old_text);
+      edits.push_back(toJSON(TextEdit{a.ToRange(fix.span), fix.replacement}));
+    }
+    if (edits.empty()) continue;
+    actions.push_back(json::Object{
+        {"title", title},
+        {"kind", "quickfix"},
+        {"isPreferred", true},
+        {"diagnostics", json::Array{toJSON(ToLspDiagnostic(d, a, uri_of))}},
+        {"edit", json::Object{{"changes", json::Object{{uri, std::move(edits)}}}}},
+    });
+  }
+  return std::move(actions);
+}
+
+}  // namespace stave::lsp
