@@ -330,11 +330,26 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
                         and m["params"].get("uri") == uri and m["params"].get("version") == version):
                     passive.append((time.perf_counter() - t0) * 1000)
                     break
+        # steady state: hover on a name and completion after `to ` in a rule,
+        # with no edit pending
+        rule = next(i for i, line in enumerate(lines) if line.startswith("allow ") and " to " in line)
+        col = lines[rule].index(" to ") + 4
+        hovers, completions = [], []
+        for _ in range(15):
+            for method, position, out in (
+                    ("textDocument/hover", {"line": targets[0], "character": 6}, hovers),
+                    ("textDocument/completion", {"line": rule, "character": col}, completions)):
+                t0 = time.perf_counter()
+                rid = c.request(method, {"textDocument": {"uri": uri}, "position": position})
+                while c.read().get("id") != rid:
+                    pass
+                out.append((time.perf_counter() - t0) * 1000)
     finally:
         c.close()
     return {"file": big.relative_to(root).as_posix(), "lines": len(text.splitlines()),
             "bytes": len(text.encode()), "workspace_files": len(list(root.rglob("*.policy"))),
-            "open_ms": open_ms, "recheck_ms": latencies, "answer_ms": answers, "passive_ms": passive}
+            "open_ms": open_ms, "recheck_ms": latencies, "answer_ms": answers, "passive_ms": passive,
+            "hover_ms": hovers, "completion_ms": completions}
 
 
 # --------------------------------------------------------------------------
@@ -698,6 +713,11 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, timings_note, elap
         pv = lsp["passive_ms"]
         w(f"| edit → new diagnostics, no request (includes the 50 ms debounce) | "
           f"{fmt_ms(statistics.median(pv))} | {fmt_ms(min(pv))} | {fmt_ms(max(pv))} |")
+        for label, key in (("hover, no edit pending", "hover_ms"),
+                           ("completion after `to `, no edit pending", "completion_ms")):
+            v = lsp.get(key) or []
+            if v:
+                w(f"| {label} | {fmt_ms(statistics.median(v))} | {fmt_ms(min(v))} | {fmt_ms(max(v))} |")
     w("")
 
     # ---- cedar

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Runs every test suite and prints one closing line `N passed, N failed`.
 
-Suites: Catch2 unit tests, golden cases, CLI tests, then the unit and golden
-suites again in an AddressSanitizer + UBSan build made with clang, and a
-bounded libFuzzer run over parse and check. `--quick` skips the sanitizer
-build and the fuzzer (for local iteration; CI runs everything).
+Suites: Catch2 unit tests, golden cases, CLI tests, the language server over
+stdio, and the npm suites, all against the build given with `--build`
+(scripts/test passes its AddressSanitizer + UBSan build, so each suite is a
+memory-safety test too); then a bounded libFuzzer run over parse and check
+in a clang tree of its own. `--quick` skips the fuzzer.
 """
 import argparse
 import os
@@ -54,7 +55,7 @@ def run_counted(cmd, env=None):
     return c
 
 
-def run_node_tests():
+def run_node_tests(stave):
     """The suites under tests/js, which use npm packages (installed here from
     the committed lockfile)."""
     js = os.path.join(ROOT, "tests", "js")
@@ -65,7 +66,7 @@ def run_node_tests():
         if r.returncode != 0:
             sys.stdout.write(r.stdout + r.stderr)
             return 0, 1
-    env = dict(os.environ, STAVE=os.path.join(ROOT, "build", "compiler", "stave"))
+    env = dict(os.environ, STAVE=stave)
     p = subprocess.run(["node", "--test"], cwd=js, capture_output=True, text=True, env=env)
     out = p.stdout + p.stderr
     passed = re.search(r"^# pass (\d+)", out, re.M)
@@ -79,21 +80,27 @@ def run_node_tests():
     return int(passed.group(1)), max(int(failed.group(1)), 1 if p.returncode else 0)
 
 
-def setup_asan():
-    build = os.path.join(ROOT, "build-asan")
+def configure(name, env, options, target=None):
+    """Configures (once) and builds a tree; returns its path or None."""
+    build = os.path.join(ROOT, name)
     if not os.path.exists(os.path.join(build, "build.ninja")):
-        env = dict(os.environ, CC="clang-14", CXX="clang++-14")
-        r = sh(["meson", "setup", "build-asan", "--buildtype=debugoptimized",
-                "-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzz=true"], env=env,
+        r = sh(["meson", "setup", name] + options, env=dict(os.environ, **env),
                capture_output=True, text=True)
         if r.returncode != 0:
             sys.stdout.write(r.stdout + r.stderr)
             return None
-    r = sh(["ninja", "-C", "build-asan"], capture_output=True, text=True)
+    r = sh(["ninja", "-C", name] + ([target] if target else []), capture_output=True, text=True)
     if r.returncode != 0:
         sys.stdout.write(r.stdout[-5000:] + r.stderr[-5000:])
         return None
     return build
+
+
+def setup_fuzz():
+    # libFuzzer needs clang; only the fuzz target (and stave-core) is built.
+    return configure("build-fuzz", {"CC": "clang-14", "CXX": "clang++-14"},
+                     ["--buildtype=debugoptimized", "-Db_sanitize=address,undefined",
+                      "-Db_lundef=false", "-Dfuzz=true"], target="tests/fuzz-check")
 
 
 def run_fuzzer(build):
@@ -116,27 +123,22 @@ def run_fuzzer(build):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--build", default="build", help="the build tree whose binaries are tested")
     a = ap.parse_args()
-    stave = os.path.join(ROOT, "build", "compiler", "stave")
+    build = os.path.join(ROOT, a.build)
+    stave = os.path.join(build, "compiler", "stave")
+    # Sanitizer reports abort the process, so a finding fails its test.
+    os.environ.update(ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
+                      UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     results = []
-    results.append(("unit", run_catch2(os.path.join(ROOT, "build", "tests", "unit-tests"))))
+    results.append(("unit", run_catch2(os.path.join(build, "tests", "unit-tests"))))
     results.append(("golden", run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])))
     results.append(("cli", run_counted([sys.executable, "tests/cli/run_cli.py", stave])))
     results.append(("lsp-stdio", run_counted([sys.executable, "tests/lsp/run_lsp.py", stave])))
-    results.append(("node", run_node_tests()))
+    results.append(("node", run_node_tests(stave)))
     if not a.quick:
-        build = setup_asan()
-        if build is None:
-            results.append(("asan-build", (0, 1)))
-        else:
-            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
-                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-            os.environ.update(env)
-            results.append(("asan-unit", run_catch2(os.path.join(build, "tests", "unit-tests"))))
-            results.append(("asan-golden", run_counted(
-                [sys.executable, "tests/golden/run_golden.py",
-                 os.path.join(build, "compiler", "stave"), "golden"], env=env)))
-            results.append(("fuzz", run_fuzzer(build)))
+        fuzz = setup_fuzz()
+        results.append(("fuzz", run_fuzzer(fuzz) if fuzz else (0, 1)))
     passed = sum(r[1][0] for r in results)
     failed = sum(r[1][1] for r in results)
     print()
