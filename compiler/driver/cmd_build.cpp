@@ -2,6 +2,7 @@
 // when the program has errors; without `-o` the objects go to stdout.
 #include <fmt/format.h>
 
+#include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/render.h"
@@ -32,16 +33,9 @@ std::vector<std::string> FileNameClashes(const lower::Output& out) {
 }  // namespace
 
 int RunBuild(const Options& options) {
-  std::vector<std::string> paths = options.args;
-  if (paths.empty()) paths.push_back(".");
-  LoadResult loaded = LoadPaths(paths);
-  if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, MachineStream(options, options.output_dir.empty()));
-    return kExitUsage;
-  }
-  auto compilation = Compile(std::move(loaded.inputs));
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
-  FinishDiagnostics(*compilation);
+  auto compilation =
+      LoadAndCompile(options.args, options, MachineStream(options, options.output_dir.empty()));
+  if (!compilation) return kExitUsage;
   const lower::Output& output = compilation->output;
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, options.output_dir.empty()));

@@ -1,6 +1,7 @@
 // `stave check [PATH…]`: parse and type-check, print diagnostics.
 #include <fmt/format.h>
 
+#include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/render.h"
@@ -8,16 +9,8 @@
 namespace stave::driver {
 
 int RunCheck(const Options& options) {
-  std::vector<std::string> paths = options.args;
-  if (paths.empty()) paths.push_back(".");
-  LoadResult loaded = LoadPaths(paths);
-  if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, MachineStream(options, false));
-    return kExitUsage;
-  }
-  auto compilation = Compile(std::move(loaded.inputs));
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
-  FinishDiagnostics(*compilation);
+  auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false));
+  if (!compilation) return kExitUsage;
   if (options.timings) {
     fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms\n",
                compilation->parse_ms, compilation->check_ms, compilation->lower_ms);

@@ -5,6 +5,7 @@
 // document instead of the text lines.
 #include <fmt/format.h>
 
+#include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/render.h"
@@ -31,16 +32,8 @@ void PrintHuman(const std::vector<eval::TestResult>& results) {
 }  // namespace
 
 int RunTest(const Options& options) {
-  std::vector<std::string> paths = options.args;
-  if (paths.empty()) paths.push_back(".");
-  LoadResult loaded = LoadPaths(paths);
-  if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, MachineStream(options, false));
-    return kExitUsage;
-  }
-  auto compilation = Compile(std::move(loaded.inputs));
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
-  FinishDiagnostics(*compilation);
+  auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false));
+  if (!compilation) return kExitUsage;
   int code = ExitCodeFor(compilation->diagnostics, options);
   std::vector<eval::TestResult> results;
   if (code == kExitOk) {

@@ -4,6 +4,7 @@
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/render.h"
@@ -34,16 +35,8 @@ void PrintJson(const eval::WhoCanResult& r) {
 }  // namespace
 
 int RunWhoCan(const Options& options) {
-  std::vector<std::string> paths = options.policy_paths;
-  if (paths.empty()) paths.push_back(".");
-  LoadResult loaded = LoadPaths(paths);
-  if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, stderr);
-    return kExitUsage;
-  }
-  auto compilation = Compile(std::move(loaded.inputs));
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
-  FinishDiagnostics(*compilation);
+  auto compilation = LoadAndCompile(options.policy_paths, options, stderr);
+  if (!compilation) return kExitUsage;
   if (compilation->diagnostics.has_errors()) {
     PrintDiagnostics(compilation->diagnostics, compilation->sources, options, stderr);
     return kExitPolicyError;
