@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/eval/admission_eval.h"
+#include "compiler/eval/describe.h"
 #include "compiler/eval/istio_eval.h"
 #include "compiler/eval/rbac_eval.h"
 #include "compiler/sema/grants.h"
@@ -40,11 +41,6 @@ std::string Origins(const base::SourceSet& sources, const std::vector<base::Span
   std::string out;
   for (const auto& s : spans) out += (out.empty() ? "" : ", ") + base::Location(sources, s);
   return out.empty() ? "" : " (" + out + ")";
-}
-
-std::string ObjectName(const lower::Object& o) {
-  return fmt::format("{} {}{}", lower::KindName(o.kind), o.meta.ns.empty() ? "" : o.meta.ns + "/",
-                     o.meta.name);
 }
 
 class Runner {

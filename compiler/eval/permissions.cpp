@@ -4,6 +4,8 @@
 // the admission policy enforces as written.
 #include "compiler/eval/permissions.h"
 
+#include "compiler/eval/describe.h"
+
 #include <algorithm>
 #include <map>
 
@@ -17,10 +19,6 @@ namespace {
 std::string SubjectText(const lower::RbacSubject& s) {
   if (s.kind == "ServiceAccount") return fmt::format("serviceaccount {}/{}", s.ns, s.name);
   return fmt::format("{} {}", s.kind == "User" ? "user" : "group", s.name);
-}
-
-std::string RuleText(const sema::Program& p, base::Span span) {
-  return base::Location(*p.sources, span) + ": " + base::OneLineText(*p.sources, span);
 }
 
 // The rules among `origins` that name this identity among their subjects.

@@ -1,6 +1,8 @@
 // Answering who-can queries with the RBAC and Istio evaluators.
 #include "compiler/eval/who_can.h"
 
+#include "compiler/eval/describe.h"
+
 #include <algorithm>
 #include <map>
 
@@ -86,15 +88,6 @@ std::vector<Candidate> ApiCandidates(const sema::Program& p) {
   return out;
 }
 
-std::string ObjectText(const lower::Object& o) {
-  return fmt::format("{} {}{}", lower::KindName(o.kind), o.meta.ns.empty() ? "" : o.meta.ns + "/",
-                     o.meta.name);
-}
-
-std::string RuleText(const sema::Program& p, base::Span span) {
-  return base::Location(*p.sources, span) + ": " + base::OneLineText(*p.sources, span);
-}
-
 void AddUnique(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
@@ -148,7 +141,7 @@ WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
         all = false;
         break;
       }
-      AddUnique(g.objects, ObjectText(*d.binding));
+      AddUnique(g.objects, ObjectName(*d.binding));
       for (const auto& span : d.binding->origins) {
         for (const sema::ApiRule& rule : p.api_rules) {
           if (rule.rule->span != span) continue;
@@ -249,7 +242,7 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
       auto [it, inserted] = by_subject.emplace(c.subject, Grantee{c.subject, c.declared_as, {}, {}});
       if (inserted) order.push_back(c.subject);
       if (d.object) {
-        AddUnique(it->second.objects, ObjectText(*d.object));
+        AddUnique(it->second.objects, ObjectName(*d.object));
         const auto& ap = std::get<lower::AuthorizationPolicy>(d.object->spec);
         if (d.rule_index) {
           for (const auto& span : ap.rule_origins[*d.rule_index]) AddUnique(it->second.rules, RuleText(p, span));
