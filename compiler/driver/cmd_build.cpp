@@ -40,6 +40,9 @@ int RunBuild(const Options& options) {
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, options.output_dir.empty()));
   if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
+  // Emission needs only the lowered objects: free the syntax trees and the
+  // checked program first, so that they and the YAML never peak together.
+  compilation->program.reset();
 
   auto emitting = std::chrono::steady_clock::now();
   auto timings = [&] {

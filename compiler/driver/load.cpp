@@ -14,14 +14,24 @@ namespace stave::driver {
 namespace fs = std::filesystem;
 namespace {
 
+// Reads into a buffer of the file's size: a stream buffer would grow by
+// doubling and keep up to twice the text, for the whole run.
 bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return false;
-  out = std::move(buffer).str();
-  return true;
+  std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  out.resize(static_cast<size_t>(size));
+  in.seekg(0);
+  in.read(out.data(), size);
+  out.resize(static_cast<size_t>(in.gcount()));  // shrank while being read
+  char extra;
+  if (in.gcount() == size && in.get(extra)) {  // grew while being read: take the rest too
+    std::ostringstream rest;
+    rest << extra << in.rdbuf();
+    out += std::move(rest).str();
+  }
+  return !in.bad();
 }
 
 void Collect(const fs::path& dir, std::set<std::string>& found, std::vector<std::string>& errors) {

@@ -62,7 +62,11 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
 Output Lowering::Finish() {
   Output out;
   out.objects.reserve(objects_.size());
-  for (auto& [key, object] : objects_) {
+  // Each map node is freed as its object moves out, so the map and the
+  // output never hold every object at once (lowering is check's peak).
+  while (!objects_.empty()) {
+    auto node = objects_.extract(objects_.begin());
+    Object& object = node.mapped();
     if (auto* policy = std::get_if<AuthorizationPolicy>(&object.spec)) {
       // Rules in content order, so the order of the source never shows;
       // identical rules merge, keeping every source rule behind them.

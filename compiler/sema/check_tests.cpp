@@ -149,6 +149,7 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
     if (scope.package.empty()) continue;
     for (const syntax::TestBlock& block : scope.file->tests) {
       Test test{&block, {}};
+      test.expectations.reserve(block.expectations.size());
       for (const syntax::Expectation& x : block.expectations) {
         Expectation e;
         e.source = &x;

@@ -22,9 +22,11 @@ namespace stave::sema {
 namespace {
 
 // A grant in a scope: a namespace's Kubernetes name, or "" for cluster-wide.
+// It points into a Held, which outlives every walk: expanding a subject's
+// grants copies no strings (copies were a third of `check`'s peak heap).
 struct ScopedGrant {
-  std::string ns;
-  Grant grant;
+  const std::string& ns;
+  const Grant& grant;
   const syntax::Rule* rule;
 };
 
@@ -162,7 +164,9 @@ class Escalations {
       std::vector<Identity> path = queue.front();
       queue.pop_front();
       const Identity& at = path.back();
-      std::vector<ScopedGrant> at_grants = Expand(held_[at]);
+      auto held = held_.find(at);
+      if (held == held_.end()) continue;
+      std::vector<ScopedGrant> at_grants = Expand(held->second);
       for (const ScopedGrant& g : at_grants) {
         if (rank(g.grant) >= best_rank || Holds(subject, g.ns, g.grant)) continue;
         best_rank = rank(g.grant);

@@ -505,7 +505,9 @@ TestBlock Builder::BuildTest(P::TestBlockContext* ctx) {
   TestBlock t;
   t.span = CtxSpan(ctx);
   t.name = String(ctx->STRING());
-  for (auto* e : ctx->expectation()) {
+  auto expectations = ctx->expectation();
+  t.expectations.reserve(expectations.size());
+  for (auto* e : expectations) {
     try {
       t.expectations.push_back(BuildExpectation(e));
     } catch (const Incomplete&) {
@@ -540,6 +542,11 @@ File Builder::Build(P::FileContext* ctx) {
       // Recovery already reported why; a partial item would only cascade.
     }
   }
+  // The AST lives until the end of the run; growth by doubling would leave
+  // up to half of these arrays empty (peak memory is a target, bench/).
+  f.decls.shrink_to_fit();
+  f.rules.shrink_to_fit();
+  f.tests.shrink_to_fit();
   return f;
 }
 
