@@ -44,49 +44,44 @@ bool CheckBytes(const base::SourceFile& src, base::FileId id, diag::DiagnosticLi
   return true;
 }
 
-// Lexical errors are reported here, and the bad tokens are hidden or
-// repaired so that the parser sees a plausible stream.
-void ReportLexicalErrors(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
-                         base::FileId id, diag::DiagnosticList& diags) {
+// One pass over the tokens: lexical errors are reported, and the bad
+// tokens hidden or repaired so that the parser sees a plausible stream;
+// comments are kept for the formatter. Every token is a CommonToken (the
+// token source makes them), so no cast needs checking.
+void ScanTokens(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
+                base::FileId id, diag::DiagnosticList& diags, File& file) {
   for (antlr4::Token* t : tokens.getTokens()) {
-    auto* token = dynamic_cast<antlr4::WritableToken*>(t);
-    if (token == nullptr) continue;
-    base::Span span = internal::TokenSpan(t, map, id);
+    auto* token = static_cast<antlr4::CommonToken*>(t);
     switch (t->getType()) {
-      case L::UNTERMINATED_STRING:
+      case L::UNTERMINATED_STRING: {
+        base::Span span = internal::TokenSpan(t, map, id);
         diags.report(diag::Code::E0003, {id, span.begin, span.begin + 1},
                      "unterminated string", "the string starts here")
             .with_help("close the string with `\"` on the same line");
         token->setType(L::STRING);
         break;
-      case L::UNTERMINATED_COMMENT:
+      }
+      case L::UNTERMINATED_COMMENT: {
+        base::Span span = internal::TokenSpan(t, map, id);
         diags.report(diag::Code::E0004, {id, span.begin, span.begin + 2},
                      "unterminated block comment", "the comment starts here")
             .with_help("close the comment with `*/`");
+        file.comments.push_back({t->getText(), span});
         token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
         break;
+      }
       case L::ERROR_CHAR: {
         std::string text = t->getText();
-        diags.report(diag::Code::E0006, span,
+        diags.report(diag::Code::E0006, internal::TokenSpan(t, map, id),
                      fmt::format("unexpected character `{}`", text), "not part of any token")
             .with_help(text == "-" ? "names may contain `-` but not end with it"
                                    : "remove it, or put it inside a string");
         token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
         break;
       }
-      default: break;
-    }
-  }
-}
-
-void CollectComments(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
-                     base::FileId id, File& file) {
-  for (antlr4::Token* t : tokens.getTokens()) {
-    switch (t->getType()) {
       case L::DOC_COMMENT:
       case L::LINE_COMMENT:
       case L::BLOCK_COMMENT:
-      case L::UNTERMINATED_COMMENT:
         file.comments.push_back({t->getText(), internal::TokenSpan(t, map, id)});
         break;
       default: break;
@@ -109,8 +104,7 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
     internal::FastTokenSource source(src.text());
     antlr4::CommonTokenStream tokens(&source);
     tokens.fill();
-    ReportLexicalErrors(tokens, map, id, result.diagnostics);
-    CollectComments(tokens, map, id, result.file);
+    ScanTokens(tokens, map, id, result.diagnostics, result.file);
 
     stave_antlr::StaveParser parser(&tokens);
     parser.removeErrorListeners();
