@@ -33,7 +33,27 @@ double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
+const syntax::ParseResult* ParseCache::Find(const std::string& path, base::FileId id,
+                                            std::string_view text) const {
+  auto it = entries_.find(path);
+  if (it == entries_.end() || it->second.id != id || it->second.text != text) return nullptr;
+  return &it->second.parsed;
+}
+
+void ParseCache::Store(const std::string& path, base::FileId id, std::string_view text,
+                       const syntax::ParseResult& parsed) {
+  entries_[path] = Entry{id, std::string(text), parsed};
+}
+
+void ParseCache::Keep(const std::vector<std::string>& paths) {
+  std::map<std::string, Entry, std::less<>> kept;
+  for (const std::string& path : paths) {
+    if (auto it = entries_.find(path); it != entries_.end()) kept.insert(entries_.extract(it));
+  }
+  entries_ = std::move(kept);
+}
+
+std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache* cache) {
   auto start = std::chrono::steady_clock::now();
   auto c = std::make_unique<Compilation>();
   for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
@@ -50,10 +70,25 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs) {
     c->diagnostics.append(std_file.diagnostics);
     files.push_back(std_file.file);
   }
+  std::vector<std::string> paths;
   for (base::FileId id = static_cast<base::FileId>(files.size()); id < c->sources.size(); ++id) {
+    const base::SourceFile& src = c->sources.file(id);
+    const syntax::ParseResult* cached = cache ? cache->Find(src.path(), id, src.text()) : nullptr;
+    if (cached != nullptr) {
+      c->diagnostics.append(cached->diagnostics);
+      files.push_back(cached->file);
+      continue;
+    }
     syntax::ParseResult parsed = syntax::Parse(c->sources, id);
+    if (cache) cache->Store(src.path(), id, src.text(), parsed);
     c->diagnostics.append(parsed.diagnostics);
     files.push_back(std::move(parsed.file));
+  }
+  if (cache) {
+    for (base::FileId id = static_cast<base::FileId>(ParsedStdlib().size()); id < c->sources.size(); ++id) {
+      paths.push_back(c->sources.file(id).path());
+    }
+    cache->Keep(paths);
   }
   c->parse_ms = MillisecondsSince(start);
   auto checking = std::chrono::steady_clock::now();

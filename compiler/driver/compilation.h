@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "compiler/base/source.h"
@@ -12,6 +14,7 @@
 #include "compiler/driver/load.h"
 #include "compiler/lower/lower.h"
 #include "compiler/sema/program.h"
+#include "compiler/syntax/parse.h"
 
 namespace stave::driver {
 
@@ -26,9 +29,34 @@ struct Compilation {
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start);
 
+// The parse of each file from the last compilation, for the language
+// server: a recheck after an edit reparses only the files whose text
+// changed. A parse is reused only under the same file id, since spans
+// carry it (ids follow the sorted paths, so they move when files come or go).
+class ParseCache {
+ public:
+  struct Entry {
+    base::FileId id;
+    std::string text;
+    syntax::ParseResult parsed;
+  };
+  const syntax::ParseResult* Find(const std::string& path, base::FileId id,
+                                  std::string_view text) const;
+  void Store(const std::string& path, base::FileId id, std::string_view text,
+             const syntax::ParseResult& parsed);
+  // Forgets files that were not part of the last compilation.
+  void Keep(const std::vector<std::string>& paths);
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
 // Parses and checks `inputs` (sorted by path) together with the embedded
-// std package, whose files come first under `std/` paths.
-std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs);
+// std package, whose files come first under `std/` paths. With a cache,
+// unchanged files are not parsed again, and the cache is updated.
+std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs,
+                                     ParseCache* cache = nullptr);
 
 // Lowers the program when it has no errors, adding lowering's diagnostics
 // (names the targets refuse, rules Istio can never match, precision lost).

@@ -326,7 +326,7 @@ const Analysis& Server::analysis() {
 void Server::Recheck() {
   first_pending_.reset();
   last_pending_.reset();
-  std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs());
+  std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs(), &parse_cache_);
   driver::LowerChecked(*c, options_.lower);
   driver::FinishDiagnostics(*c);
   analysis_ = std::make_unique<Analysis>(std::move(c));

@@ -87,6 +87,9 @@ class Server {
   Options options_;
   CancelCheck cancel_check_;
   Workspace workspace_;
+  // Parses of the workspace's files, so that a recheck reparses only what
+  // changed.
+  driver::ParseCache parse_cache_;
   std::unique_ptr<Analysis> analysis_;
   std::optional<Clock::time_point> first_pending_, last_pending_;
   bool initialized_ = false;
