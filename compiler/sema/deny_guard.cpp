@@ -4,6 +4,7 @@
 // unknown here) any permission the denied action covers in a denied
 // namespace, directly or through `in cluster`. Allows are indexed by
 // identity so each deny only meets the allows that share one.
+#include <algorithm>
 #include <map>
 #include <set>
 
