@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUZZ_SECONDS = int(os.environ.get("STAVE_FUZZ_SECONDS", "20"))
@@ -99,8 +100,9 @@ def configure(name, env, options, target=None):
 def setup_fuzz():
     # libFuzzer needs clang; only the fuzz target (and stave-core) is built.
     return configure("build-fuzz", {"CC": "clang-14", "CXX": "clang++-14"},
-                     ["--buildtype=debugoptimized", "-Db_sanitize=address,undefined",
-                      "-Db_lundef=false", "-Dfuzz=true"], target="tests/fuzz-check")
+                     ["--buildtype=plain", "-Doptimization=1", "-Dcpp_args=-g1",
+                      "-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzz=true"],
+                     target="tests/fuzz-check")
 
 
 def run_fuzzer(build):
@@ -131,19 +133,27 @@ def main():
     os.environ.update(ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     results = []
-    results.append(("unit", run_catch2(os.path.join(build, "tests", "unit-tests"))))
-    results.append(("golden", run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])))
-    results.append(("cli", run_counted([sys.executable, "tests/cli/run_cli.py", stave])))
-    results.append(("lsp-stdio", run_counted([sys.executable, "tests/lsp/run_lsp.py", stave])))
-    results.append(("node", run_node_tests(stave)))
+
+    def suite(name, run):
+        start = time.monotonic()
+        counts = run()
+        results.append((name, counts, time.monotonic() - start))
+
+    suite("unit", lambda: run_catch2(os.path.join(build, "tests", "unit-tests")))
+    suite("golden", lambda: run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"]))
+    suite("cli", lambda: run_counted([sys.executable, "tests/cli/run_cli.py", stave]))
+    suite("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave]))
+    suite("node", lambda: run_node_tests(stave))
     if not a.quick:
-        fuzz = setup_fuzz()
-        results.append(("fuzz", run_fuzzer(fuzz) if fuzz else (0, 1)))
+        def fuzz():
+            tree = setup_fuzz()
+            return run_fuzzer(tree) if tree else (0, 1)
+        suite("fuzz", fuzz)
     passed = sum(r[1][0] for r in results)
     failed = sum(r[1][1] for r in results)
     print()
-    for name, (p, f) in results:
-        print("  %-12s %d passed, %d failed" % (name, p, f))
+    for name, (p, f), seconds in results:
+        print("  %-12s %d passed, %d failed  (%.0f s)" % (name, p, f, seconds))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
