@@ -61,7 +61,6 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
 
 Output Lowering::Finish() {
   Output out;
-  out.objects.reserve(objects_.size());
   // Each map node is freed as its object moves out, so the map and the
   // output never hold every object at once (lowering is check's peak).
   while (!objects_.empty()) {

@@ -4,6 +4,7 @@
 // hover and explanations.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -144,8 +145,12 @@ struct Object {
 };
 
 // All objects, sorted: cluster-scoped first, then by namespace, kind, name.
+// A deque, not a vector: lowering moves each object out of its working map
+// into place, freeing the map node as it goes, and a deque grows without
+// reserving room for all of them while the map still holds them (that was
+// the peak of `check`).
 struct Output {
-  std::vector<Object> objects;
+  std::deque<Object> objects;
 };
 
 }  // namespace stave::lower

@@ -45,6 +45,9 @@ std::string Checker::KindList(std::initializer_list<DeclKind> kinds) {
 
 void DeclareSymbols(Checker& c) {
   Program& p = c.program();
+  size_t decls = 0;
+  for (const syntax::File& file : p.files) decls += file.decls.size();
+  p.symbols.reserve(p.symbols.size() + decls);  // grown by doubling, up to half would stay empty
   for (const syntax::File& file : p.files) {
     if (!file.package) continue;
     const std::string& package = file.package->text;
