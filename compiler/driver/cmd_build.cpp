@@ -34,7 +34,8 @@ std::vector<std::string> FileNameClashes(const lower::Output& out) {
 
 int RunBuild(const Options& options) {
   auto compilation =
-      LoadAndCompile(options.args, options, MachineStream(options, options.output_dir.empty()));
+      LoadAndCompile(options.args, options, MachineStream(options, options.output_dir.empty()),
+                     Tests::Drop);
   if (!compilation) return kExitUsage;
   const lower::Output& output = compilation->output;
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,

@@ -9,7 +9,7 @@
 namespace stave::driver {
 
 int RunCheck(const Options& options) {
-  auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false));
+  auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false), Tests::Drop);
   if (!compilation) return kExitUsage;
   if (options.timings) {
     fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms\n",

@@ -397,6 +397,31 @@ def test_warnings_as_errors():
         expect_exit(stave("check", d, "-W", "nonsense"), 2)
 
 
+def test_check_and_build_report_tests_they_do_not_keep():
+    import json
+    # check and build free the expectations before lowering (peak memory):
+    # sema must have checked them first, and a `stave:allow` before a test
+    # block must still find its block.
+    policy = (GOOD + "test \"t\" {\n  expect allow devs to view in prod\n"
+              "  expect allow devs to view in nowhere\n}\n"
+              "// stave:allow W0501 nothing here to silence\n"
+              "test \"u\" {\n  expect deny devs to edit in prod\n}\n")
+    with Dir({"a.policy": policy}) as d:
+        outputs = []
+        for args in (["check", d], ["build", d], ["test", d]):
+            p = stave(*args, "--format", "json")
+            expect_exit(p, 1)
+            # build without -o keeps stdout for YAML: its document is on stderr
+            doc = json.loads(p.err if args[0] == "build" else p.out)
+            outputs.append(sorted((x["code"], x["range"]["start"]["line"], x["message"])
+                                  for x in doc["diagnostics"]))
+        expect(outputs[0] == outputs[1] == outputs[2], outputs)
+        codes = [c for c, _, _ in outputs[0]]
+        expect(any(c.startswith("E") for c in codes), outputs[0])
+        # the comment found its test block: "silences nothing", not "followed by nothing"
+        expect(("W0104", 9, "this `stave:allow W0501` silences nothing") in outputs[0], outputs[0])
+
+
 def test_bad_format_value():
     expect_exit(stave("check", PAYMENTS, "--format", "xml"), 2)
 
