@@ -6,6 +6,7 @@
 #include "StaveLexer.h"
 
 #include <charconv>
+#include <typeinfo>
 
 #include <fmt/format.h>
 
@@ -13,9 +14,60 @@ namespace stave::syntax::internal {
 namespace {
 
 using P = stave_antlr::StaveParser;
+using L = stave_antlr::StaveLexer;
+using antlr4::tree::ParseTree;
 using antlr4::tree::TerminalNode;
 
 struct Incomplete {};
+
+// Children by rule or token type. ANTLR's generated accessors
+// (`ctx->subject()`, `ctx->STRING()`) test every child with dynamic_cast,
+// and casts across the parse tree were a quarter of `stave check` (bench/).
+// Here a child is told terminal or rule by its exact dynamic type, one
+// typeid comparison, and a rule child by its rule index; the same children
+// come back, labeled alternatives included.
+bool IsTerminal(ParseTree* t) {
+  const std::type_info& type = typeid(*t);
+  return type == typeid(antlr4::tree::TerminalNodeImpl) ||
+         type == typeid(antlr4::tree::ErrorNodeImpl);
+}
+
+template <typename T>
+T* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t nth = 0) {
+  for (ParseTree* c : ctx->children) {
+    if (IsTerminal(c)) continue;
+    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
+    if (r->getRuleIndex() == rule && nth-- == 0) return static_cast<T*>(r);
+  }
+  return nullptr;
+}
+
+template <typename T>
+std::vector<T*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
+  std::vector<T*> out;
+  for (ParseTree* c : ctx->children) {
+    if (IsTerminal(c)) continue;
+    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
+    if (r->getRuleIndex() == rule) out.push_back(static_cast<T*>(r));
+  }
+  return out;
+}
+
+TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type, size_t nth = 0) {
+  for (ParseTree* c : ctx->children) {
+    if (!IsTerminal(c)) continue;
+    auto* t = static_cast<TerminalNode*>(c);
+    if (t->getSymbol()->getType() == type && nth-- == 0) return t;
+  }
+  return nullptr;
+}
+
+// The labeled alternative `node` is, when it is T: the generated classes of
+// alternatives have no subclasses, so the exact type decides.
+template <typename T, typename Base>
+T* Exactly(Base* node) {
+  return node != nullptr && typeid(*node) == typeid(T) ? static_cast<T*>(node) : nullptr;
+}
 
 class Builder {
  public:
@@ -90,13 +142,13 @@ Ident Builder::Word(P::AnyWordContext* ctx) {
 QualName Builder::Qual(P::QualifiedNameContext* ctx) {
   Need(ctx);
   QualName q;
-  auto names = ctx->name();
+  auto names = RuleChildren<P::NameContext>(ctx, P::RuleName);
   if (names.empty()) throw Incomplete{};
   if (names.size() == 2) {
     q.package = Name(names[0]);
     q.name = Name(names[1]);
   } else {
-    if (ctx->DOT() != nullptr) throw Incomplete{};
+    if (TokenChild(ctx, L::DOT) != nullptr) throw Incomplete{};
     q.name = Name(names[0]);
   }
   q.span = CtxSpan(ctx);
@@ -106,7 +158,9 @@ QualName Builder::Qual(P::QualifiedNameContext* ctx) {
 
 std::vector<QualName> Builder::Names(P::NameListContext* ctx) {
   std::vector<QualName> out;
-  for (auto* q : Need(ctx)->qualifiedName()) out.push_back(Qual(q));
+  for (auto* q : RuleChildren<P::QualifiedNameContext>(Need(ctx), P::RuleQualifiedName)) {
+    out.push_back(Qual(q));
+  }
   if (out.empty()) throw Incomplete{};
   return out;
 }
@@ -159,8 +213,8 @@ void Builder::BuildNamespace(P::NamespaceDeclContext* ctx, Decl& d) {
   NamespaceBody body;
   for (auto* clause : ctx->namespaceClause()) {
     Span at = CtxSpan(clause);
-    if (dynamic_cast<P::DefaultDenyClauseContext*>(clause)) Once(body.default_deny, at, "default deny");
-    else if (dynamic_cast<P::MtlsStrictClauseContext*>(clause)) Once(body.mtls_strict, at, "mtls strict");
+    if (Exactly<P::DefaultDenyClauseContext>(clause)) Once(body.default_deny, at, "default deny");
+    else if (Exactly<P::MtlsStrictClauseContext>(clause)) Once(body.mtls_strict, at, "mtls strict");
   }
   d.body = body;
 }
@@ -177,11 +231,11 @@ void Builder::BuildAction(P::ActionDeclContext* ctx, Decl& d) {
   for (auto* item : ctx->actionItem()) {
     ActionItem a;
     a.span = CtxSpan(item);
-    if (auto* inc = dynamic_cast<P::IncludeItemContext*>(item)) {
+    if (auto* inc = Exactly<P::IncludeItemContext>(item)) {
       a.kind = ActionItem::Kind::Include;
       a.target = Qual(inc->qualifiedName());
     } else {
-      auto* grant = Need(dynamic_cast<P::GrantItemContext*>(item));
+      auto* grant = Need(Exactly<P::GrantItemContext>(item));
       a.kind = ActionItem::Kind::Grant;
       a.target = Qual(grant->qualifiedName());
       for (auto* v : grant->verb()) {
@@ -200,7 +254,7 @@ void Builder::BuildApp(P::AppDeclContext* ctx, Decl& d) {
   std::optional<Span> sa_seen;
   for (auto* clause : ctx->appClause()) {
     Span at = CtxSpan(clause);
-    if (auto* sel = dynamic_cast<P::SelectorClauseContext*>(clause)) {
+    if (auto* sel = Exactly<P::SelectorClauseContext>(clause)) {
       Once(body.selector_span, at, "selector");
       for (auto* pair : sel->labelPair()) {
         LabelPair lp;
@@ -217,10 +271,10 @@ void Builder::BuildApp(P::AppDeclContext* ctx, Decl& d) {
         lp.value = String(pair->STRING());
         body.selector.push_back(std::move(lp));
       }
-    } else if (auto* sa = dynamic_cast<P::AppServiceAccountClauseContext*>(clause)) {
+    } else if (auto* sa = Exactly<P::AppServiceAccountClauseContext>(clause)) {
       Once(sa_seen, at, "serviceaccount");
       body.serviceaccount = Qual(sa->qualifiedName());
-    } else if (auto* ports = dynamic_cast<P::PortsClauseContext*>(clause)) {
+    } else if (auto* ports = Exactly<P::PortsClauseContext>(clause)) {
       Once(body.ports_span, at, "ports");
       for (auto* spec : ports->portSpec()) {
         PortSpec p;
@@ -229,7 +283,7 @@ void Builder::BuildApp(P::AppDeclContext* ctx, Decl& d) {
         p.span = CtxSpan(spec);
         body.ports.push_back(std::move(p));
       }
-    } else if (auto* objects = dynamic_cast<P::ObjectsClauseContext*>(clause)) {
+    } else if (auto* objects = Exactly<P::ObjectsClauseContext>(clause)) {
       Once(body.objects_span, at, "objects");
       for (auto* entry : objects->objectsEntry()) {
         ObjectsEntry e;
@@ -267,29 +321,42 @@ Decl Builder::BuildDecl(P::DeclarationContext* ctx) {
     // a value so that its uses do not cascade into unknown-name errors.
     if (value && value->getSymbol()->getStartIndex() != INVALID_INDEX) d.value = String(value);
   };
-  if (auto* c = ctx->namespaceDecl()) {
-    common(DeclKind::Namespace, c->name(), c->STRING());
-    BuildNamespace(c, d);
-  } else if (auto* c = ctx->userDecl()) {
-    common(DeclKind::User, c->name(), c->STRING());
-  } else if (auto* c = ctx->groupDecl()) {
-    common(DeclKind::Group, c->name(), c->STRING());
-  } else if (auto* c = ctx->serviceAccountDecl()) {
-    common(DeclKind::ServiceAccount, c->name(), c->STRING());
-    BuildServiceAccount(c, d);
-  } else if (auto* c = ctx->resourceDecl()) {
-    common(DeclKind::Resource, c->name(), Need(c->STRING()));
-  } else if (auto* c = ctx->actionDecl()) {
-    common(DeclKind::Action, c->name(), nullptr);
-    BuildAction(c, d);
-  } else if (auto* c = ctx->appDecl()) {
-    common(DeclKind::App, c->name(), nullptr);
-    BuildApp(c, d);
-  } else if (auto* c = ctx->pipelineDecl()) {
-    common(DeclKind::Pipeline, c->name(), c->STRING());
-    BuildPipeline(c, d);
-  } else {
-    throw Incomplete{};
+  // One child: the declaration of one kind.
+  antlr4::ParserRuleContext* c = nullptr;
+  for (ParseTree* child : ctx->children) {
+    if (!IsTerminal(child)) {
+      c = static_cast<antlr4::ParserRuleContext*>(child);
+      break;
+    }
+  }
+  if (c == nullptr) throw Incomplete{};
+  auto name = [&] { return RuleChild<P::NameContext>(c, P::RuleName); };
+  auto value = [&] { return TokenChild(c, L::STRING); };
+  switch (c->getRuleIndex()) {
+    case P::RuleNamespaceDecl:
+      common(DeclKind::Namespace, name(), value());
+      BuildNamespace(static_cast<P::NamespaceDeclContext*>(c), d);
+      break;
+    case P::RuleUserDecl: common(DeclKind::User, name(), value()); break;
+    case P::RuleGroupDecl: common(DeclKind::Group, name(), value()); break;
+    case P::RuleServiceAccountDecl:
+      common(DeclKind::ServiceAccount, name(), value());
+      BuildServiceAccount(static_cast<P::ServiceAccountDeclContext*>(c), d);
+      break;
+    case P::RuleResourceDecl: common(DeclKind::Resource, name(), Need(value())); break;
+    case P::RuleActionDecl:
+      common(DeclKind::Action, name(), nullptr);
+      BuildAction(static_cast<P::ActionDeclContext*>(c), d);
+      break;
+    case P::RuleAppDecl:
+      common(DeclKind::App, name(), nullptr);
+      BuildApp(static_cast<P::AppDeclContext*>(c), d);
+      break;
+    case P::RulePipelineDecl:
+      common(DeclKind::Pipeline, name(), value());
+      BuildPipeline(static_cast<P::PipelineDeclContext*>(c), d);
+      break;
+    default: throw Incomplete{};
   }
   return d;
 }
@@ -297,16 +364,16 @@ Decl Builder::BuildDecl(P::DeclarationContext* ctx) {
 Subject Builder::BuildSubject(P::SubjectContext* ctx) {
   Subject s;
   s.span = CtxSpan(Need(ctx));
-  if (auto* ns = dynamic_cast<P::NamespaceSubjectContext*>(ctx)) {
+  if (auto* ns = Exactly<P::NamespaceSubjectContext>(ctx)) {
     s.kind = Subject::Kind::Namespace;
-    s.name = Qual(ns->qualifiedName());
-  } else if (dynamic_cast<P::AnySubjectContext*>(ctx)) {
+    s.name = Qual(RuleChild<P::QualifiedNameContext>(ns, P::RuleQualifiedName));
+  } else if (Exactly<P::AnySubjectContext>(ctx)) {
     s.kind = Subject::Kind::Any;
-  } else if (dynamic_cast<P::AuthenticatedSubjectContext*>(ctx)) {
+  } else if (Exactly<P::AuthenticatedSubjectContext>(ctx)) {
     s.kind = Subject::Kind::Authenticated;
-  } else if (auto* named = dynamic_cast<P::NamedSubjectContext*>(ctx)) {
+  } else if (auto* named = Exactly<P::NamedSubjectContext>(ctx)) {
     s.kind = Subject::Kind::Named;
-    s.name = Qual(named->qualifiedName());
+    s.name = Qual(RuleChild<P::QualifiedNameContext>(named, P::RuleQualifiedName));
   } else {
     throw Incomplete{};
   }
@@ -316,28 +383,28 @@ Subject Builder::BuildSubject(P::SubjectContext* ctx) {
 OpClause Builder::BuildOp(P::CallClauseContext* ctx) {
   OpClause op;
   op.span = CtxSpan(ctx);
-  if (auto* m = dynamic_cast<P::MethodsClauseContext*>(ctx)) {
+  if (auto* m = Exactly<P::MethodsClauseContext>(ctx)) {
     op.field = OpField::Methods;
     op.negated = m->NOT() != nullptr;
     for (auto* n : m->name()) {
       Ident id = Name(n);
       op.values.push_back({id.text, {}, id.span});
     }
-  } else if (auto* p = dynamic_cast<P::PathsClauseContext*>(ctx)) {
+  } else if (auto* p = Exactly<P::PathsClauseContext>(ctx)) {
     op.field = OpField::Paths;
     op.negated = p->NOT() != nullptr;
     for (auto* s : p->STRING()) {
       StringLit lit = String(s);
       op.values.push_back({lit.value, {}, lit.span});
     }
-  } else if (auto* h = dynamic_cast<P::HostsClauseContext*>(ctx)) {
+  } else if (auto* h = Exactly<P::HostsClauseContext>(ctx)) {
     op.field = OpField::Hosts;
     op.negated = h->NOT() != nullptr;
     for (auto* s : h->STRING()) {
       StringLit lit = String(s);
       op.values.push_back({lit.value, {}, lit.span});
     }
-  } else if (auto* ports = dynamic_cast<P::PortsMatchClauseContext*>(ctx)) {
+  } else if (auto* ports = Exactly<P::PortsMatchClauseContext>(ctx)) {
     op.field = OpField::Ports;
     op.negated = ports->NOT() != nullptr;
     for (auto* i : ports->INT()) {
@@ -387,7 +454,7 @@ CallRule Builder::BuildCall(P::CallTargetContext* ctx) {
   std::optional<Span> seen[8];
   static constexpr const char* kNames[] = {"methods", "paths", "ports", "hosts"};
   for (auto* clause : ctx->callClause()) {
-    if (auto* when = dynamic_cast<P::WhenClauseContext*>(clause)) {
+    if (auto* when = Exactly<P::WhenClauseContext>(clause)) {
       call.conditions.push_back(BuildCondition(when->condition()));
       continue;
     }
@@ -404,27 +471,28 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
   Rule r;
   r.span = CtxSpan(ctx);
   r.doc = DocBefore(ctx);
-  auto* effect = Need(ctx->effect());
-  r.effect = effect->DENY() ? Effect::Deny : Effect::Allow;
+  auto* effect = Need(RuleChild<P::EffectContext>(ctx, P::RuleEffect));
+  r.effect = TokenChild(effect, L::DENY) ? Effect::Deny : Effect::Allow;
   r.effect_span = CtxSpan(effect);
-  for (auto* s : ctx->subject()) r.subjects.push_back(BuildSubject(s));
-  auto* target = Need(ctx->ruleTarget());
-  if (auto* call = dynamic_cast<P::CallTargetContext*>(target)) {
+  for (auto* s : RuleChildren<P::SubjectContext>(ctx, P::RuleSubject)) {
+    r.subjects.push_back(BuildSubject(s));
+  }
+  auto* target = Need(RuleChild<P::RuleTargetContext>(ctx, P::RuleRuleTarget));
+  if (auto* call = Exactly<P::CallTargetContext>(target)) {
     r.target = BuildCall(call);
-  } else if (auto* run = dynamic_cast<P::RunTargetContext*>(target)) {
-    auto lists = run->nameList();
-    r.target = RunRule{Names(Need(lists.empty() ? nullptr : lists.front()))};
-    if (run->IN() != nullptr) {
-      diags_.report(diag::Code::E0215, TokSpan(run->IN()->getSymbol()),
+  } else if (auto* run = Exactly<P::RunTargetContext>(target)) {
+    r.target = RunRule{Names(Need(RuleChild<P::NameListContext>(run, P::RuleNameList)))};
+    if (auto* in = TokenChild(run, L::IN)) {
+      diags_.report(diag::Code::E0215, TokSpan(in->getSymbol()),
                     "a run rule takes no `in`", "remove the `in …` part")
           .with_help("a pipeline runs in the namespace its `pipeline` declaration names");
     }
-  } else if (auto* api = dynamic_cast<P::ApiTargetContext*>(target)) {
+  } else if (auto* api = Exactly<P::ApiTargetContext>(target)) {
     ApiRule a;
     a.action = Qual(Need(api->action));
     if (api->app) a.app = Qual(api->app);
-    if (api->CLUSTER()) a.cluster = NodeSpan(api->CLUSTER());
-    else a.namespaces = Names(api->nameList());
+    if (auto* cluster = TokenChild(api, L::CLUSTER)) a.cluster = NodeSpan(cluster);
+    else a.namespaces = Names(RuleChild<P::NameListContext>(api, P::RuleNameList));
     r.target = std::move(a);
   } else {
     throw Incomplete{};
@@ -435,37 +503,39 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
 Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
   Expectation e;
   e.span = CtxSpan(ctx);
-  e.effect = Need(ctx->effect())->DENY() ? Effect::Deny : Effect::Allow;
-  auto* subject = Need(ctx->expectSubject());
-  if (auto* plain = dynamic_cast<P::PlaintextSubjectContext*>(subject)) {
+  auto* effect = Need(RuleChild<P::EffectContext>(ctx, P::RuleEffect));
+  e.effect = TokenChild(effect, L::DENY) ? Effect::Deny : Effect::Allow;
+  auto* subject = Need(RuleChild<P::ExpectSubjectContext>(ctx, P::RuleExpectSubject));
+  if (auto* plain = Exactly<P::PlaintextSubjectContext>(subject)) {
     e.subject.kind = Subject::Kind::Plaintext;
     e.subject.span = CtxSpan(plain);
   } else {
     // Recovery can leave the base context, with no alternative chosen.
-    e.subject = BuildSubject(Need(dynamic_cast<P::RuleSubjectContext*>(subject))->subject());
+    auto* rule_subject = Need(Exactly<P::RuleSubjectContext>(subject));
+    e.subject = BuildSubject(RuleChild<P::SubjectContext>(rule_subject, P::RuleSubject));
   }
-  auto* target = Need(ctx->expectTarget());
-  if (auto* call = dynamic_cast<P::ExpectCallContext*>(target)) {
+  auto* target = Need(RuleChild<P::ExpectTargetContext>(ctx, P::RuleExpectTarget));
+  if (auto* call = Exactly<P::ExpectCallContext>(target)) {
     ExpectCall c;
     c.app = Qual(call->app);
     if (call->ns) c.ns = Qual(call->ns);
     // One request has one method, path, port and host.
     std::optional<Span> seen[4];
-    for (auto* clause : call->expectCallClause()) {
+    for (auto* clause : RuleChildren<P::ExpectCallClauseContext>(call, P::RuleExpectCallClause)) {
       Span at = CtxSpan(clause);
-      if (auto* m = dynamic_cast<P::ExpectMethodContext*>(clause)) {
+      if (auto* m = Exactly<P::ExpectMethodContext>(clause)) {
         Once(seen[0], at, "method");
-        c.method = Name(m->name());
-      } else if (auto* p = dynamic_cast<P::ExpectPathContext*>(clause)) {
+        c.method = Name(RuleChild<P::NameContext>(m, P::RuleName));
+      } else if (auto* p = Exactly<P::ExpectPathContext>(clause)) {
         Once(seen[1], at, "path");
-        c.path = String(p->STRING());
-      } else if (auto* port = dynamic_cast<P::ExpectPortContext*>(clause)) {
+        c.path = String(TokenChild(p, L::STRING));
+      } else if (auto* port = Exactly<P::ExpectPortContext>(clause)) {
         Once(seen[2], at, "port");
-        c.port = Int(port->INT());
-      } else if (auto* h = dynamic_cast<P::ExpectHostContext*>(clause)) {
+        c.port = Int(TokenChild(port, L::INT));
+      } else if (auto* h = Exactly<P::ExpectHostContext>(clause)) {
         Once(seen[3], at, "host");
-        c.host = String(h->STRING());
-      } else if (auto* hdr = dynamic_cast<P::ExpectHeaderContext*>(clause)) {
+        c.host = String(TokenChild(h, L::STRING));
+      } else if (auto* hdr = Exactly<P::ExpectHeaderContext>(clause)) {
         HeaderMatch m;
         if (hdr->key) {
           StringLit k = String(hdr->STRING(0));
@@ -481,18 +551,18 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
       }
     }
     e.target = std::move(c);
-  } else if (auto* run = dynamic_cast<P::ExpectRunContext*>(target)) {
+  } else if (auto* run = Exactly<P::ExpectRunContext>(target)) {
     ExpectRun r;
     r.pipeline = Qual(run->pipeline);
     if (run->sa) r.as = Qual(run->sa);
     e.target = std::move(r);
-  } else if (auto* api = dynamic_cast<P::ExpectApiContext*>(target)) {
+  } else if (auto* api = Exactly<P::ExpectApiContext>(target)) {
     ExpectApi a;
-    if (api->STAR()) a.star = NodeSpan(api->STAR());
+    if (auto* star = TokenChild(api, L::STAR)) a.star = NodeSpan(star);
     else a.first = Qual(Need(api->first));
     if (api->second) a.second = Qual(api->second);
-    if (api->STRING()) a.object = String(api->STRING());
-    if (api->CLUSTER()) a.cluster = NodeSpan(api->CLUSTER());
+    if (auto* object = TokenChild(api, L::STRING)) a.object = String(object);
+    if (auto* cluster = TokenChild(api, L::CLUSTER)) a.cluster = NodeSpan(cluster);
     else a.ns = Qual(Need(api->ns));
     e.target = std::move(a);
   } else {
@@ -504,8 +574,8 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
 TestBlock Builder::BuildTest(P::TestBlockContext* ctx) {
   TestBlock t;
   t.span = CtxSpan(ctx);
-  t.name = String(ctx->STRING());
-  auto expectations = ctx->expectation();
+  t.name = String(TokenChild(ctx, L::STRING));
+  auto expectations = RuleChildren<P::ExpectationContext>(ctx, P::RuleExpectation);
   t.expectations.reserve(expectations.size());
   for (auto* e : expectations) {
     try {
@@ -533,11 +603,15 @@ File Builder::Build(P::FileContext* ctx) {
     } catch (const Incomplete&) {
     }
   }
-  for (auto* item : ctx->item()) {
+  for (auto* item : RuleChildren<P::ItemContext>(ctx, P::RuleItem)) {
     try {
-      if (auto* d = item->declaration()) f.decls.push_back(BuildDecl(d));
-      else if (auto* r = item->policyRule()) f.rules.push_back(BuildRule(r));
-      else if (auto* t = item->testBlock()) f.tests.push_back(BuildTest(t));
+      if (auto* d = RuleChild<P::DeclarationContext>(item, P::RuleDeclaration)) {
+        f.decls.push_back(BuildDecl(d));
+      } else if (auto* r = RuleChild<P::PolicyRuleContext>(item, P::RulePolicyRule)) {
+        f.rules.push_back(BuildRule(r));
+      } else if (auto* t = RuleChild<P::TestBlockContext>(item, P::RuleTestBlock)) {
+        f.tests.push_back(BuildTest(t));
+      }
     } catch (const Incomplete&) {
       // Recovery already reported why; a partial item would only cascade.
     }
