@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
+#include <string_view>
 
 namespace stave::emit {
 namespace {
@@ -37,20 +39,35 @@ bool PlainSafe(std::string_view s) {
   return s.back() != ':';
 }
 
+// A scalar known to need no quotes: one of our keys, or a value PlainSafe
+// accepted. yaml-cpp decides whether a string may be plain with a regex run
+// over every character, which was most of `build`'s time (bench/); its
+// integral path writes the text as it is, where a plain string would go.
+struct Plain {
+  std::string_view text;
+};
+
+std::ostream& operator<<(std::ostream& out, Plain p) {
+  return out.write(p.text.data(), static_cast<std::streamsize>(p.text.size()));
+}
+
+YAML::Emitter& operator<<(YAML::Emitter& e, Plain p) { return e.WriteIntegralType(p); }
+
 void Str(YAML::Emitter& e, const std::string& s) {
-  if (PlainSafe(s)) e << s;
+  // yaml-cpp writes plain strings over 1 KiB as long keys (`? …`).
+  if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
   else e << YAML::DoubleQuoted << s;
 }
 
 void KeyStr(YAML::Emitter& e, const char* key, const std::string& value) {
-  e << YAML::Key << key << YAML::Value;
+  e << YAML::Key << Plain{key} << YAML::Value;
   Str(e, value);
 }
 
 void StrList(YAML::Emitter& e, const char* key, const std::vector<std::string>& values,
              bool keep_empty = false) {
   if (values.empty() && !keep_empty) return;
-  e << YAML::Key << key << YAML::Value;
+  e << YAML::Key << Plain{key} << YAML::Value;
   if (values.empty()) {
     e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
     return;
@@ -62,7 +79,7 @@ void StrList(YAML::Emitter& e, const char* key, const std::vector<std::string>& 
 
 void StrMap(YAML::Emitter& e, const char* key, const std::map<std::string, std::string>& m) {
   if (m.empty()) return;
-  e << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{key} << YAML::Value << YAML::BeginMap;
   for (const auto& [k, v] : m) {
     e << YAML::Key;
     Str(e, k);
@@ -73,7 +90,7 @@ void StrMap(YAML::Emitter& e, const char* key, const std::map<std::string, std::
 }
 
 void Metadata(YAML::Emitter& e, const lower::Meta& m) {
-  e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"metadata"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "name", m.name);
   if (!m.ns.empty()) KeyStr(e, "namespace", m.ns);
   StrMap(e, "labels", m.labels);
@@ -82,7 +99,7 @@ void Metadata(YAML::Emitter& e, const lower::Meta& m) {
 }
 
 void RoleBody(YAML::Emitter& e, const lower::Role& role) {
-  e << YAML::Key << "rules" << YAML::Value;
+  e << YAML::Key << Plain{"rules"} << YAML::Value;
   if (role.rules.empty()) {
     e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
     return;
@@ -100,12 +117,12 @@ void RoleBody(YAML::Emitter& e, const lower::Role& role) {
 }
 
 void BindingBody(YAML::Emitter& e, const lower::RoleBinding& b) {
-  e << YAML::Key << "roleRef" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"roleRef"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "apiGroup", "rbac.authorization.k8s.io");
   KeyStr(e, "kind", b.role_kind);
   KeyStr(e, "name", b.role_name);
   e << YAML::EndMap;
-  e << YAML::Key << "subjects" << YAML::Value << YAML::BeginSeq;
+  e << YAML::Key << Plain{"subjects"} << YAML::Value << YAML::BeginSeq;
   for (const auto& s : b.subjects) {
     e << YAML::BeginMap;
     KeyStr(e, "kind", s.kind);
@@ -118,8 +135,8 @@ void BindingBody(YAML::Emitter& e, const lower::RoleBinding& b) {
 }
 
 void Operation(YAML::Emitter& e, const lower::IstioOperation& op) {
-  e << YAML::Key << "to" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-  e << YAML::Key << "operation" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"to"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  e << YAML::Key << Plain{"operation"} << YAML::Value << YAML::BeginMap;
   StrList(e, "hosts", op.hosts);
   StrList(e, "notHosts", op.not_hosts);
   StrList(e, "ports", op.ports);
@@ -132,7 +149,7 @@ void Operation(YAML::Emitter& e, const lower::IstioOperation& op) {
 }
 
 void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
-  e << YAML::Key << "spec" << YAML::Value;
+  e << YAML::Key << Plain{"spec"} << YAML::Value;
   if (ap.allow_nothing) {
     // Istio's allow-nothing policy: ALLOW with no rules matches nothing.
     e << YAML::Flow << YAML::BeginMap << YAML::EndMap;
@@ -140,18 +157,18 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
   }
   e << YAML::BeginMap;
   if (!ap.selector.empty()) {
-    e << YAML::Key << "selector" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << Plain{"selector"} << YAML::Value << YAML::BeginMap;
     StrMap(e, "matchLabels", ap.selector);
     e << YAML::EndMap;
   }
   KeyStr(e, "action", ap.action);
-  e << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+  e << YAML::Key << Plain{"rules"} << YAML::Value << YAML::BeginSeq;
   for (const auto& rule : ap.rules) {
     e << YAML::BeginMap;
     if (!rule.from.empty()) {
-      e << YAML::Key << "from" << YAML::Value << YAML::BeginSeq;
+      e << YAML::Key << Plain{"from"} << YAML::Value << YAML::BeginSeq;
       for (const auto& src : rule.from) {
-        e << YAML::BeginMap << YAML::Key << "source" << YAML::Value << YAML::BeginMap;
+        e << YAML::BeginMap << YAML::Key << Plain{"source"} << YAML::Value << YAML::BeginMap;
         StrList(e, "principals", src.principals);
         StrList(e, "namespaces", src.namespaces);
         e << YAML::EndMap << YAML::EndMap;
@@ -160,7 +177,7 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
     }
     if (rule.to) Operation(e, *rule.to);
     if (!rule.when.empty()) {
-      e << YAML::Key << "when" << YAML::Value << YAML::BeginSeq;
+      e << YAML::Key << Plain{"when"} << YAML::Value << YAML::BeginSeq;
       for (const auto& c : rule.when) {
         e << YAML::BeginMap;
         KeyStr(e, "key", c.key);
@@ -179,23 +196,23 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
 void GuardedNamespaceSelector(YAML::Emitter& e, const std::string& ns) {
   // `kubernetes.io/metadata.name` is set on every namespace by the API
   // server (Kubernetes 1.21+), so it selects exactly the guarded one.
-  e << YAML::Key << "namespaceSelector" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"namespaceSelector"} << YAML::Value << YAML::BeginMap;
   StrMap(e, "matchLabels", {{"kubernetes.io/metadata.name", ns}});
   e << YAML::EndMap;
 }
 
 void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
-  e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "failurePolicy", "Fail");
-  e << YAML::Key << "matchConstraints" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"matchConstraints"} << YAML::Value << YAML::BeginMap;
   GuardedNamespaceSelector(e, ap.guarded_ns);
-  e << YAML::Key << "resourceRules" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  e << YAML::Key << Plain{"resourceRules"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
   StrList(e, "apiGroups", {"tekton.dev"});
   StrList(e, "apiVersions", {"v1", "v1beta1"});
   StrList(e, "operations", {"CREATE", "UPDATE"});
   StrList(e, "resources", {"pipelineruns"});
   e << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
-  e << YAML::Key << "variables" << YAML::Value << YAML::BeginSeq;
+  e << YAML::Key << Plain{"variables"} << YAML::Value << YAML::BeginSeq;
   for (const auto& v : ap.variables) {
     e << YAML::BeginMap;
     KeyStr(e, "name", v.name);
@@ -203,7 +220,7 @@ void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
     e << YAML::EndMap;
   }
   e << YAML::EndSeq;
-  e << YAML::Key << "validations" << YAML::Value << YAML::BeginSeq;
+  e << YAML::Key << Plain{"validations"} << YAML::Value << YAML::BeginSeq;
   for (const auto& v : ap.validations) {
     e << YAML::BeginMap;
     KeyStr(e, "expression", v.expression);
@@ -216,10 +233,10 @@ void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
 }
 
 void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
-  e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "policyName", b.policy_name);
   StrList(e, "validationActions", {"Deny"});
-  e << YAML::Key << "matchResources" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"matchResources"} << YAML::Value << YAML::BeginMap;
   GuardedNamespaceSelector(e, b.guarded_ns);
   e << YAML::EndMap << YAML::EndMap;
 }
@@ -232,7 +249,7 @@ void Body(YAML::Emitter& e, const Object& o) {
     case Kind::RoleBinding:
     case Kind::ClusterRoleBinding: BindingBody(e, std::get<lower::RoleBinding>(o.spec)); break;
     case Kind::PeerAuthentication:
-      e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key << "mtls"
+      e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap << YAML::Key << Plain{"mtls"}
         << YAML::Value << YAML::BeginMap;
       KeyStr(e, "mode", std::get<lower::PeerAuthentication>(o.spec).mode);
       e << YAML::EndMap << YAML::EndMap;
