@@ -19,6 +19,9 @@ bool Touches(base::Span span, uint32_t offset) {
 }  // namespace
 
 Analysis::Analysis(std::unique_ptr<driver::Compilation> compilation) : c_(std::move(compilation)) {
+  auto& refs = c_->program->references;
+  std::sort(refs.begin(), refs.end(),
+            [](const sema::Reference& a, const sema::Reference& b) { return a.span < b.span; });
   for (base::FileId id = 0; id < c_->sources.size(); ++id) {
     const base::SourceFile& f = c_->sources.file(id);
     if (!f.is_builtin()) by_path_.emplace(f.path(), id);

@@ -24,8 +24,6 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckRiskyGrants(checker);
   CheckEscalationPaths(checker);
   ReportUnusedImports(checker, scopes);
-  std::sort(program->references.begin(), program->references.end(),
-            [](const Reference& a, const Reference& b) { return a.span < b.span; });
   // The program lives through lowering, the peak of a run: give back what
   // growth by doubling left empty (bench/, peak memory is a target).
   program->references.shrink_to_fit();

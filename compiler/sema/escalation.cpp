@@ -47,16 +47,25 @@ bool Covers(const ScopedGrant& have, const std::string& ns, const Grant& g) {
   return !g.names.empty() && std::includes(h.names.begin(), h.names.end(), g.names.begin(), g.names.end());
 }
 
-// Resources whose creation runs a pod as a chosen serviceaccount.
+// Resources whose creation runs a pod as a chosen serviceaccount. (A
+// plain array: a set of string pairs built a pair per query, and this runs
+// for every grant a subject holds.)
 bool RunsAsAccount(const Grant& g) {
-  static const std::set<std::pair<std::string, std::string>> kWorkloads = {
+  struct Workload {
+    std::string_view group, resource;
+  };
+  static constexpr Workload kWorkloads[] = {
       {"", "pods"},           {"apps", "deployments"},  {"apps", "replicasets"},
       {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"},
       {"batch", "cronjobs"},  {"", "replicationcontrollers"}, {"tekton.dev", "pipelineruns"},
       {"tekton.dev", "taskruns"}};
-  bool create = g.verb == "create" || g.verb == "*";
-  if (create && (g.resource == "*" || kWorkloads.count({g.group, g.resource}))) return true;
-  if (create && g.group.empty() && g.resource == "serviceaccounts/token") return true;
+  if (g.verb == "create" || g.verb == "*") {
+    if (g.resource == "*") return true;
+    for (const Workload& w : kWorkloads) {
+      if (w.group == g.group && w.resource == g.resource) return true;
+    }
+    if (g.group.empty() && g.resource == "serviceaccounts/token") return true;
+  }
   return g.verb == "impersonate" && g.group.empty() && g.resource == "serviceaccounts";
 }
 

@@ -172,7 +172,10 @@ struct Program {
   std::vector<Symbol> symbols;
   // package -> name -> symbol. std::map: iteration order is output order.
   std::map<std::string, std::map<std::string, SymbolId>> packages;
-  std::vector<Reference> references;  // sorted by span
+  // In the order names were resolved. Only the language server reads them,
+  // and it sorts them by span (lsp::Analysis): at 100k statements sorting
+  // was a twentieth of every `check`.
+  std::vector<Reference> references;
   std::vector<ApiRule> api_rules;
   std::vector<CallRule> call_rules;
   std::vector<RunRule> run_rules;
