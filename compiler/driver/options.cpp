@@ -127,13 +127,26 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     else if (format == "github") opts.format = Format::Github;
     else if (format == "markdown") opts.format = Format::Markdown;
     else {
-      out.error = "`--format` takes human, json, sarif or github, not `" + format + "`";
+      out.error = "`--format` takes human, json, sarif, github or markdown, not `" + format + "`";
       return out;
     }
     if (result.count("positional")) {
       auto positional = result["positional"].as<std::vector<std::string>>();
       opts.command = positional.front();
       opts.args.assign(positional.begin() + 1, positional.end());
+    }
+    // Each command reads only some formats; any other would be silently
+    // ignored (`check --format markdown` printed nothing and passed).
+    bool diagnostics = opts.command == "check" || opts.command == "build" || opts.command == "test";
+    if (opts.format == Format::Markdown && opts.command != "diff") {
+      out.error = "`--format markdown` is for `stave diff`; check, build and test take human, "
+                  "json, sarif or github";
+      return out;
+    }
+    if ((opts.format == Format::Sarif || opts.format == Format::Github) && !diagnostics) {
+      out.error = "`--format " + format + "` is for check, build and test; `stave " +
+                  opts.command + "` takes human or json";
+      return out;
     }
   } catch (const cxxopts::exceptions::exception& e) {
     out.error = e.what();

@@ -424,6 +424,13 @@ def test_check_and_build_report_tests_they_do_not_keep():
 
 def test_bad_format_value():
     expect_exit(stave("check", PAYMENTS, "--format", "xml"), 2)
+    # a format the command does not read is refused, not ignored
+    p = stave("check", PAYMENTS, "--format", "markdown")
+    expect_exit(p, 2)
+    expect("for `stave diff`" in p.err, p.err)
+    p = stave("who-can", "get", "pods", "in", "prod", "--path", PAYMENTS, "--format", "sarif")
+    expect_exit(p, 2)
+    expect("is for check, build and test" in p.err, p.err)
 
 
 def test_explain():
