@@ -70,7 +70,6 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
     c->diagnostics.append(std_file.diagnostics);
     files.push_back(std_file.file);
   }
-  std::vector<std::string> paths;
   for (base::FileId id = static_cast<base::FileId>(files.size()); id < c->sources.size(); ++id) {
     const base::SourceFile& src = c->sources.file(id);
     const syntax::ParseResult* cached = cache ? cache->Find(src.path(), id, src.text()) : nullptr;
@@ -85,7 +84,8 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
     files.push_back(std::move(parsed.file));
   }
   if (cache) {
-    for (base::FileId id = static_cast<base::FileId>(ParsedStdlib().size()); id < c->sources.size(); ++id) {
+    std::vector<std::string> paths;
+    for (auto id = static_cast<base::FileId>(ParsedStdlib().size()); id < c->sources.size(); ++id) {
       paths.push_back(c->sources.file(id).path());
     }
     cache->Keep(paths);
