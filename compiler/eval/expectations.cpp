@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/eval/admission_eval.h"
+#include "compiler/eval/app_request.h"
 #include "compiler/eval/describe.h"
 #include "compiler/eval/istio_eval.h"
 #include "compiler/eval/rbac_eval.h"
@@ -132,20 +133,15 @@ class Runner {
     const sema::Symbol& app = p_.symbol(e.app);
     std::vector<sema::SymbolId> namespaces =
         e.ns != sema::kNoSymbol ? std::vector<sema::SymbolId>{e.ns} : app.app().namespaces;
-    MeshRequest base;
-    for (const auto& [k, v] : app.app().selector) base.labels[k] = v;
-    // Without `port`, the app's first HTTP port (else its first port).
+    std::optional<uint32_t> port;
+    if (call.port) port = static_cast<uint32_t>(call.port->value);
+    MeshRequest base = RequestToApp(app.app(), port);
+    // An expectation names one request: an app without HTTP ports is asked
+    // on its first port.
     const auto& ports = app.app().ports;
-    if (call.port) {
-      base.port = static_cast<uint32_t>(call.port->value);
-    } else {
-      for (const auto& port : ports) {
-        if (port.http && !base.port) base.port = port.number;
-      }
-      if (!base.port && !ports.empty()) base.port = ports.front().number;
-    }
-    for (const auto& port : ports) {
-      if (base.port && port.number == *base.port) base.http = port.http;
+    if (!base.port && !ports.empty()) {
+      base.port = ports.front().number;
+      base.http = ports.front().http;
     }
     if (base.http) {
       base.method = call.method ? call.method->text : "GET";

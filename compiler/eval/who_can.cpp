@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/eval/app_request.h"
 #include "compiler/eval/istio_eval.h"
 #include "compiler/eval/rbac_eval.h"
 #include "compiler/sema/grants.h"
@@ -171,8 +172,7 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
   Resolved app = Lookup(p, w[1], {DeclKind::App});
   if (app.id == sema::kNoSymbol) return {app.error, "", {}};
   const sema::Symbol& a = p.symbol(app.id);
-  MeshRequest base;
-  for (const auto& [k, v] : a.app().selector) base.labels[k] = v;
+  MeshRequest given;  // what the query says; the app fills in the rest
   std::vector<SymbolId> namespaces = a.app().namespaces;
   for (size_t i = 2; i + 1 < w.size(); i += 2) {
     const std::string& key = w[i];
@@ -182,29 +182,25 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
       if (ns.id == sema::kNoSymbol) return {ns.error, "", {}};
       namespaces = {ns.id};
     } else if (key == "method") {
-      base.method = value;
+      given.method = value;
     } else if (key == "path") {
-      base.path = value;
+      given.path = value;
     } else if (key == "port") {
       char* end = nullptr;
       unsigned long port = std::strtoul(value.c_str(), &end, 10);
       if (*end != '\0' || port == 0 || port > 65535) return {"`port` takes a number from 1 to 65535", "", {}};
-      base.port = static_cast<uint32_t>(port);
+      given.port = static_cast<uint32_t>(port);
     } else if (key == "host") {
-      base.host = value;
+      given.host = value;
     } else {
       return {fmt::format("unexpected `{}`: expected `in`, `method`, `path`, `port` or `host`", key), "", {}};
     }
   }
   if ((w.size() - 2) % 2 != 0) return {fmt::format("`{}` needs a value", w.back()), "", {}};
-  if (!base.port) {
-    for (const auto& port : a.app().ports) {
-      if (port.http && !base.port) base.port = port.number;
-    }
-  }
-  for (const auto& port : a.app().ports) {
-    if (base.port && port.number == *base.port) base.http = port.http;
-  }
+  MeshRequest base = RequestToApp(a.app(), given.port);
+  base.method = given.method;
+  base.path = given.path;
+  base.host = given.host;
   if (base.http && base.method.empty()) base.method = "GET";
   if (base.http && base.path.empty()) base.path = "/";
   WhoCanResult result;
