@@ -1,8 +1,8 @@
 // The JSON report, built with llvm::json (keys print sorted, so output is
 // deterministic).
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/diag/render_machine.h"
 
 namespace stave::diag {
@@ -92,11 +92,7 @@ std::string RenderJson(const RunReport& r) {
                                        {"failed", r.tests_failed},
                                        {"failures", std::move(failures)}};
   }
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
-  os.flush();
-  return out + "\n";
+  return JsonText(std::move(root));
 }
 
 }  // namespace stave::diag

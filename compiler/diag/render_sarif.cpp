@@ -1,12 +1,11 @@
 // SARIF 2.1.0, as GitHub code scanning takes it: one run, the rules with
 // their long explanations (from `stave explain`), results with locations.
-#include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include <map>
 
 #include "compiler/diag/explain.h"
+#include "compiler/diag/json_text.h"
 #include "compiler/diag/render_machine.h"
 
 namespace stave::diag {
@@ -118,11 +117,7 @@ std::string RenderSarif(const RunReport& r) {
   llvm::json::Object root{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                           {"version", "2.1.0"},
                           {"runs", llvm::json::Array{std::move(run)}}};
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
-  os.flush();
-  return out + "\n";
+  return JsonText(std::move(root));
 }
 
 }  // namespace stave::diag

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
+#include "compiler/diag/json_text.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/git_source.h"
@@ -165,12 +165,8 @@ void PrintJson(const std::vector<Change>& changes) {
                          {"rules", std::move(rules)}};
     (c.sign == '+' ? added : removed).push_back(std::move(o));
   }
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                   {"added", std::move(added)}, {"removed", std::move(removed)}}));
-  os.flush();
-  fmt::print("{}\n", out);
+  fmt::print("{}", diag::JsonText(llvm::json::Object{{"added", std::move(added)},
+                                                   {"removed", std::move(removed)}}));
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 // which rule and emitted object. `--format json` for scripts.
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
+#include "compiler/diag/json_text.h"
 #include "compiler/driver/render.h"
 #include "compiler/eval/who_can.h"
 
@@ -24,12 +24,8 @@ void PrintJson(const eval::WhoCanResult& r) {
                                           {"objects", std::move(objects)},
                                           {"rules", std::move(rules)}});
   }
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                   {"question", r.question}, {"grantees", std::move(grantees)}}));
-  os.flush();
-  fmt::print("{}\n", out);
+  fmt::print("{}", diag::JsonText(llvm::json::Object{{"question", r.question},
+                                                   {"grantees", std::move(grantees)}}));
 }
 
 }  // namespace
