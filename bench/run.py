@@ -284,19 +284,26 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
         while c.read().get("id") != rid:
             pass
         open_ms = (time.perf_counter() - t0) * 1000
-        latencies, answers = [], []
-        for k in range(edits):
-            ln = targets[k % len(targets)]
+
+        def edit(n: int, tag: str) -> tuple[int, float]:
+            """Edits the Kubernetes name on the n-th user line; returns the
+            document's new version and when the change was sent."""
+            ln = targets[n % len(targets)]
             old = lines[ln]
-            new = old.replace('@', f'+e{k}@', 1) if "@" in old else old[:-1] + f'-e{k}"'
+            new = old.replace('@', f'+{tag}@', 1) if "@" in old else old[:-1] + f'-{tag}"'
             lines[ln] = new
-            version = k + 2
-            t0 = time.perf_counter()
+            version = n + 2
+            sent = time.perf_counter()
             c.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version},
                 "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
                                               "end": {"line": ln, "character": len(old)}},
                                     "text": new}]})
+            return version, sent
+
+        latencies, answers = [], []
+        for k in range(edits):
+            version, t0 = edit(k, f"e{k}")
             rid = c.request("textDocument/hover", {"textDocument": {"uri": uri},
                                                    "position": {"line": targets[0], "character": 6}})
             got_diag = got_answer = None
@@ -313,17 +320,7 @@ def bench_lsp(stave: str, root: Path, edits: int) -> dict:
         # passive: edit, and wait for the debounced diagnostics
         passive = []
         for k in range(3):
-            ln = targets[(edits + k) % len(targets)]
-            old = lines[ln]
-            new = old.replace('@', f'+p{k}@', 1)
-            lines[ln] = new
-            version = edits + k + 2
-            t0 = time.perf_counter()
-            c.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
-                                              "end": {"line": ln, "character": len(old)}},
-                                    "text": new}]})
+            version, t0 = edit(edits + k, f"p{k}")
             while True:
                 m = c.read()
                 if (m.get("method") == "textDocument/publishDiagnostics"
