@@ -2,8 +2,6 @@
 // canonical layout (docs/formatting.md), reports which would change under
 // `--check` (exit 1), and leaves files with syntax errors untouched (their
 // errors are reported; exit 1).
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -12,29 +10,11 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/load.h"
 #include "compiler/driver/render.h"
+#include "compiler/driver/rewrite_file.h"
 #include "compiler/fmt/format.h"
 #include "compiler/syntax/parse.h"
 
 namespace stave::driver {
-namespace {
-
-// Writes through a temporary file and a rename, so a file is never left
-// half written.
-bool WriteInPlace(const std::string& path, const std::string& text) {
-  std::string temp = path + ".stave-fmt-tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) std::filesystem::remove(temp, ec);
-  return !ec;
-}
-
-}  // namespace
-
 int RunFmt(const Options& options) {
   bool from_stdin = options.args.size() == 1 && options.args[0] == "-";
   std::vector<SourceInput> inputs;
@@ -72,8 +52,9 @@ int RunFmt(const Options& options) {
     if (*formatted == in.text) continue;
     changed.push_back(in.path);
     if (options.check) continue;
-    if (!WriteInPlace(in.path, *formatted)) {
-      ::fmt::print(stderr, "stave: error: cannot write `{}`\n", in.path);
+    if (auto error = RewriteFile(in.path, in.text, *formatted)) {
+      ::fmt::print(stderr, "stave: error: {}\n", *error);
+      changed.pop_back();
       code = kExitUsage;
     }
   }
