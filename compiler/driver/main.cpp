@@ -1,17 +1,23 @@
 // The `stave` executable: parses options and dispatches to a command. The
-// only place that turns failures into exit codes.
+// only place that turns failures into exit codes; a failed write to stdout
+// or stderr is one of them (std_streams.h).
 #include <exception>
+#include <string>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/options.h"
+#include "compiler/driver/std_streams.h"
 
 #ifndef STAVE_VERSION
 #define STAVE_VERSION "unknown"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   using namespace stave::driver;
   try {
     ParsedOptions parsed = ParseOptions(argc, argv);
@@ -39,8 +45,24 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "stave: internal error: {}\nplease report this with the input that caused it\n",
-               e.what());
+    // {fmt} throws when stdout or stderr refuses a write: not a bug of
+    // stave's, and FinishStandardStreams reports it. Printing here must not
+    // throw again (that would abort).
+    if (StandardStreamFailed()) {
+      if (auto* system = dynamic_cast<const std::system_error*>(&e)) {
+        NoteStreamFailure(system->code().message());
+      }
+      return kExitUsage;
+    }
+    WriteNoThrow(2, std::string("stave: internal error: ") + e.what() +
+                        "\nplease report this with the input that caused it\n");
     return kExitInternal;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  stave::driver::GuardStandardStreams();
+  return stave::driver::FinishStandardStreams(Run(argc, argv));
 }
