@@ -64,6 +64,7 @@ int RunBuild(const Options& options) {
     auto files = emit::EmitFiles(output);
     timings();
     written = WriteOutputDir(options.output_dir, files);
+    for (const std::string& note : written.notes) fmt::print(stderr, "stave: note: {}\n", note);
     errors = written.errors;
   }
   if (!errors.empty()) {
