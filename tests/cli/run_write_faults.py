@@ -459,6 +459,8 @@ def test_full_or_closed_stdout_fails_every_command():
                     'build "%s" >/dev/full' % PAYMENTS,
                     'build "%s" >&-' % PAYMENTS,
                     'explain E0202 >/dev/full',
+                    'test "%s" >/dev/full' % PAYMENTS,
+                    'diff "%s" "%s" >/dev/full' % (PAYMENTS, PAYMENTS),
                     '--version >/dev/full',
                     'who-can update deployments payments-api in prod --path "%s" >/dev/full' % PAYMENTS):
             p = shell('"%s" %s' % (run_cli.STAVE, cmd))
