@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <random>
 
 #include <fmt/format.h>
@@ -52,13 +53,14 @@ std::optional<std::string> SyncAndClose(UniqueFd& fd) {
   return std::nullopt;
 }
 
-// Gives a new file the mode and owner of the one it replaces.
+// Gives a new file the owner and mode of the one it replaces (in that
+// order: fchown clears the set-user-ID and set-group-ID bits).
 std::optional<std::string> CopyMetadata(int fd, const struct stat& keep) {
-  if (::fchmod(fd, keep.st_mode & 07777) != 0) return "cannot keep its mode: " + Reason(errno);
   if ((keep.st_uid != ::geteuid() || keep.st_gid != ::getegid()) &&
       ::fchown(fd, keep.st_uid, keep.st_gid) != 0) {
     return "cannot keep its owner and group: " + Reason(errno);
   }
+  if (::fchmod(fd, keep.st_mode & 07777) != 0) return "cannot keep its mode: " + Reason(errno);
   return std::nullopt;
 }
 
@@ -207,6 +209,31 @@ std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name, s
     ::unlinkat(dir_fd, name.c_str(), 0);
   }
   return error;
+}
+
+std::optional<std::string> CreateFile(const std::string& path, std::string_view text, mode_t mode) {
+  std::filesystem::path p(path);
+  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  std::string base = p.filename().string();
+  UniqueFd dir_fd = OpenDir(dir);
+  if (!dir_fd.valid()) return fmt::format("cannot write `{}`: {}", path, Reason(errno));
+  std::string temp;
+  if (auto error = WriteNewFile(dir_fd.get(), base, text, mode, temp)) {
+    return fmt::format("cannot write `{}`: {}", path, *error);
+  }
+  // renameat2(RENAME_NOREPLACE): an existing file or link at `path` is an
+  // error, never replaced or followed.
+  int err = InjectedFault("rename") ? errno
+            : ::renameat2(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), RENAME_NOREPLACE) == 0 ? 0
+                                                                                                   : errno;
+  if (err == EINVAL) {  // a file system without renameat2: link(2) does not replace either
+    err = ::linkat(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), 0) == 0 ? 0 : errno;
+  }
+  ::unlinkat(dir_fd.get(), temp.c_str(), 0);  // fails harmlessly once renamed
+  if (err != 0) {
+    return fmt::format("cannot write `{}`: {}", path, err == EEXIST ? "it already exists" : Reason(err));
+  }
+  return SyncDir(dir_fd.get(), dir);
 }
 
 int RenameAt(int from_dir, const std::string& from, int to_dir, const std::string& to) {

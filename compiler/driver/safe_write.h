@@ -63,6 +63,10 @@ std::optional<std::string> WriteNewFile(int dir_fd, const std::string& base, std
 std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name,
                                           std::string_view text, mode_t mode);
 
+// Creates the new file `path` atomically (a complete temporary file,
+// renamed into place only if nothing exists at `path`); for `import`.
+std::optional<std::string> CreateFile(const std::string& path, std::string_view text, mode_t mode);
+
 // renameat with the rename fault hook; errno-style: 0 or the error.
 int RenameAt(int from_dir, const std::string& from, int to_dir, const std::string& to);
 

@@ -30,10 +30,12 @@ bool SpecMatches(const char* spec, const char* name, long count) {
   return false;
 }
 
-long NextCount(const char* name) {
+std::map<std::string, long>& Counts() {
   static std::map<std::string, long> counts;
-  return ++counts[name];
+  return counts;
 }
+
+long NextCount(const char* name) { return ++Counts()[name]; }
 
 }  // namespace
 
@@ -44,6 +46,8 @@ bool InjectedFault(const char* op) {
   errno = std::strcmp(op, "write") == 0 ? ENOSPC : EIO;
   return true;
 }
+
+void ResetTestHookCounts() { Counts().clear(); }
 
 void TestStopPoint(const char* point) {
   const char* spec = std::getenv("STAVE_TEST_STOP");

@@ -16,4 +16,7 @@ bool InjectedFault(const char* op);
 // kill it, or continue it (SIGCONT) at exactly that point.
 void TestStopPoint(const char* point);
 
+// Forgets the counts, so that in-process tests start each case from 1.
+void ResetTestHookCounts();
+
 }  // namespace stave::driver

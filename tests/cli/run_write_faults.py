@@ -317,6 +317,32 @@ def test_build_killed_after_its_commit_is_completed_by_the_next():
         expect(leftovers(out) == [], "left %s" % leftovers(out))
 
 
+def test_build_failing_after_its_commit_is_completed_by_the_next():
+    # rename:1 is the journal's (the commit), rename:2 the first staged file.
+    with Dir({"a.policy": ONE_NS}) as src, Dir({}) as out:
+        expect_exit(stave("build", src, "-o", out), 0)
+        p = stave("build", PAYMENTS, "-o", out, env_extra={"STAVE_TEST_FAULT": "rename:2"})
+        expect_exit(p, 2)
+        expect("the next `stave build -o %s` completes it" % out in p.err, p.err)
+        expect(os.path.exists(os.path.join(out, ".stave-journal")), os.listdir(out))
+        p = stave("build", PAYMENTS, "-o", out)
+        expect_exit(p, 0)
+        expect("completed the interrupted build" in p.err, p.err)
+        expect(no_mtimes(snapshot(out)) == expected_output(PAYMENTS), "wrong output after recovery")
+
+
+def test_build_refuses_a_damaged_journal():
+    with Dir({"a.policy": ONE_NS}) as src, Dir({}) as out:
+        expect_exit(stave("build", src, "-o", out), 0)
+        with open(os.path.join(out, ".stave-journal"), "w") as f:
+            f.write("# stave build -o journal v1\nstaging ../../etc\nwrite passwd\n")
+        before = snapshot(out)
+        p = stave("build", src, "-o", out)
+        expect_exit(p, 2)
+        expect("cannot complete the build interrupted in" in p.err and "is unusable" in p.err, p.err)
+        expect(snapshot(out) == before, "acted on a damaged journal")
+
+
 def test_concurrent_builds_into_one_directory_take_turns():
     with Dir({"a.policy": ONE_NS}) as src, Dir({}) as out:
         first = start("build", PAYMENTS, "-o", out, env_extra={"STAVE_TEST_STOP": "build-stage:2"})
