@@ -4,12 +4,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "compiler/driver/safe_write.h"
 #include "compiler/driver/test_hooks.h"
@@ -17,7 +16,8 @@
 namespace stave::driver {
 namespace {
 
-constexpr std::string_view kManifestHeader = "# stave build -o manifest v1: files the last build wrote";
+constexpr std::string_view kManifestHeader =
+    "# stave build -o manifest v1: files the last build wrote";
 constexpr std::string_view kJournalHeader = "# stave build -o journal v1";
 constexpr size_t kMaxBookkeeping = 64 << 20;
 
@@ -64,10 +64,12 @@ std::string RenderManifest(const Manifest& manifest) {
 
 std::optional<std::string> ParseManifest(std::string_view text, Manifest& out) {
   std::vector<std::string_view> lines = Lines(text);
-  if (lines.empty() || lines[0] != kManifestHeader) return "its first line is not the manifest header";
+  if (lines.empty() || lines[0] != kManifestHeader)
+    return "its first line is not the manifest header";
   for (size_t i = 1; i < lines.size(); ++i) {
     auto [sha, name] = Word(lines[i]);
-    if (!IsSha256(sha) || !IsOutputName(name)) return fmt::format("line {} is not `SHA256 NAME.yaml`", i + 1);
+    if (!IsSha256(sha) || !IsOutputName(name))
+      return fmt::format("line {} is not `SHA256 NAME.yaml`", i + 1);
     out[std::string(name)] = std::string(sha);
   }
   return std::nullopt;
@@ -88,7 +90,8 @@ std::optional<std::string> ParseJournal(std::string_view text, Journal& out) {
     return "it is not a complete journal";
   }
   auto [key, staging] = Word(lines[1]);
-  if (key != "staging" || !IsStagingName(staging)) return "line 2 does not name a staging directory";
+  if (key != "staging" || !IsStagingName(staging))
+    return "line 2 does not name a staging directory";
   out.staging = std::string(staging);
   for (size_t i = 2; i + 1 < lines.size(); ++i) {
     auto [op, rest] = Word(lines[i]);
@@ -106,8 +109,10 @@ std::optional<std::string> ParseJournal(std::string_view text, Journal& out) {
   return std::nullopt;
 }
 
-std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal, const std::string& shown) {
-  UniqueFd staging(::openat(dir_fd, journal.staging.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal,
+                                        const std::string& shown) {
+  UniqueFd staging(
+      ::openat(dir_fd, journal.staging.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!staging.valid() && errno != ENOENT) {
     return fmt::format("cannot open `{}/{}`: {}", shown, journal.staging, std::strerror(errno));
   }
@@ -121,7 +126,8 @@ std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal, cons
   }
   for (const auto& [name, sha] : journal.removes) {
     FileState state = InspectFile(dir_fd, name, nullptr);
-    if (state.kind == FileState::kRegular && state.sha256 == sha) ::unlinkat(dir_fd, name.c_str(), 0);
+    if (state.kind == FileState::kRegular && state.sha256 == sha)
+      ::unlinkat(dir_fd, name.c_str(), 0);
   }
   if (auto error = SyncDir(dir_fd, shown)) return error;
   if (::unlinkat(dir_fd, kJournalName, 0) != 0 && errno != ENOENT) {
@@ -131,7 +137,8 @@ std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal, cons
   return std::nullopt;
 }
 
-std::optional<std::string> RemoveStaging(int dir_fd, const std::string& name, const std::string& shown) {
+std::optional<std::string> RemoveStaging(int dir_fd, const std::string& name,
+                                         const std::string& shown) {
   int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return std::nullopt;
   if (fd < 0) return fmt::format("cannot open `{}/{}`: {}", shown, name, std::strerror(errno));
@@ -160,9 +167,10 @@ std::optional<std::string> RecoverOutputDir(int dir_fd, const std::string& shown
     std::optional<std::string> error = ReadRegularFile(dir_fd, kJournalName, kMaxBookkeeping, text);
     if (!error) error = ParseJournal(text, journal);
     if (error) {
-      return fmt::format("cannot complete the build interrupted in `{}`: `{}` is unusable ({}); remove it "
-                         "and any `{}*` directory, then build again",
-                         shown, kJournalName, *error, kStagingPrefix);
+      return fmt::format(
+          "cannot complete the build interrupted in `{}`: `{}` is unusable ({}); remove it "
+          "and any `{}*` directory, then build again",
+          shown, kJournalName, *error, kStagingPrefix);
     }
     if (auto applied = ApplyJournal(dir_fd, journal, shown)) return applied;
     completed = true;
@@ -180,7 +188,8 @@ std::optional<std::string> RecoverOutputDir(int dir_fd, const std::string& shown
   }
   ::closedir(d);
   for (const std::string& name : leftovers) {
-    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+      continue;
     if (auto error = RemoveStaging(dir_fd, name, shown)) return error;
   }
   return std::nullopt;

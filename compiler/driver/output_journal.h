@@ -29,9 +29,9 @@ std::string RenderManifest(const Manifest& manifest);
 std::optional<std::string> ParseManifest(std::string_view text, Manifest& out);
 
 struct Journal {
-  std::string staging;                                      // `.stave-staging-…` in DIR
-  std::vector<std::string> writes;                          // staged names, renamed into DIR
-  std::vector<std::pair<std::string, std::string>> removes; // name, SHA-256 it must still have
+  std::string staging;                                       // `.stave-staging-…` in DIR
+  std::vector<std::string> writes;                           // staged names, renamed into DIR
+  std::vector<std::pair<std::string, std::string>> removes;  // name, SHA-256 it must still have
 };
 
 std::string RenderJournal(const Journal& journal);
@@ -42,10 +42,12 @@ std::optional<std::string> ParseJournal(std::string_view text, Journal& out);
 // the file still has its recorded hash; then the journal and the staging
 // directory go. Every step can be repeated, so a run killed here is
 // completed by the next.
-std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal, const std::string& shown);
+std::optional<std::string> ApplyJournal(int dir_fd, const Journal& journal,
+                                        const std::string& shown);
 
 // Unlinks the entries of the staging directory `name` and the directory.
-std::optional<std::string> RemoveStaging(int dir_fd, const std::string& name, const std::string& shown);
+std::optional<std::string> RemoveStaging(int dir_fd, const std::string& name,
+                                         const std::string& shown);
 
 // Before a build writes DIR: completes a journal left by a killed build
 // (`completed` is then true) and removes staging directories of builds

@@ -6,6 +6,7 @@
 #include "compiler/driver/rewrite_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "compiler/driver/safe_write.h"
 #include "compiler/driver/test_hooks.h"
@@ -31,15 +30,50 @@ bool SameFile(const struct stat& a, const struct stat& b) {
 // The file a path names after following symlinks; the path itself otherwise.
 std::optional<std::string> ResolveTarget(const std::string& path, std::string& target) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
+  if (::lstat(path.c_str(), &st) != 0)
+    return fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
   target = path;
   if (!S_ISLNK(st.st_mode)) return std::nullopt;
   char* real = ::realpath(path.c_str(), nullptr);
   if (real == nullptr) {
-    return fmt::format("cannot write `{}`: cannot follow its symbolic link: {}", path, std::strerror(errno));
+    return fmt::format("cannot write `{}`: cannot follow its symbolic link: {}", path,
+                       std::strerror(errno));
   }
   target = real;
   std::free(real);
+  return std::nullopt;
+}
+
+std::string Changed(const std::string& path) {
+  return fmt::format(
+      "refusing to rewrite `{}`: it changed since stave read it; run `stave fmt` again", path);
+}
+
+// Reads the file again: it must be a writable regular file with one link
+// that still holds `expected`; `st` is then its identity.
+std::optional<std::string> CheckRewritable(int dir_fd, const std::string& base,
+                                           const std::string& path, const std::string& expected,
+                                           struct stat& st) {
+  if (::fstatat(dir_fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
+  }
+  if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+    return fmt::format(
+        "refusing to rewrite `{}`: it has {} hard links, and replacing it would leave "
+        "the others with the old text; format it with `stave fmt -` instead",
+        path, st.st_nlink);
+  }
+  if (S_ISREG(st.st_mode) && ((st.st_mode & 0222) == 0 ||
+                              ::faccessat(dir_fd, base.c_str(), W_OK, AT_EACCESS) != 0)) {
+    return fmt::format("refusing to rewrite `{}`: it is read-only", path);
+  }
+  if (static_cast<size_t>(st.st_size) != expected.size()) return Changed(path);
+  std::string current;
+  if (auto error = ReadRegularFile(dir_fd, base, expected.size(), current, &st)) {
+    return error->rfind("it is larger", 0) == 0 ? Changed(path)
+                                                 : fmt::format("cannot write `{}`: {}", path, *error);
+  }
+  if (current != expected) return Changed(path);
   return std::nullopt;
 }
 
@@ -56,25 +90,8 @@ std::optional<std::string> RewriteFile(const std::string& path, const std::strin
   if (!dir_fd.valid()) return fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
 
   TestStopPoint("fmt-read");
-  std::string current;
   struct stat st {};
-  if (auto error = ReadRegularFile(dir_fd.get(), base, expected.size() + 1, current, &st)) {
-    if (error->rfind("it is larger", 0) != 0) return fmt::format("cannot write `{}`: {}", path, *error);
-    current.clear();  // grew since it was read: reported as changed below
-    st = {};
-  }
-  if (st.st_ino != 0 && st.st_nlink > 1) {
-    return fmt::format("refusing to rewrite `{}`: it has {} hard links, and replacing it would leave "
-                       "the others with the old text; format it with `stave fmt -` instead",
-                       path, st.st_nlink);
-  }
-  if (st.st_ino != 0 && ((st.st_mode & 0222) == 0 || ::faccessat(dir_fd.get(), base.c_str(), W_OK, AT_EACCESS) != 0)) {
-    return fmt::format("refusing to rewrite `{}`: it is read-only", path);
-  }
-  if (st.st_ino == 0 || current != expected) {
-    return fmt::format("refusing to rewrite `{}`: it changed since stave read it; run `stave fmt` again",
-                       path);
-  }
+  if (auto error = CheckRewritable(dir_fd.get(), base, path, expected, st)) return error;
   std::string temp;
   if (auto error = WriteNewFile(dir_fd.get(), base, text, 0600, temp, &st)) {
     return fmt::format("cannot write `{}`: {}; the file was left as it was", path, *error);
@@ -83,12 +100,12 @@ std::optional<std::string> RewriteFile(const std::string& path, const std::strin
   struct stat now {};
   if (::fstatat(dir_fd.get(), base.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 || !SameFile(st, now)) {
     ::unlinkat(dir_fd.get(), temp.c_str(), 0);
-    return fmt::format("refusing to rewrite `{}`: it changed since stave read it; run `stave fmt` again",
-                       path);
+    return Changed(path);
   }
   if (int err = RenameAt(dir_fd.get(), temp, dir_fd.get(), base); err != 0) {
     ::unlinkat(dir_fd.get(), temp.c_str(), 0);
-    return fmt::format("cannot write `{}`: {}; the file was left as it was", path, std::strerror(err));
+    return fmt::format("cannot write `{}`: {}; the file was left as it was", path,
+                       std::strerror(err));
   }
   if (auto error = SyncDir(dir_fd.get(), dir)) return error;
   return std::nullopt;

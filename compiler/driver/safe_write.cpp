@@ -5,16 +5,15 @@
 #include "compiler/driver/safe_write.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/SHA256.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <random>
-
-#include <fmt/format.h>
-#include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
 
 #include "compiler/driver/test_hooks.h"
 #include "compiler/emit/yaml.h"
@@ -112,7 +111,8 @@ FileState InspectFile(int dir_fd, const std::string& name, const std::string* co
     state.what = DescribeFileType(state.st.st_mode);
     return state;
   }
-  UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+  UniqueFd fd(
+      ::openat(dir_fd, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
   if (!fd.valid() || ::fstat(fd.get(), &state.st) != 0 || !S_ISREG(state.st.st_mode)) {
     state.kind = fd.valid() && !S_ISREG(state.st.st_mode) ? FileState::kOther : FileState::kError;
     state.what = fd.valid() && !S_ISREG(state.st.st_mode) ? DescribeFileType(state.st.st_mode)
@@ -158,7 +158,8 @@ std::optional<std::string> ReadRegularFile(int dir_fd, const std::string& name, 
                                            std::string& out, struct stat* st) {
   struct stat local {};
   struct stat& info = st ? *st : local;
-  UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+  UniqueFd fd(
+      ::openat(dir_fd, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
   if (!fd.valid()) return errno == ELOOP ? "it is a symbolic link" : Reason(errno);
   if (::fstat(fd.get(), &info) != 0) return Reason(errno);
   if (!S_ISREG(info.st_mode)) return "it is " + DescribeFileType(info.st_mode);
@@ -169,13 +170,15 @@ std::optional<std::string> ReadRegularFile(int dir_fd, const std::string& name, 
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Reason(errno);
     if (n == 0) return std::nullopt;
-    if (out.size() + static_cast<size_t>(n) > limit) return fmt::format("it is larger than {} bytes", limit);
+    if (out.size() + static_cast<size_t>(n) > limit)
+      return fmt::format("it is larger than {} bytes", limit);
     out.append(buffer.data(), static_cast<size_t>(n));
   }
 }
 
 std::optional<std::string> WriteNewFile(int dir_fd, const std::string& base, std::string_view text,
-                                        mode_t mode, std::string& temp_name, const struct stat* keep) {
+                                        mode_t mode, std::string& temp_name,
+                                        const struct stat* keep) {
   UniqueFd fd;
   for (int attempt = 0; attempt < 100 && !fd.valid(); ++attempt) {
     temp_name = "." + base + ".stave-tmp-" + UniqueSuffix();
@@ -196,8 +199,8 @@ std::optional<std::string> WriteNewFile(int dir_fd, const std::string& base, std
   return error;
 }
 
-std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name, std::string_view text,
-                                          mode_t mode) {
+std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name,
+                                          std::string_view text, mode_t mode) {
   if (InjectedFault("open")) return Reason(errno);
   UniqueFd fd(::openat(dir_fd, name.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode));
@@ -223,15 +226,18 @@ std::optional<std::string> CreateFile(const std::string& path, std::string_view 
   }
   // renameat2(RENAME_NOREPLACE): an existing file or link at `path` is an
   // error, never replaced or followed.
-  int err = InjectedFault("rename") ? errno
-            : ::renameat2(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), RENAME_NOREPLACE) == 0 ? 0
-                                                                                                   : errno;
+  int err =
+      InjectedFault("rename") ? errno
+      : ::renameat2(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), RENAME_NOREPLACE) == 0
+          ? 0
+          : errno;
   if (err == EINVAL) {  // a file system without renameat2: link(2) does not replace either
     err = ::linkat(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), 0) == 0 ? 0 : errno;
   }
   ::unlinkat(dir_fd.get(), temp.c_str(), 0);  // fails harmlessly once renamed
   if (err != 0) {
-    return fmt::format("cannot write `{}`: {}", path, err == EEXIST ? "it already exists" : Reason(err));
+    return fmt::format("cannot write `{}`: {}", path,
+                       err == EEXIST ? "it already exists" : Reason(err));
   }
   return SyncDir(dir_fd.get(), dir);
 }

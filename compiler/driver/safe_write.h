@@ -24,7 +24,11 @@ class UniqueFd {
   UniqueFd& operator=(const UniqueFd&) = delete;
   ~UniqueFd();
   int get() const { return fd_; }
-  int release() { int fd = fd_; fd_ = -1; return fd; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   bool valid() const { return fd_ >= 0; }
 
  private:
@@ -34,10 +38,10 @@ class UniqueFd {
 // What an entry in a directory is, seen without following a link.
 struct FileState {
   enum Kind { kMissing, kRegular, kOther, kError } kind = kMissing;
-  std::string what;    // kOther: "a symbolic link", "a FIFO", …; kError: the reason
-  std::string sha256;  // kRegular: lowercase hex of the content
-  bool equals = false;           // kRegular: the content is exactly `compare_with`
-  bool generated_header = false; // kRegular: the first line is stave's header
+  std::string what;               // kOther: "a symbolic link", "a FIFO", …; kError: the reason
+  std::string sha256;             // kRegular: lowercase hex of the content
+  bool equals = false;            // kRegular: the content is exactly `compare_with`
+  bool generated_header = false;  // kRegular: the first line is stave's header
   struct stat st {};
 };
 

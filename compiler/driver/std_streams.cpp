@@ -63,8 +63,8 @@ int FinishStandardStreams(int code) {
                         "; the output is incomplete\n");
   }
   if (!err.empty()) {
-    WriteNoThrow(1, "stave: error: cannot write to standard error: " + err +
-                        "; messages were lost\n");
+    WriteNoThrow(1,
+                 "stave: error: cannot write to standard error: " + err + "; messages were lost\n");
   }
   return code == kExitInternal ? code : kExitUsage;
 }

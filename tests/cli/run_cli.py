@@ -539,24 +539,37 @@ def test_diff_of_a_pure_refactor_is_empty():
         expect(p.out.startswith("0 added, 0 removed"), p.out)
 
 
-def main():
-    global STAVE
-    STAVE = os.path.abspath(sys.argv[1])
-    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
-    passed = failed = 0
+class Skipped(Exception):
+    """Raised by a test that cannot run on this machine; says why."""
+
+
+def run_tests(namespace, suite):
+    """Runs every test_* function of `namespace` (a module's globals) and
+    prints `SUITE: N passed, N failed` (and `, N skipped` when some were)."""
+    tests = [(n, f) for n, f in sorted(namespace.items()) if n.startswith("test_") and callable(f)]
+    passed = failed = skipped = 0
     for name, fn in tests:
         try:
             fn()
             passed += 1
-            print("ok   cli/%s" % name)
+            print("ok   %s/%s" % (suite, name))
+        except Skipped as e:
+            skipped += 1
+            print("skip %s/%s: %s" % (suite, name, e))
         except Exception as e:  # noqa: BLE001 - report every failure the same way
             failed += 1
-            print("FAIL cli/%s\n  %s" % (name, str(e).replace("\n", "\n  ")))
+            print("FAIL %s/%s\n  %s" % (suite, name, str(e).replace("\n", "\n  ")))
             if not isinstance(e, AssertionError):
                 traceback.print_exc()
-    print("cli: %d passed, %d failed" % (passed, failed))
+    print("%s: %d passed, %d failed%s" % (suite, passed, failed,
+                                         ", %d skipped" % skipped if skipped else ""))
     return 1 if failed else 0
 
+
+def main():
+    global STAVE
+    STAVE = os.path.abspath(sys.argv[1])
+    return run_tests(globals(), "cli")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_cli  # noqa: E402  (the shared helpers: stave(), Dir, expect)
@@ -32,7 +31,6 @@ FORMATTED = "package p\n\nnamespace prod\ngroup devs\nallow devs to view in prod
 TWO_NS = ("package p\nnamespace prod\nnamespace dev\ngroup devs\n"
           "allow devs to view in prod\nallow devs to view in dev\n")
 ONE_NS = "package p\nnamespace prod\ngroup devs\nallow devs to view in prod\n"
-SKIPPED = []
 
 
 def stave(*args, **kw):
@@ -82,9 +80,13 @@ def leftovers(root):
 def small_tmpfs(size="512k"):
     """A tmpfs of `size`, or None when this machine does not let us mount."""
     path = tempfile.mkdtemp(prefix="stave-tmpfs-")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
+    try:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path],
+                           capture_output=True, text=True)
+        mounted = r.returncode == 0
+    except OSError:  # no mount(8)
+        mounted = False
+    if not mounted:
         os.rmdir(path)
         yield None
         return
@@ -107,8 +109,7 @@ def fill(fs_root):
 
 
 def skip(reason):
-    SKIPPED.append(reason)
-    print("  skip: " + reason)
+    raise run_cli.Skipped(reason)
 
 
 def start(*args, env_extra=None):
@@ -500,26 +501,7 @@ GOOD_PROGRAM = ONE_NS
 
 def main():
     run_cli.STAVE = os.path.abspath(sys.argv[1])
-    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
-    passed = failed = 0
-    for name, fn in tests:
-        before = len(SKIPPED)
-        try:
-            fn()
-            if len(SKIPPED) > before:
-                print("skip cli-writes/%s" % name)
-                continue
-            passed += 1
-            print("ok   cli-writes/%s" % name)
-        except Exception as e:  # noqa: BLE001 - report every failure the same way
-            failed += 1
-            print("FAIL cli-writes/%s\n  %s" % (name, str(e).replace("\n", "\n  ")))
-            if not isinstance(e, AssertionError):
-                traceback.print_exc()
-    print("cli-writes: %d passed, %d failed%s" % (passed, failed,
-                                                  ", %d skipped" % len(SKIPPED) if SKIPPED else ""))
-    return 1 if failed else 0
-
+    return run_cli.run_tests(globals(), "cli-writes")
 
 if __name__ == "__main__":
     sys.exit(main())

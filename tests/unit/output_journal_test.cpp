@@ -1,9 +1,10 @@
 // The bookkeeping of `build -o` read back strictly: a manifest or journal
 // that was edited, truncated or points outside DIR is rejected, so it can
 // never make a build remove or move a file that is not its own.
+#include "compiler/driver/output_journal.h"
+
 #include <catch2/catch.hpp>
 
-#include "compiler/driver/output_journal.h"
 #include "compiler/driver/safe_write.h"
 
 using namespace stave::driver;
@@ -31,10 +32,10 @@ TEST_CASE("a manifest round-trips and rejects what stave never writes", "[output
   std::string header = RenderManifest({});
   Manifest out;
   CHECK(ParseManifest("", out));
-  CHECK(ParseManifest("cluster.yaml\n", out));                         // no header
-  CHECK(ParseManifest(header + kSha + " ../victim.yaml\n", out));      // outside DIR
-  CHECK(ParseManifest(header + kSha + " .stave-manifest\n", out));     // hidden
-  CHECK(ParseManifest(header + "abc prod.yaml\n", out));               // not a SHA-256
+  CHECK(ParseManifest("cluster.yaml\n", out));                                // no header
+  CHECK(ParseManifest(header + kSha + " ../victim.yaml\n", out));             // outside DIR
+  CHECK(ParseManifest(header + kSha + " .stave-manifest\n", out));            // hidden
+  CHECK(ParseManifest(header + "abc prod.yaml\n", out));                      // not a SHA-256
   CHECK(ParseManifest(header + std::string(64, 'A') + " prod.yaml\n", out));  // not lowercase
 }
 

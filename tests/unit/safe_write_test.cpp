@@ -1,17 +1,17 @@
 // safe_write in-process: each checked step's failure (injected through
 // STAVE_TEST_FAULT) removes the temporary file and reports why; nothing is
 // opened through a planted link; FIFOs and devices are described, never read.
-#include <catch2/catch.hpp>
+#include "compiler/driver/safe_write.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "compiler/driver/safe_write.h"
 #include "compiler/driver/test_hooks.h"
 
 using namespace stave::driver;
@@ -30,7 +30,8 @@ struct TempDir {
     fs::remove_all(path, ec);
   }
   size_t entries() const {
-    return static_cast<size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
+    return static_cast<size_t>(
+        std::distance(fs::directory_iterator(path), fs::directory_iterator()));
   }
 };
 
@@ -88,7 +89,8 @@ TEST_CASE("CreateFile never replaces or follows what is already there", "[safe_w
   CHECK(dir.entries() == 3);  // no c.policy, no temporary
 }
 
-TEST_CASE("InspectFile describes links, FIFOs and directories without opening them", "[safe_write]") {
+TEST_CASE("InspectFile describes links, FIFOs and directories without opening them",
+          "[safe_write]") {
   TempDir dir;
   UniqueFd fd = OpenDir(dir.path.string());
   REQUIRE(::mkfifo((dir.path / "fifo.yaml").c_str(), 0644) == 0);
