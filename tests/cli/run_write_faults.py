@@ -439,6 +439,18 @@ def test_build_manifest_cannot_point_outside_the_directory():
         expect_exit(p, 2)
         expect("cannot read `%s`" % os.path.join(out, ".stave-manifest") in p.err, p.err)
         expect(open(os.path.join(d, "victim.yaml")).read() == "precious\n", "removed a file outside DIR")
+    for planted in (".stave-manifest", ".stave-journal"):  # bookkeeping files are never followed
+        with Dir({"a.policy": ONE_NS}) as src, Dir({"victim": "precious\n"}) as d:
+            out = os.path.join(d, "out")
+            expect_exit(stave("build", src, "-o", out), 0)
+            target = os.path.join(out, planted)
+            if os.path.exists(target):
+                os.remove(target)
+            os.symlink(os.path.join(d, "victim"), target)
+            p = stave("build", src, "-o", out)
+            expect_exit(p, 2)
+            expect("symbolic link" in p.err, planted + ": " + p.err)
+            expect(open(os.path.join(d, "victim")).read() == "precious\n", planted + ": followed")
 
 
 def test_build_never_follows_links_at_temporary_names():
