@@ -61,6 +61,8 @@ std::vector<Principal> ResolveSubjects(Checker& c, FileScope& scope,
                        "a mesh source, not a Kubernetes subject")
           .with_help("API and run rules grant to users, groups, serviceaccounts and apps; "
                      "mesh sources belong in `call` rules");
+      // The issuer's name is still a use: definition and rename find it.
+      if (s.kind == syntax::Subject::Kind::Issuer) c.Resolve(scope, s.name, {DeclKind::Issuer});
       continue;
     }
     SymbolId id = c.Resolve(scope, s.name,

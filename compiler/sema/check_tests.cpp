@@ -35,6 +35,7 @@ std::optional<Principal> OneSubject(Checker& c, FileScope& scope, const Subject&
                                  s.kind == Subject::Kind::Issuer ? "issuer NAME" : "plaintext"),
                      "not a subject")
         .with_help("name a user, group, serviceaccount or app");
+    if (s.kind == Subject::Kind::Issuer) c.Resolve(scope, s.name, {DeclKind::Issuer});  // a use
     return std::nullopt;
   }
   auto subjects = ResolveSubjects(c, scope, {s}, "an expectation");

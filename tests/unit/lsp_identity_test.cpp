@@ -115,4 +115,14 @@ TEST_CASE("hover, definition, references and rename of an issuer", "[lsp]") {
   REQUIRE(changes);
   CHECK(changes->getArray(rules)->size() == 2);
   CHECK(changes->getArray(issuers)->size() == 1);
+
+  // An issuer in a place it does not fit (E0209) is still a use of it.
+  std::string wrong = kRules + "allow issuer corp to view in prod\n";
+  c.Replace(rules, 2, wrong);
+  c.Flush();
+  Value refs = c.Result("textDocument/references",
+                        Object{{"textDocument", Object{{"uri", issuers}}},
+                               {"position", Object{{"line", line}, {"character", col}}},
+                               {"context", Object{{"includeDeclaration", false}}}});
+  CHECK(refs.getAsArray()->size() == 3);
 }
