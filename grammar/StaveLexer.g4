@@ -49,6 +49,17 @@ PORT: 'port';
 HOST: 'host';
 HEADER: 'header';
 PLAINTEXT: 'plaintext';
+// Issuers and serviceaccount credentials (spec §12, §13).
+ISSUER: 'issuer';
+JWKS: 'jwks';
+AUDIENCES: 'audiences';
+PREFIX: 'prefix';
+SUBJECT: 'subject';
+CLAIM: 'claim';
+VIA: 'via';
+AUTOMOUNT: 'automount';
+OFF: 'off';
+ANNOTATIONS: 'annotations';
 
 LBRACE: '{';
 RBRACE: '}';

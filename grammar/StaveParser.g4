@@ -18,6 +18,7 @@ name
   : IDENT | METHODS | PATHS | PORTS | HOSTS | NOT | WHEN | DEFAULT | MTLS
   | STRICT | EXTERNAL | SELECTOR | OBJECTS | INCLUDE | METHOD | PATH | PORT
   | HOST | HEADER | PLAINTEXT
+  | ISSUER | JWKS | AUDIENCES | PREFIX | SUBJECT | CLAIM | VIA | AUTOMOUNT | OFF | ANNOTATIONS
   ;
 qualifiedName: name (DOT name)?;
 nameList: qualifiedName (COMMA qualifiedName)*;
@@ -32,7 +33,7 @@ anyWord
 // ---------------------------------------------------------------- declarations
 declaration
   : namespaceDecl | userDecl | groupDecl | serviceAccountDecl | resourceDecl
-  | actionDecl | appDecl | pipelineDecl
+  | actionDecl | appDecl | pipelineDecl | issuerDecl
   ;
 
 namespaceDecl: NAMESPACE name (EQ STRING)? (LBRACE namespaceClause* RBRACE)?;
@@ -47,7 +48,11 @@ groupDecl: GROUP name (EQ STRING)?;
 serviceAccountDecl
   : SERVICEACCOUNT name (EQ STRING)? IN nameList (LBRACE serviceAccountClause* RBRACE)?
   ;
-serviceAccountClause: EXTERNAL;
+serviceAccountClause
+  : EXTERNAL                              # externalClause
+  | AUTOMOUNT OFF                         # automountClause
+  | ANNOTATIONS LBRACE labelPair* RBRACE  # annotationsClause
+  ;
 
 resourceDecl: RESOURCE name EQ STRING;
 
@@ -75,6 +80,14 @@ objectsEntry: qualifiedName COLON STRING (COMMA STRING)*;
 pipelineDecl: PIPELINE name (EQ STRING)? IN qualifiedName LBRACE pipelineClause* RBRACE;
 pipelineClause: SERVICEACCOUNT qualifiedName;
 
+// spec §12: an identity provider whose tokens Istio validates.
+issuerDecl: ISSUER name EQ STRING (LBRACE issuerClause* RBRACE)?;
+issuerClause
+  : JWKS STRING                         # jwksClause
+  | AUDIENCES STRING (COMMA STRING)*    # audiencesClause
+  | HEADER STRING (PREFIX STRING)?      # headerClause
+  ;
+
 // ---------------------------------------------------------------- rules
 policyRule: effect subject (COMMA subject)* TO ruleTarget;
 effect: ALLOW | DENY;
@@ -82,6 +95,7 @@ subject
   : NAMESPACE qualifiedName  # namespaceSubject
   | ANY                      # anySubject
   | AUTHENTICATED            # authenticatedSubject
+  | ISSUER qualifiedName (SUBJECT STRING)? # issuerSubject
   | qualifiedName            # namedSubject
   ;
 
@@ -107,6 +121,8 @@ testBlock: TEST STRING LBRACE expectation* RBRACE;
 expectation: EXPECT effect expectSubject TO expectTarget;
 expectSubject
   : PLAINTEXT                # plaintextSubject
+  // spec §12: a request carrying a token, optionally through a peer.
+  | ISSUER qualifiedName (SUBJECT STRING)? tokenClaim* (VIA subject)? # tokenSubject
   | subject                  # ruleSubject
   ;
 expectTarget
@@ -115,6 +131,7 @@ expectTarget
   // Either VERB RESOURCE ["OBJECT"] or ACTION [APP]; sema tells them apart.
   | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName) # expectApi
   ;
+tokenClaim: CLAIM (anyWord | key=STRING) EQ value=STRING;
 expectCallClause
   : METHOD name                              # expectMethod
   | PATH STRING                              # expectPath

@@ -170,6 +170,7 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
       for (const auto& src : rule.from) {
         e << YAML::BeginMap << YAML::Key << Plain{"source"} << YAML::Value << YAML::BeginMap;
         StrList(e, "principals", src.principals);
+        StrList(e, "requestPrincipals", src.request_principals);
         StrList(e, "namespaces", src.namespaces);
         e << YAML::EndMap << YAML::EndMap;
       }
@@ -191,6 +192,34 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
   }
   e << YAML::EndSeq;
   e << YAML::EndMap;
+}
+
+// Spec §12: `jwtRules` sorted by issuer; `jwksUri`, `audiences` and
+// `fromHeaders` only when the issuer declares them.
+void RequestAuthenticationBody(YAML::Emitter& e, const lower::RequestAuthentication& ra) {
+  e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"selector"} << YAML::Value << YAML::BeginMap;
+  StrMap(e, "matchLabels", ra.selector);
+  e << YAML::EndMap;
+  e << YAML::Key << Plain{"jwtRules"} << YAML::Value << YAML::BeginSeq;
+  for (const auto& [issuer, rule] : ra.rules) {
+    e << YAML::BeginMap;
+    KeyStr(e, "issuer", rule.issuer);
+    if (!rule.jwks_uri.empty()) KeyStr(e, "jwksUri", rule.jwks_uri);
+    StrList(e, "audiences", rule.audiences);
+    if (!rule.from_headers.empty()) {
+      e << YAML::Key << Plain{"fromHeaders"} << YAML::Value << YAML::BeginSeq;
+      for (const auto& h : rule.from_headers) {
+        e << YAML::BeginMap;
+        KeyStr(e, "name", h.name);
+        if (h.prefix) KeyStr(e, "prefix", *h.prefix);
+        e << YAML::EndMap;
+      }
+      e << YAML::EndSeq;
+    }
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
 }
 
 void GuardedNamespaceSelector(YAML::Emitter& e, const std::string& ns) {
@@ -243,7 +272,14 @@ void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
 
 void Body(YAML::Emitter& e, const Object& o) {
   switch (o.kind) {
-    case Kind::ServiceAccount: break;
+    case Kind::ServiceAccount:
+      if (std::get<lower::ServiceAccount>(o.spec).automount_off) {
+        e << YAML::Key << Plain{"automountServiceAccountToken"} << YAML::Value << false;
+      }
+      break;
+    case Kind::RequestAuthentication:
+      RequestAuthenticationBody(e, std::get<lower::RequestAuthentication>(o.spec));
+      break;
     case Kind::Role:
     case Kind::ClusterRole: RoleBody(e, std::get<lower::Role>(o.spec)); break;
     case Kind::RoleBinding:

@@ -157,12 +157,21 @@ class Runner {
       std::string principal, ns, description;
     };
     std::vector<Caller> callers;
-    if (e.subject.kind == sema::Principal::Kind::Plaintext) {
-      callers.push_back({"", "", "a plaintext caller"});
+    // A token request's peer is `via`, else plaintext (spec §12).
+    std::optional<sema::Principal> peer;
+    if (e.subject.kind == sema::Principal::Kind::Issuer) {
+      base.token = TokenFor(e);
+      peer = e.via;
     } else {
-      for (const Identity& id : sema::Identities(p_, e.subject.symbol)) {
+      peer = e.subject;
+    }
+    std::string token_text = base.token ? TokenDescription(*base.token) : "";
+    if (!peer || peer->kind == sema::Principal::Kind::Plaintext) {
+      callers.push_back({"", "", token_text + "a plaintext caller"});
+    } else {
+      for (const Identity& id : sema::Identities(p_, peer->symbol)) {
         callers.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, id.ns, id.name), id.ns,
-                           id.ToString()});
+                           token_text + id.ToString()});
       }
     }
     for (sema::SymbolId ns : namespaces) {
@@ -182,6 +191,32 @@ class Runner {
             [&] { return DescribeMesh(d); });
       }
     }
+  }
+
+  // Spec §12: a valid token of the issuer with `sub` (default
+  // `test-subject`), the claims given, and the first declared audience as
+  // `aud`. `claim sub`/`claim aud` set those claims instead.
+  Token TokenFor(const Expectation& e) {
+    const sema::Symbol& issuer = p_.symbol(e.subject.symbol);
+    Token t;
+    t.issuer = issuer.k8s_name;
+    t.subject = e.subject.token_subject.value_or("test-subject");
+    if (!issuer.issuer().audiences.empty()) t.audiences = {issuer.issuer().audiences.front()};
+    t.claims = e.claims;
+    if (auto sub = t.claims.find("sub"); sub != t.claims.end()) {
+      t.subject = sub->second.front();
+      t.claims.erase(sub);
+    }
+    if (auto aud = t.claims.find("aud"); aud != t.claims.end()) {
+      t.audiences = aud->second;
+      t.claims.erase(aud);
+    }
+    t.claims.erase("iss");  // the issuer is the one named
+    return t;
+  }
+
+  static std::string TokenDescription(const Token& t) {
+    return fmt::format("a token of `{}` (sub `{}`) from ", t.issuer, t.subject);
   }
 
   void RunPipeline(const Expectation& e) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace stave::eval {
 namespace {
 
@@ -37,6 +39,35 @@ std::string Lower(std::string s) {
   return s;
 }
 
+std::optional<std::vector<std::string>> One(std::optional<std::string> v) {
+  if (!v) return std::nullopt;
+  return std::vector<std::string>{*v};
+}
+
+// `request.auth.*` of a validated token (Istio's JWT attributes).
+std::optional<std::vector<std::string>> TokenValues(const std::string& key, const MeshRequest& r) {
+  if (!r.token || !r.token->validated) return std::nullopt;
+  const Token& t = *r.token;
+  auto claim = [&](const std::string& name) -> std::optional<std::vector<std::string>> {
+    if (name == "iss") return std::vector<std::string>{t.issuer};
+    if (name == "sub") return std::vector<std::string>{t.subject};
+    if (name == "aud" && !t.audiences.empty()) return t.audiences;
+    auto it = t.claims.find(name);
+    if (it == t.claims.end()) return std::nullopt;
+    return it->second;
+  };
+  if (key == "request.auth.principal") return One(RequestPrincipal(r));
+  if (key == "request.auth.audiences") return claim("aud");
+  if (key == "request.auth.presenter") return claim("azp");
+  if (key.rfind("request.auth.claims[", 0) == 0) return claim(key.substr(20, key.size() - 21));
+  return std::nullopt;
+}
+
+// The request's values for a condition key, if it has any (a list claim
+// has several; a condition matches when one of them does).
+std::optional<std::vector<std::string>> ConditionValues(const std::string& key,
+                                                        const MeshRequest& r);
+
 // The request's value for a condition key, if it has one.
 std::optional<std::string> ConditionValue(const std::string& key, const MeshRequest& r) {
   if (key.rfind("request.headers[", 0) == 0) {
@@ -53,7 +84,24 @@ std::optional<std::string> ConditionValue(const std::string& key, const MeshRequ
     return r.port ? std::optional(std::to_string(*r.port)) : std::nullopt;
   }
   if (key == "connection.sni" && !r.host.empty()) return r.host;
-  return std::nullopt;  // IPs and JWT claims are not part of a test request
+  return std::nullopt;  // IPs are not part of a test request
+}
+
+std::optional<std::vector<std::string>> ConditionValues(const std::string& key,
+                                                        const MeshRequest& r) {
+  if (key.rfind("request.auth.", 0) == 0) return TokenValues(key, r);
+  return One(ConditionValue(key, r));
+}
+
+bool FieldOfList(const std::vector<std::string>& yes, const std::vector<std::string>& no,
+                 const std::optional<std::vector<std::string>>& values) {
+  auto any = [&](const std::vector<std::string>& patterns) {
+    return values && std::any_of(values->begin(), values->end(),
+                                 [&](const std::string& v) { return AnyMatch(patterns, v); });
+  };
+  if (!yes.empty() && !any(yes)) return false;
+  if (!no.empty() && any(no)) return false;
+  return true;
 }
 
 bool IsHttpOnlyKey(const std::string& key) { return key.rfind("request.", 0) == 0; }
@@ -77,7 +125,14 @@ bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool d
       principal = r.principal;
       ns = r.source_ns;
     }
+    std::optional<std::string> request_principal = RequestPrincipal(r);
     bool any = std::any_of(rule.from.begin(), rule.from.end(), [&](const lower::IstioSource& s) {
+      // requestPrincipals is HTTP-only: on TCP it makes an ALLOW rule never
+      // match and is dropped from a DENY rule (spec §8, §12).
+      if (!s.request_principals.empty()) {
+        if (!r.http && !deny) return false;
+        if (r.http && !Field(s.request_principals, {}, request_principal)) return false;
+      }
       return Field(s.principals, {}, principal) && Field(s.namespaces, {}, ns);
     });
     if (!any) return false;
@@ -110,21 +165,44 @@ bool IstioRuleMatches(const lower::IstioRule& rule, const MeshRequest& r, bool d
     }
     // Condition values match like other strings: exact, prefix, suffix or
     // presence.
-    if (!Field(c.values, c.not_values, ConditionValue(c.key, r))) return false;
+    if (!FieldOfList(c.values, c.not_values, ConditionValues(c.key, r))) return false;
   }
   return true;
 }
 
 MeshAuthorizer::MeshAuthorizer(const lower::Output& output) {
   for (const lower::Object& o : output.objects) {
-    if (o.kind == lower::Kind::PeerAuthentication || o.kind == lower::Kind::AuthorizationPolicy) {
+    if (o.kind == lower::Kind::PeerAuthentication || o.kind == lower::Kind::AuthorizationPolicy ||
+        o.kind == lower::Kind::RequestAuthentication) {
       by_ns_[o.meta.ns].push_back(&o);
     }
   }
 }
 
-MeshDecision MeshAuthorizer::Authorize(const MeshRequest& r) const {
-  std::vector<const lower::Object*> allows, denies;
+std::optional<std::string> RequestPrincipal(const MeshRequest& r) {
+  if (!r.token || !r.token->validated) return std::nullopt;
+  return r.token->issuer + "/" + r.token->subject;
+}
+
+const lower::Object* RefusingRequestAuthentication(const std::vector<const lower::Object*>& selecting,
+                                                   const Token& token) {
+  if (selecting.empty()) return nullptr;
+  for (const lower::Object* o : selecting) {
+    const auto& ra = std::get<lower::RequestAuthentication>(o->spec);
+    auto rule = ra.rules.find(token.issuer);
+    if (rule == ra.rules.end()) continue;
+    const auto& wanted = rule->second.audiences;
+    if (wanted.empty()) return nullptr;
+    for (const auto& aud : token.audiences) {
+      if (std::find(wanted.begin(), wanted.end(), aud) != wanted.end()) return nullptr;
+    }
+  }
+  return selecting.front();
+}
+
+MeshDecision MeshAuthorizer::Authorize(const MeshRequest& request) const {
+  std::vector<const lower::Object*> allows, denies, authns;
+  MeshRequest r = request;
   auto in_ns = by_ns_.find(r.ns);
   if (in_ns == by_ns_.end()) return {true, nullptr, std::nullopt, "no ALLOW policy selects the workload"};
   for (const lower::Object* object : in_ns->second) {
@@ -133,10 +211,27 @@ MeshDecision MeshAuthorizer::Authorize(const MeshRequest& r) const {
         std::get<lower::PeerAuthentication>(o.spec).mode == "STRICT") {
       return {false, &o, std::nullopt, "plaintext traffic refused: mTLS is STRICT"};
     }
+    if (o.kind == lower::Kind::RequestAuthentication) {
+      if (SelectorMatches(std::get<lower::RequestAuthentication>(o.spec).selector, r.labels)) {
+        authns.push_back(&o);
+      }
+      continue;
+    }
     if (o.kind != lower::Kind::AuthorizationPolicy) continue;
     const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
     if (!SelectorMatches(ap.selector, r.labels)) continue;
     (ap.action == "DENY" ? denies : allows).push_back(&o);
+  }
+  // Tokens are checked before authorization; a refused one is a 401 that no
+  // rule, peer rules included, can turn around (spec §12).
+  if (r.token && r.http) {
+    if (const lower::Object* refusing = RefusingRequestAuthentication(authns, *r.token)) {
+      return {false, refusing, std::nullopt,
+              fmt::format("the token of issuer `{}` is refused (401): the RequestAuthentication "
+                          "does not accept it",
+                          r.token->issuer)};
+    }
+    r.token->validated = !authns.empty();
   }
   for (const lower::Object* o : denies) {
     const auto& rules = std::get<lower::AuthorizationPolicy>(o->spec).rules;

@@ -134,6 +134,7 @@ std::vector<std::string> Sources(const lower::IstioRule& rule) {
                                       pr.substr(sa + 4)));
     }
     for (const auto& n : src.namespaces) out.push_back("workloads of namespace " + n);
+    for (const auto& rp : src.request_principals) out.push_back("tokens of " + rp);
   }
   return out;
 }
@@ -152,6 +153,19 @@ void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<Perm
     if (o.kind == lower::Kind::PeerAuthentication) {
       rows.push_back({"mesh", o.meta.ns, "plaintext callers", "refused (mtls strict)",
                       {RuleText(p, o.origins.front())}});
+    }
+    if (o.kind == lower::Kind::RequestAuthentication) {
+      // Spec §12: which issuers' tokens the workloads accept (others: 401).
+      const auto& ra = std::get<lower::RequestAuthentication>(o.spec);
+      std::string pods;
+      for (const auto& [k, v] : ra.selector) pods += (pods.empty() ? "" : ",") + k + "=" + v;
+      for (const auto& [issuer, rule] : ra.rules) {
+        std::vector<std::string> rules;
+        for (const auto& span : o.origins) rules.push_back(RuleText(p, span));
+        rows.push_back({"mesh", o.meta.ns, "tokens of issuer " + issuer,
+                        fmt::format("validated for pods {} (RequestAuthentication)", pods), rules});
+      }
+      continue;
     }
     if (o.kind != lower::Kind::AuthorizationPolicy) continue;
     const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -166,6 +167,41 @@ WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
   return result;
 }
 
+struct TokenCaller {
+  Token token;
+  std::string description, declared_as;
+};
+
+std::vector<TokenCaller> TokenCallers(const sema::Program& p) {
+  std::map<SymbolId, std::set<std::string>> subjects;  // issuer -> subjects rules name
+  for (const sema::CallRule& rule : p.call_rules) {
+    for (const sema::Principal& s : rule.sources) {
+      if (s.kind != sema::Principal::Kind::Issuer) continue;
+      auto& named = subjects[s.symbol];
+      if (s.token_subject) named.insert(*s.token_subject);
+    }
+  }
+  std::vector<TokenCaller> out;
+  for (const auto& [id, named] : subjects) {
+    const sema::Symbol& issuer = p.symbol(id);
+    Token base;
+    base.issuer = issuer.k8s_name;
+    if (!issuer.issuer().audiences.empty()) base.audiences = {issuer.issuer().audiences.front()};
+    for (const std::string& sub : named) {
+      Token t = base;
+      t.subject = sub;
+      out.push_back({t, fmt::format("tokens of issuer {}, subject {}", issuer.k8s_name, sub),
+                     issuer.qualified()});
+    }
+    Token t = base;
+    t.subject = "stave-any-other-subject";
+    out.push_back({t, fmt::format("tokens of issuer {}, any {}subject", issuer.k8s_name,
+                                  named.empty() ? "" : "other "),
+                   issuer.qualified()});
+  }
+  return out;
+}
+
 WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
                        const std::vector<std::string>& w, const std::string& trust_domain) {
   if (w.size() < 2) return {"expected `call APP [in NS] [method M] [path P] [port N]`", "", {}};
@@ -210,6 +246,7 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
                                 namespaces.size() == 1 ? " in " + p.symbol(namespaces[0]).k8s_name : "");
   struct Caller {
     std::string principal, ns, subject, declared_as;
+    std::optional<Token> token;
   };
   std::vector<Caller> callers;
   for (const sema::Symbol& s : p.symbols) {
@@ -221,9 +258,14 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
     }
   }
   // Workloads the policy does not declare, with and without an identity.
-  callers.push_back({trust_domain + "/ns/stave-undeclared/sa/undeclared", "stave-undeclared",
-                     "any other mTLS workload", ""});
-  callers.push_back({"", "", "plaintext callers", ""});
+  const std::string undeclared = trust_domain + "/ns/stave-undeclared/sa/undeclared";
+  callers.push_back({undeclared, "stave-undeclared", "any other mTLS workload", "", std::nullopt});
+  callers.push_back({"", "", "plaintext callers", "", std::nullopt});
+  // Tokens of each issuer (spec §12): each subject a rule names, and any
+  // other; they reach the app through an mTLS workload (an ingress gateway).
+  for (const TokenCaller& t : TokenCallers(p)) {
+    callers.push_back({undeclared, "stave-undeclared", t.description, t.declared_as, t.token});
+  }
   std::map<std::string, Grantee> by_subject;
   std::vector<std::string> order;
   MeshAuthorizer mesh(out);
@@ -233,8 +275,9 @@ WhoCanResult CallQuery(const sema::Program& p, const lower::Output& out,
       r.ns = p.symbol(ns).k8s_name;
       r.principal = c.principal;
       r.source_ns = c.ns;
+      if (r.http) r.token = c.token;
       MeshDecision d = mesh.Authorize(r);
-      if (!d.allowed) continue;
+      if (!d.allowed || (c.token && !r.http)) continue;
       auto [it, inserted] = by_subject.emplace(c.subject, Grantee{c.subject, c.declared_as, {}, {}});
       if (inserted) order.push_back(c.subject);
       if (d.object) {

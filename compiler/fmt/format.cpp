@@ -156,6 +156,15 @@ void Printer::PrintDecl(const Decl& d) {
     QualList(sa->namespaces);
     Parts flags;
     if (sa->external) flags.emplace_back(sa->external->begin, [&] { Kw("external"); });
+    if (sa->automount_off) {
+      flags.emplace_back(sa->automount_off->begin, [&] {
+        Kw("automount");
+        Kw("off");
+      });
+    }
+    if (sa->annotations_span) {
+      flags.emplace_back(sa->annotations_span->begin, [&] { PrintAnnotations(*sa); });
+    }
     PrintFlags(d, std::move(flags));
   } else if (const auto* action = std::get_if<ActionBody>(&d.body)) {
     PrintAction(*action);
@@ -163,7 +172,56 @@ void Printer::PrintDecl(const Decl& d) {
     PrintApp(*app);
   } else if (const auto* pipeline = std::get_if<PipelineBody>(&d.body)) {
     PrintPipeline(*pipeline);
+  } else if (const auto* issuer = std::get_if<IssuerBody>(&d.body)) {
+    PrintIssuer(d, *issuer);
   }
+}
+
+// `annotations { "KEY" = "VALUE" … }`, on one line when it fits, else one
+// pair per line (like a selector).
+void Printer::PrintAnnotations(const ServiceAccountBody& body) {
+  size_t first = lines_.size() - 1;
+  Kw("annotations");
+  Kw("{");
+  if (body.annotations.empty()) return EmptyBlock(1, LineKind::kCloseCont);
+  for (const LabelPair& pair : body.annotations) {
+    NewLine(2, LineKind::kCont);
+    WordOrString(pair.key, pair.key_span);
+    Kw("=");
+    Str(pair.value);
+  }
+  NewLine(1, LineKind::kCloseCont);
+  Kw("}");
+  Decide(first);
+}
+
+// `issuer NAME = "URL" { jwks "…" audiences "…" header "…" prefix "…" }`:
+// clauses in source order, one per line unless the whole fits on one.
+void Printer::PrintIssuer(const Decl& d, const IssuerBody& body) {
+  Parts clauses;
+  if (body.jwks_span) {
+    clauses.emplace_back(body.jwks_span->begin, [&] {
+      Kw("jwks");
+      Str(*body.jwks);
+    });
+  }
+  if (body.audiences_span) {
+    clauses.emplace_back(body.audiences_span->begin, [&] {
+      Kw("audiences");
+      CommaList(body.audiences, [&](const StringLit& s) { Str(s); });
+    });
+  }
+  if (body.header_span) {
+    clauses.emplace_back(body.header_span->begin, [&] {
+      Kw("header");
+      Str(*body.header);
+      if (body.prefix) {
+        Kw("prefix");
+        Str(*body.prefix);
+      }
+    });
+  }
+  PrintFlags(d, std::move(clauses));
 }
 
 // `{ default deny mtls strict }`, `{ external }`: flags in source order; an

@@ -20,6 +20,14 @@ void Printer::PrintSubject(const Subject& s) {
     case Subject::Kind::Any: Kw("any"); break;
     case Subject::Kind::Authenticated: Kw("authenticated"); break;
     case Subject::Kind::Plaintext: Kw("plaintext"); break;
+    case Subject::Kind::Issuer:
+      Kw("issuer");
+      Qual(s.name);
+      if (s.token_subject) {
+        Kw("subject");
+        Str(*s.token_subject);
+      }
+      break;
   }
 }
 
@@ -144,6 +152,16 @@ void Printer::PrintExpectation(const Expectation& e) {
   Kw("expect");
   Kw(e.effect == Effect::Allow ? "allow" : "deny");
   PrintSubject(e.subject);
+  for (const ClaimMatch& claim : e.claims) {
+    Kw("claim");
+    WordOrString(claim.name, claim.name_span);
+    Kw("=");
+    Str(claim.value);
+  }
+  for (const Subject& via : e.via) {
+    Kw("via");
+    PrintSubject(via);
+  }
   Kw("to");
   if (const auto* api = std::get_if<ExpectApi>(&e.target)) {
     if (api->star)

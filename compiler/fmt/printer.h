@@ -78,6 +78,8 @@ class Printer {
   void PrintSelector(const syntax::AppBody& body);
   void PrintObjects(const syntax::AppBody& body);
   void PrintPipeline(const syntax::PipelineBody& body);
+  void PrintAnnotations(const syntax::ServiceAccountBody& body);
+  void PrintIssuer(const syntax::Decl& d, const syntax::IssuerBody& body);
   void PrintRule(const syntax::Rule& r);
   void PrintSubject(const syntax::Subject& s);
   void PrintOp(const syntax::OpClause& op);

@@ -38,14 +38,28 @@ const syntax::OpClause* FindOp(const syntax::CallRule& call, OpField field, bool
   return nullptr;
 }
 
+// Peer (mTLS) identities; a token (`issuer`) is a request identity that
+// plaintext callers can carry too.
 bool IsIdentitySource(const sema::Principal& s) {
-  return s.kind != sema::Principal::Kind::Any;
+  return s.kind != sema::Principal::Kind::Any && s.kind != sema::Principal::Kind::Issuer;
+}
+
+constexpr const char* kTokenNote =
+    "a token (an `issuer` source) is HTTP-only too: Istio ignores `requestPrincipals` on TCP "
+    "traffic";
+
+// Spec §12: a token is HTTP-only, like methods and paths (§8).
+bool HasTokenSource(const sema::CallRule& rule) {
+  return std::any_of(rule.sources.begin(), rule.sources.end(), [](const sema::Principal& s) {
+    return s.kind == sema::Principal::Kind::Issuer;
+  });
 }
 
 IstioRule BuildRule(const sema::Program& p, const sema::CallRule& rule,
                     const std::string& trust_domain, const std::vector<std::string>& added_ports) {
   IstioRule out;
   IstioSource principals, namespaces;
+  std::vector<IstioSource> tokens;  // each issuer source its own entry (spec §12)
   bool any = false;
   for (const sema::Principal& s : rule.sources) {
     switch (s.kind) {
@@ -60,6 +74,13 @@ IstioRule BuildRule(const sema::Program& p, const sema::CallRule& rule,
         break;
       }
       case sema::Principal::Kind::Plaintext: break;
+      case sema::Principal::Kind::Issuer: {
+        IstioSource token;
+        token.request_principals.push_back(p.symbol(s.symbol).k8s_name + "/" +
+                                           s.token_subject.value_or("*"));
+        tokens.push_back(std::move(token));
+        break;
+      }
     }
   }
   auto tidy = [](std::vector<std::string>& v) {
@@ -71,6 +92,9 @@ IstioRule BuildRule(const sema::Program& p, const sema::CallRule& rule,
     tidy(namespaces.namespaces);
     if (!principals.principals.empty()) out.from.push_back(principals);
     if (!namespaces.namespaces.empty()) out.from.push_back(namespaces);
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    out.from.insert(out.from.end(), tokens.begin(), tokens.end());
   }
   IstioOperation op;
   for (const auto& clause : rule.call->ops) {
@@ -111,7 +135,7 @@ IstioRule BuildRule(const sema::Program& p, const sema::CallRule& rule,
 // that cannot make it safe, and where an allow rule can never match.
 std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
   const syntax::CallRule& call = *rule.call;
-  if (!HasHttpOnlyFields(call)) return {};
+  if (!HasHttpOnlyFields(call) && !HasTokenSource(rule)) return {};
   const sema::Symbol& app = l.program().symbol(rule.app);
   const auto& ports = app.app().ports;
   const syntax::OpClause* named = FindOp(call, OpField::Ports, false);
@@ -126,7 +150,7 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
     for (const auto& v : named->values) {
       if (is_http(v.port.value)) continue;
       if (deny) {
-        l.diags().report(diag::Code::W0402, v.span,
+        auto& d = l.diags().report(diag::Code::W0402, v.span,
                          fmt::format("port {} of app `{}` is not HTTP: this deny rule refuses all "
                                      "traffic to it",
                                      v.port.value, app.name),
@@ -134,13 +158,15 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
             .label(app.name_span(), "the app's port protocols are declared here")
             .note("Istio ignores methods, paths, hosts and request conditions on TCP traffic, and "
                   "a DENY rule without them matches every connection");
+        if (HasTokenSource(rule)) d.note(kTokenNote);
       } else if (std::all_of(named->values.begin(), named->values.end(),
                              [&](const syntax::OpValue& x) { return !is_http(x.port.value); })) {
-        l.diags().report(diag::Code::W0403, rule.rule->span,
+        auto& d = l.diags().report(diag::Code::W0403, rule.rule->span,
                          "this allow rule can never match: its HTTP fields apply to TCP ports only",
                          "never matches")
             .label(app.name_span(), "the app's port protocols are declared here")
             .note("Istio ignores an ALLOW rule with HTTP-only fields on TCP traffic");
+        if (HasTokenSource(rule)) d.note(kTokenNote);
         break;
       }
     }
@@ -162,6 +188,7 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
     d.label(app.name_span(), ports.empty() ? "declared without `ports`" : "declared with TCP ports only")
         .note("Istio ignores methods, paths, hosts and request conditions on TCP traffic, and a "
               "DENY rule without them matches every connection");
+    if (HasTokenSource(rule)) d.note(kTokenNote);
     if (ports.empty()) {
       d.with_help("declare the app's ports with their protocols (`ports 8080 http, 5432 tcp`) so "
                   "the rule can be limited to the HTTP ones");
@@ -171,12 +198,13 @@ std::vector<std::string> HttpPortsFor(Lowering& l, const sema::CallRule& rule) {
     }
   }
   if (!deny && !ports.empty() && http.empty()) {
-    l.diags().report(diag::Code::W0403, rule.rule->span,
+    auto& d = l.diags().report(diag::Code::W0403, rule.rule->span,
                      fmt::format("this allow rule can never match: app `{}` has no HTTP port",
                                  app.name),
                      "never matches")
         .label(app.name_span(), "declared with TCP ports only")
         .note("Istio ignores an ALLOW rule with HTTP-only fields on TCP traffic");
+    if (HasTokenSource(rule)) d.note(kTokenNote);
   }
   return deny ? http : std::vector<std::string>{};
 }

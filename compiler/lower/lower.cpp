@@ -14,6 +14,7 @@ const char* KindName(Kind kind) {
     case Kind::ClusterRole: return "ClusterRole";
     case Kind::ClusterRoleBinding: return "ClusterRoleBinding";
     case Kind::PeerAuthentication: return "PeerAuthentication";
+    case Kind::RequestAuthentication: return "RequestAuthentication";
     case Kind::AuthorizationPolicy: return "AuthorizationPolicy";
     case Kind::ValidatingAdmissionPolicy: return "ValidatingAdmissionPolicy";
     case Kind::ValidatingAdmissionPolicyBinding: return "ValidatingAdmissionPolicyBinding";
@@ -29,6 +30,7 @@ const char* ApiVersion(Kind kind) {
     case Kind::ClusterRole:
     case Kind::ClusterRoleBinding: return "rbac.authorization.k8s.io/v1";
     case Kind::PeerAuthentication:
+    case Kind::RequestAuthentication:
     case Kind::AuthorizationPolicy: return "security.istio.io/v1";
     case Kind::ValidatingAdmissionPolicy:
     case Kind::ValidatingAdmissionPolicyBinding: return "admissionregistration.k8s.io/v1";
@@ -52,6 +54,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::RoleBinding:
     case Kind::ClusterRoleBinding: o.spec = RoleBinding{}; break;
     case Kind::PeerAuthentication: o.spec = PeerAuthentication{}; break;
+    case Kind::RequestAuthentication: o.spec = RequestAuthentication{}; break;
     case Kind::AuthorizationPolicy: o.spec = AuthorizationPolicy{}; break;
     case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
     case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
@@ -97,6 +100,7 @@ Output Lower(const sema::Program& program, const LowerOptions& options, diag::Di
   LowerApiRules(l);
   LowerNamespaces(l);
   LowerCallRules(l);
+  LowerRequestAuthentications(l);
   LowerPipelines(l);
   return l.Finish();
 }

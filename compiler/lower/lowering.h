@@ -37,6 +37,7 @@ void LowerApiRules(Lowering& l);
 void LowerCallRules(Lowering& l);
 void LowerNamespaces(Lowering& l);
 void LowerPipelines(Lowering& l);
+void LowerRequestAuthentications(Lowering& l);  // request_authn.cpp
 
 // RBAC rules from grants: resources of one group with the same verbs and
 // names share a rule (spec §8).

@@ -31,7 +31,9 @@ struct PolicyRule {
   friend bool operator==(const PolicyRule&, const PolicyRule&) = default;
 };
 
-struct ServiceAccount {};
+struct ServiceAccount {
+  bool automount_off = false;  // `automountServiceAccountToken: false` (spec §13)
+};
 
 struct Role {
   std::vector<PolicyRule> rules;
@@ -59,6 +61,7 @@ struct PeerAuthentication {
 struct IstioSource {
   std::vector<std::string> principals;
   std::vector<std::string> namespaces;
+  std::vector<std::string> request_principals;  // `ISSUER/SUBJECT` (spec §12)
   friend auto operator<=>(const IstioSource&, const IstioSource&) = default;
 };
 
@@ -94,6 +97,26 @@ struct AuthorizationPolicy {
   bool allow_nothing = false;                   // `spec: {}`
 };
 
+// security.istio.io/v1 RequestAuthentication (spec §12): one jwtRules entry
+// per issuer, sorted by issuer string.
+struct JwtHeader {
+  std::string name;
+  std::optional<std::string> prefix;
+  friend auto operator<=>(const JwtHeader&, const JwtHeader&) = default;
+};
+
+struct JwtRule {
+  std::string issuer;
+  std::string jwks_uri;  // empty: OpenID discovery
+  std::vector<std::string> audiences;
+  std::vector<JwtHeader> from_headers;  // empty: Authorization: Bearer
+};
+
+struct RequestAuthentication {
+  std::map<std::string, std::string> selector;
+  std::map<std::string, JwtRule> rules;  // by issuer string: iteration order is output order
+};
+
 // admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy: CEL over a
 // PipelineRun admission request (spec §5.3).
 struct CelVariable {
@@ -126,6 +149,7 @@ enum class Kind {
   ClusterRole,
   ClusterRoleBinding,
   PeerAuthentication,
+  RequestAuthentication,
   AuthorizationPolicy,
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
@@ -138,7 +162,7 @@ struct Object {
   Kind kind;
   Meta meta;
   std::variant<ServiceAccount, Role, RoleBinding, PeerAuthentication, AuthorizationPolicy,
-               AdmissionPolicy, AdmissionBinding>
+               AdmissionPolicy, AdmissionBinding, RequestAuthentication>
       spec;
   // Where it came from: the declarations and rules that produced it.
   std::vector<base::Span> origins;

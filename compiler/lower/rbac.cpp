@@ -90,7 +90,11 @@ void LowerServiceAccounts(Lowering& l) {
   for (const sema::Symbol& s : p.symbols) {
     if (s.kind != sema::DeclKind::ServiceAccount || s.builtin || s.sa().external) continue;
     for (sema::SymbolId ns : s.sa().namespaces) {
-      l.Get(Kind::ServiceAccount, p.symbol(ns).k8s_name, s.k8s_name).origins.push_back(s.decl->span);
+      Object& sa = l.Get(Kind::ServiceAccount, p.symbol(ns).k8s_name, s.k8s_name);
+      sa.origins.push_back(s.decl->span);
+      // Spec §13: workload-identity annotations and no automounted token.
+      for (const auto& [key, value] : s.sa().annotations) sa.meta.annotations[key] = value;
+      std::get<ServiceAccount>(sa.spec).automount_off = s.sa().automount_off;
     }
   }
 }

@@ -116,7 +116,7 @@ size_t Find(const std::vector<Tok>& toks, std::string_view text, size_t from = 0
 
 const std::vector<K> kSubjectKinds = {K::User, K::Group, K::ServiceAccount, K::App};
 
-enum class Block { Namespace, ServiceAccount, Action, App, Pipeline, Test, Selector, Objects, Other };
+enum class Block { Namespace, ServiceAccount, Action, App, Pipeline, Test, Selector, Objects, Other, Issuer };
 
 Block BlockOf(const std::string& keyword) {
   if (keyword == "namespace") return Block::Namespace;
@@ -125,6 +125,7 @@ Block BlockOf(const std::string& keyword) {
   if (keyword == "app") return Block::App;
   if (keyword == "pipeline") return Block::Pipeline;
   if (keyword == "test") return Block::Test;
+  if (keyword == "issuer") return Block::Issuer;
   return Block::Other;
 }
 
@@ -138,6 +139,11 @@ bool StartsStatement(const Tok& t, const std::vector<Tok>& stmt) {
       Find(stmt, "to") == std::string_view::npos && IsAny(stmt.back(), {"allow", "deny", ","})) {
     return false;
   }
+  // `issuer` is also a call source (`allow issuer google to call …`).
+  if (t.text == "issuer" && !stmt.empty() && IsAny(stmt[0], {"allow", "deny"}) &&
+      Find(stmt, "to") == std::string_view::npos) {
+    return false;
+  }
   return true;
 }
 
@@ -148,7 +154,8 @@ bool Continues(const std::vector<Tok>& stmt) {
                              "package", "as", "not", "methods", "paths", "ports", "hosts", "when",
                              "==", "!=", "namespace", "user", "group", "serviceaccount",
                              "resource", "action", "app", "pipeline", "test", "expect", "method",
-                             "path", "port", "host", "header"});
+                             "path", "port", "host", "header", "issuer", "subject", "claim",
+                             "via"});
 }
 
 enum class RuleShape { Unknown, Api, Call, Run };
@@ -199,10 +206,14 @@ void RuleContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t o
       ctx.kinds = kSubjectKinds;
       RuleShape shape = LookAhead(text, offset);
       if (shape == RuleShape::Call || shape == RuleShape::Unknown) {
-        ctx.keywords = {"namespace", "any", "authenticated"};
+        ctx.keywords = {"namespace", "any", "authenticated", "issuer"};
       }
     } else if (Is(prev, "namespace")) {
       ctx.kinds = {K::Namespace};
+    } else if (Is(prev, "issuer")) {
+      ctx.kinds = {K::Issuer};
+    } else if (prev.kind == Tok::Word && stmt.size() >= 3 && Is(stmt[stmt.size() - 2], "issuer")) {
+      ctx.keywords = {"subject", "to"};
     } else if (prev.kind == Tok::Word) {
       ctx.keywords = {"to"};
     }
@@ -300,12 +311,25 @@ void ExpectContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
   }
   if (e.size() == 1) {
     ctx.kinds = kSubjectKinds;
-    ctx.keywords = {"plaintext"};
+    ctx.keywords = {"plaintext", "issuer"};
     return;
   }
   size_t to = Find(e, "to");
   if (to == std::string_view::npos) {
-    if (e.back().kind == Tok::Word) ctx.keywords = {"to"};
+    // `issuer NAME [subject "S"] [claim K = "V"]… [via SOURCE]` (spec §12).
+    const Tok& last = e.back();
+    bool token = Is(e[1], "issuer");
+    if (token && e.size() == 2) {
+      ctx.kinds = {K::Issuer};
+    } else if (token && Is(last, "via")) {
+      ctx.kinds = {K::ServiceAccount, K::App};
+    } else if (token && Is(e[e.size() - 2], "via")) {
+      ctx.keywords = {"to"};
+    } else if (token && (last.kind == Tok::String || e.size() == 3)) {
+      ctx.keywords = {"subject", "claim", "via", "to"};
+    } else if (last.kind == Tok::Word && !IsAny(last, {"subject", "claim"})) {
+      ctx.keywords = {"to"};
+    }
     return;
   }
   std::vector<Tok> t(e.begin() + static_cast<long>(to) + 1, e.end());
@@ -364,7 +388,18 @@ void BlockContext(const Frame& f, bool line_start, CompletionContext& ctx) {
       else if (prev && Is(*prev, "mtls")) ctx.keywords = {"strict"};
       else ctx.keywords = {"default", "mtls"};
       return;
-    case Block::ServiceAccount: ctx.keywords = {"external"}; return;
+    case Block::ServiceAccount:
+      if (prev && Is(*prev, "automount")) ctx.keywords = {"off"};
+      else ctx.keywords = {"external", "automount", "annotations"};
+      return;
+    case Block::Issuer:
+      if (prev && prev->kind == Tok::String && f.toks.size() >= 2 &&
+          Is(f.toks[f.toks.size() - 2], "header")) {
+        ctx.keywords = {"prefix", "jwks", "audiences"};
+      } else if (!prev || prev->kind == Tok::String) {
+        ctx.keywords = {"jwks", "audiences", "header"};
+      }
+      return;
     case Block::Pipeline:
       if (prev && Is(*prev, "serviceaccount")) ctx.kinds = {K::ServiceAccount};
       else ctx.keywords = {"serviceaccount"};
@@ -385,7 +420,7 @@ void BlockContext(const Frame& f, bool line_start, CompletionContext& ctx) {
 const std::vector<std::string>& TopLevelKeywords() {
   static const std::vector<std::string> words = {
       "package", "import", "namespace", "user", "group", "serviceaccount", "resource",
-      "action",  "app",    "pipeline",  "allow", "deny", "test"};
+      "action",  "app",    "pipeline",  "allow", "deny", "test", "issuer"};
   return words;
 }
 

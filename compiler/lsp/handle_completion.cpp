@@ -16,7 +16,7 @@ namespace {
 // LSP CompletionItemKind values.
 enum ItemKind : int {
   kFunction = 3, kField = 5, kVariable = 6, kClass = 7, kInterface = 8, kModule = 9,
-  kProperty = 10, kKeyword = 14, kEnumMember = 20, kStruct = 22,
+  kProperty = 10, kKeyword = 14, kEnumMember = 20, kStruct = 22, kReference = 18,
 };
 
 int ItemKindOf(syntax::DeclKind kind) {
@@ -29,6 +29,7 @@ int ItemKindOf(syntax::DeclKind kind) {
     case syntax::DeclKind::Action: return kFunction;
     case syntax::DeclKind::App: return kClass;
     case syntax::DeclKind::Pipeline: return kInterface;
+    case syntax::DeclKind::Issuer: return kReference;
   }
   return kVariable;
 }

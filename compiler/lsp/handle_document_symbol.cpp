@@ -15,7 +15,7 @@ namespace {
 // LSP SymbolKind values.
 enum SymbolKind : int {
   kModule = 2, kNamespace = 3, kClass = 5, kMethod = 6, kProperty = 7, kField = 8,
-  kInterface = 11, kFunction = 12, kVariable = 13, kStruct = 23, kEvent = 24,
+  kInterface = 11, kFunction = 12, kVariable = 13, kStruct = 23, kEvent = 24, kKey = 20,
 };
 
 int KindOf(syntax::DeclKind kind) {
@@ -28,6 +28,7 @@ int KindOf(syntax::DeclKind kind) {
     case syntax::DeclKind::Action: return kFunction;
     case syntax::DeclKind::App: return kClass;
     case syntax::DeclKind::Pipeline: return kInterface;
+    case syntax::DeclKind::Issuer: return kKey;
   }
   return kVariable;
 }

@@ -46,6 +46,8 @@ std::string Facts(const sema::Program& p, const sema::Symbol& s) {
   } else if (auto* sa = std::get_if<sema::ServiceAccountInfo>(&s.info)) {
     if (!sa->namespaces.empty()) out += "- in " + NamespaceList(p, sa->namespaces) + "\n";
     if (sa->external) out += "- `external`: not emitted by stave\n";
+    if (sa->automount_off) out += "- `automount off`: pods get no token unless they mount one\n";
+    for (const auto& [key, value] : sa->annotations) out += fmt::format("- `{}`: `{}`\n", key, value);
   } else if (auto* app = std::get_if<sema::AppInfo>(&s.info)) {
     if (!app->namespaces.empty()) out += "- in " + NamespaceList(p, app->namespaces) + "\n";
     if (app->serviceaccount != sema::kNoSymbol) {
@@ -57,6 +59,13 @@ std::string Facts(const sema::Program& p, const sema::Symbol& s) {
     if (pl->serviceaccount != sema::kNoSymbol) {
       out += fmt::format("- runs as `{}`\n", p.symbol(pl->serviceaccount).qualified());
     }
+  } else if (auto* iss = std::get_if<sema::IssuerInfo>(&s.info)) {
+    out += iss->jwks.empty() ? "- keys: OpenID discovery from the issuer\n"
+                             : fmt::format("- keys: `{}`\n", iss->jwks);
+    for (const auto& aud : iss->audiences) out += fmt::format("- audience `{}`\n", aud);
+    out += iss->header ? fmt::format("- token in header `{}`{}\n", *iss->header,
+                                     iss->prefix ? fmt::format(" after `{}`", *iss->prefix) : "")
+                       : "- token in `Authorization: Bearer …`\n";
   } else if (auto* action = std::get_if<sema::ActionInfo>(&s.info)) {
     // One line per resource: `pods`: get, list, watch.
     std::vector<std::pair<std::string, std::string>> lines;
@@ -114,12 +123,13 @@ std::string SymbolMarkdown(const Analysis& a, const sema::Symbol& s) {
   if (s.builtin) out += " — standard library";
   out += "\n\n";
   if (s.kind == syntax::DeclKind::Resource) out += fmt::format("Resource: `{}`\n\n", s.k8s_name);
+  else if (s.kind == syntax::DeclKind::Issuer) out += fmt::format("Issuer (`iss`): `{}`\n\n", s.k8s_name);
   else out += fmt::format("Kubernetes name: `{}`\n\n", s.k8s_name);
   if (!s.decl->doc.empty()) out += s.decl->doc + "\n\n";
   out += Facts(p, s);
   bool may_lower = s.kind == syntax::DeclKind::Namespace ||
                    s.kind == syntax::DeclKind::ServiceAccount ||
-                   s.kind == syntax::DeclKind::Pipeline;
+                   s.kind == syntax::DeclKind::Pipeline || s.kind == syntax::DeclKind::Issuer;
   if (!s.builtin) out += Objects(a, s.decl->span, may_lower);
   return out;
 }

@@ -18,6 +18,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   std::vector<FileScope> scopes = BuildScopes(checker);
   CheckDeclarations(checker, scopes);
   CheckRules(checker, scopes);
+  CheckRequestAuthConditions(checker);
   CheckTests(checker, scopes);
   CheckDenyGuards(checker);
   CheckShadowedCalls(checker);

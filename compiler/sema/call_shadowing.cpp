@@ -5,6 +5,7 @@
 // grouped by app, so each allow only meets the denies on its own app.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -90,6 +91,8 @@ struct SourceSet {
   bool authenticated = false;
   std::set<std::string> principals;
   std::set<std::string> namespaces;
+  // Issuer sources (spec §12): (issuer, subject); no subject is any subject.
+  std::set<std::pair<SymbolId, std::optional<std::string>>> tokens;
 };
 
 SourceSet Sources(const Program& p, const std::vector<Principal>& list) {
@@ -103,6 +106,7 @@ SourceSet Sources(const Program& p, const std::vector<Principal>& list) {
         for (const auto& pr : Principals(p, x.symbol, "")) s.principals.insert(pr);
         break;
       case Principal::Kind::Plaintext: break;
+      case Principal::Kind::Issuer: s.tokens.insert({x.symbol, x.token_subject}); break;
     }
   }
   return s;
@@ -111,6 +115,15 @@ SourceSet Sources(const Program& p, const std::vector<Principal>& list) {
 bool SourcesCovered(const SourceSet& d, const SourceSet& a) {
   if (d.any) return true;
   if (a.any) return false;
+  // A token is no peer identity: only a deny on the same issuer (any
+  // subject, or this one) covers it.
+  for (const auto& [issuer, subject] : a.tokens) {
+    if (!d.tokens.count({issuer, std::nullopt}) && !(subject && d.tokens.count({issuer, subject}))) {
+      return false;
+    }
+  }
+  bool peers = a.authenticated || !a.principals.empty() || !a.namespaces.empty();
+  if (!peers) return true;
   if (d.authenticated) return true;
   if (a.authenticated) return false;
   for (const auto& pr : a.principals) {

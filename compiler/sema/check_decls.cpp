@@ -77,6 +77,7 @@ void FillServiceAccount(Checker& c, std::vector<FileScope>& scopes, Symbol& s) {
   info.external = body.external.has_value();
   s.info = std::move(info);
   CheckK8sName(c, s, true);
+  CheckServiceAccountCredentials(c, s);
 }
 
 // Flattens an action's includes depth-first; `stack` detects cycles.
@@ -393,6 +394,7 @@ void CheckDeclarations(Checker& c, std::vector<FileScope>& scopes) {
   for (Symbol& s : p.symbols) FillSimple(c, s);
   for (Symbol& s : p.symbols) {
     if (s.kind == DeclKind::ServiceAccount) FillServiceAccount(c, scopes, s);
+    else if (s.kind == DeclKind::Issuer) FillIssuer(c, s);
   }
   ActionFlattener flattener(c, scopes);
   for (SymbolId id = 0; id < p.symbols.size(); ++id) {

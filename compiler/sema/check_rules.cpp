@@ -54,12 +54,15 @@ std::vector<Principal> ResolveSubjects(Checker& c, FileScope& scope,
       std::string what = s.kind == syntax::Subject::Kind::Namespace ? "`namespace NS`"
                          : s.kind == syntax::Subject::Kind::Any     ? "`any`"
                          : s.kind == syntax::Subject::Kind::Plaintext ? "`plaintext`"
+                         : s.kind == syntax::Subject::Kind::Issuer    ? "`issuer NAME`"
                                                                       : "`authenticated`";
       c.diags().report(diag::Code::E0209, s.span,
                        fmt::format("{} cannot be the subject of {}", what, rule_kind),
                        "a mesh source, not a Kubernetes subject")
           .with_help("API and run rules grant to users, groups, serviceaccounts and apps; "
                      "mesh sources belong in `call` rules");
+      // The issuer's name is still a use: definition and rename find it.
+      if (s.kind == syntax::Subject::Kind::Issuer) c.Resolve(scope, s.name, {DeclKind::Issuer});
       continue;
     }
     SymbolId id = c.Resolve(scope, s.name,
@@ -69,7 +72,7 @@ std::vector<Principal> ResolveSubjects(Checker& c, FileScope& scope,
         !AppHasAccount(c, id, s.span, "a subject")) {
       continue;
     }
-    out.push_back({Principal::Kind::Symbol, id, s.span});
+    out.push_back({Principal::Kind::Symbol, id, s.span, std::nullopt});
   }
   return out;
 }
@@ -80,22 +83,50 @@ std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
   for (const syntax::Subject& s : sources) {
     switch (s.kind) {
       case syntax::Subject::Kind::Any:
-        out.push_back({Principal::Kind::Any, kNoSymbol, s.span});
+        out.push_back({Principal::Kind::Any, kNoSymbol, s.span, std::nullopt});
         continue;
       case syntax::Subject::Kind::Authenticated:
-        out.push_back({Principal::Kind::Authenticated, kNoSymbol, s.span});
+        out.push_back({Principal::Kind::Authenticated, kNoSymbol, s.span, std::nullopt});
         continue;
       case syntax::Subject::Kind::Plaintext:
-        out.push_back({Principal::Kind::Plaintext, kNoSymbol, s.span});
+        out.push_back({Principal::Kind::Plaintext, kNoSymbol, s.span, std::nullopt});
         continue;
       case syntax::Subject::Kind::Namespace: {
         SymbolId ns = c.Resolve(scope, s.name, {DeclKind::Namespace});
-        if (ns != kNoSymbol) out.push_back({Principal::Kind::Namespace, ns, s.span});
+        if (ns != kNoSymbol) out.push_back({Principal::Kind::Namespace, ns, s.span, std::nullopt});
+        continue;
+      }
+      case syntax::Subject::Kind::Issuer: {
+        SymbolId iss = c.Resolve(scope, s.name, {DeclKind::Issuer});
+        if (iss == kNoSymbol) continue;
+        Principal token{Principal::Kind::Issuer, iss, s.span, std::nullopt};
+        if (s.token_subject) {
+          token.token_subject = s.token_subject->value;
+          if (s.token_subject->value.empty()) {
+            c.diags().report(diag::Code::E0301, s.token_subject->span,
+                             "a token subject must not be empty", "empty `sub`")
+                .with_help("drop `subject \"\"` to admit every subject of the issuer");
+          }
+        }
+        out.push_back(std::move(token));
         continue;
       }
       case syntax::Subject::Kind::Named: break;
     }
     SymbolId peek = c.Peek(scope, s.name);
+    if (peek != kNoSymbol && c.program().symbol(peek).kind == DeclKind::Issuer) {
+      c.Resolve(scope, s.name, {DeclKind::Issuer});  // records the reference
+      const Symbol& iss = c.program().symbol(peek);
+      c.diags().report(diag::Code::E0201, s.span,
+                       fmt::format("`{}` is an issuer, but a bare name as a call source must be "
+                                   "a serviceaccount or an app",
+                                   s.name.text()),
+                       "an issuer")
+          .label(iss.name_span(), fmt::format("`{}` is declared as an issuer here", iss.name))
+          .with_help(fmt::format("to admit the issuer's tokens, write `issuer {}`", s.name.text()))
+          .fix({s.span.file, s.span.begin, s.span.begin}, "issuer ");
+      continue;
+    }
     if (peek != kNoSymbol && c.program().symbol(peek).kind == DeclKind::Namespace) {
       c.Resolve(scope, s.name, {DeclKind::Namespace});  // records the reference
       const Symbol& ns = c.program().symbol(peek);
@@ -125,7 +156,7 @@ std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
       continue;
     }
     if (sym.kind == DeclKind::App && !AppHasAccount(c, id, s.span, "the source of a call")) continue;
-    out.push_back({Principal::Kind::Symbol, id, s.span});
+    out.push_back({Principal::Kind::Symbol, id, s.span, std::nullopt});
   }
   return out;
 }

@@ -29,15 +29,48 @@ std::optional<Principal> OneSubject(Checker& c, FileScope& scope, const Subject&
     if (sources.empty()) return std::nullopt;
     return sources.front();
   }
-  if (s.kind == Subject::Kind::Plaintext) {
+  if (s.kind == Subject::Kind::Plaintext || s.kind == Subject::Kind::Issuer) {
     c.diags().report(diag::Code::E0209, s.span,
-                     "`plaintext` is a mesh caller, not a Kubernetes subject", "not a subject")
+                     fmt::format("`{}` is a mesh caller, not a Kubernetes subject",
+                                 s.kind == Subject::Kind::Issuer ? "issuer NAME" : "plaintext"),
+                     "not a subject")
         .with_help("name a user, group, serviceaccount or app");
+    if (s.kind == Subject::Kind::Issuer) c.Resolve(scope, s.name, {DeclKind::Issuer});  // a use
     return std::nullopt;
   }
   auto subjects = ResolveSubjects(c, scope, {s}, "an expectation");
   if (subjects.empty()) return std::nullopt;
   return subjects.front();
+}
+
+// Spec §12: a token request's claims and its peer (`via`), an mTLS
+// workload of the program.
+bool ResolveToken(Checker& c, FileScope& scope, const syntax::Expectation& x, Expectation& e) {
+  bool ok = true;
+  if (x.subject.kind != Subject::Kind::Issuer) return true;
+  for (const syntax::ClaimMatch& claim : x.claims) {
+    if (claim.name.empty()) {
+      c.diags().report(diag::Code::E0301, claim.name_span, "a claim name must not be empty",
+                       "empty");
+      ok = false;
+      continue;
+    }
+    e.claims[claim.name].push_back(claim.value.value);
+  }
+  if (x.via.empty()) return ok;
+  const Subject& via = x.via.front();
+  if (via.kind != Subject::Kind::Named) {
+    c.diags().report(diag::Code::E0209, via.span,
+                     "the peer of a token request must be one serviceaccount or app",
+                     "not one workload")
+        .with_help("name the workload the token comes through over mTLS (the ingress gateway's "
+                   "serviceaccount, for example), or drop `via` for a plaintext peer");
+    return false;
+  }
+  auto peer = ResolveSources(c, scope, {via});
+  if (peer.empty()) return false;
+  e.via = peer.front();
+  return ok;
 }
 
 bool ResolveApi(Checker& c, FileScope& scope, const syntax::ExpectApi& api, Expectation& e) {
@@ -164,6 +197,7 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
               else return ResolveRun(c, scope, t, e);
             },
             x.target);
+        if (call && !ResolveToken(c, scope, x, e)) ok = false;
         if (!subject || !ok) continue;
         e.subject = *subject;
         test.expectations.push_back(std::move(e));

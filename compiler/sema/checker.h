@@ -71,6 +71,10 @@ void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);
 void CheckEscalationPaths(Checker& c);
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
+// Identity (spec §12, §13; check_identity.cpp).
+void FillIssuer(Checker& c, Symbol& s);
+void CheckServiceAccountCredentials(Checker& c, Symbol& s);
+void CheckRequestAuthConditions(Checker& c);
 
 // The scope of the file that declares `symbol`.
 FileScope& ScopeOf(std::vector<FileScope>& scopes, const Symbol& symbol);

@@ -28,6 +28,8 @@ struct NamespaceInfo {
 struct ServiceAccountInfo {
   std::vector<SymbolId> namespaces;
   bool external = false;
+  bool automount_off = false;                       // spec §13
+  std::map<std::string, std::string> annotations;  // spec §13
 };
 
 // "deployments.apps/scale" -> {deployments, apps, scale}.
@@ -80,6 +82,14 @@ struct PipelineInfo {
   SymbolId serviceaccount = kNoSymbol;
 };
 
+// spec §12: the issuer string is the Symbol's k8s_name.
+struct IssuerInfo {
+  std::string jwks;                    // empty: OpenID discovery
+  std::vector<std::string> audiences;  // as written
+  std::optional<std::string> header;   // the header the token is read from
+  std::optional<std::string> prefix;
+};
+
 struct Symbol {
   DeclKind kind;
   std::string package;
@@ -90,7 +100,7 @@ struct Symbol {
   // its resource string.
   std::string k8s_name;
   std::variant<std::monostate, NamespaceInfo, ServiceAccountInfo, ResourceInfo, ActionInfo,
-               AppInfo, PipelineInfo>
+               AppInfo, PipelineInfo, IssuerInfo>
       info;
 
   // `PACKAGE.NAME`, or the bare name for std (spec §8, emitted names).
@@ -103,13 +113,15 @@ struct Symbol {
   const ActionInfo& action() const { return std::get<ActionInfo>(info); }
   const AppInfo& app() const { return std::get<AppInfo>(info); }
   const PipelineInfo& pipeline() const { return std::get<PipelineInfo>(info); }
+  const IssuerInfo& issuer() const { return std::get<IssuerInfo>(info); }
 };
 
 // A subject or source after resolution.
 struct Principal {
-  enum class Kind { Symbol, Namespace, Any, Authenticated, Plaintext } kind;
-  SymbolId symbol = kNoSymbol;  // the user/group/serviceaccount/app, or the namespace
+  enum class Kind { Symbol, Namespace, Any, Authenticated, Plaintext, Issuer } kind;
+  SymbolId symbol = kNoSymbol;  // the user/group/serviceaccount/app, the namespace, the issuer
   base::Span span;
+  std::optional<std::string> token_subject;  // Issuer: `subject "SUB"`, else any subject
 };
 
 struct ApiRule {
@@ -153,6 +165,10 @@ struct Expectation {
   SymbolId run_as = kNoSymbol;       // Run: `as`, else the pipeline's
   bool cluster = false;
   SymbolId ns = kNoSymbol;           // Verb/Action (unless cluster), Call (optional)
+  // Call with an issuer subject (spec §12): the token's claims (a name given
+  // twice is a list claim) and the mTLS peer it comes through.
+  std::map<std::string, std::vector<std::string>> claims;
+  std::optional<Principal> via;
 };
 
 struct Test {

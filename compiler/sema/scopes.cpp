@@ -28,7 +28,7 @@ SymbolId Program::lookup(const std::string& package, const std::string& name) co
 
 std::string Checker::Article(DeclKind kind) {
   std::string name = syntax::DeclKindName(kind);
-  bool vowel = kind == DeclKind::Action || kind == DeclKind::App;
+  bool vowel = kind == DeclKind::Action || kind == DeclKind::App || kind == DeclKind::Issuer;
   return (vowel ? "an " : "a ") + name;
 }
 

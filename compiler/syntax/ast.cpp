@@ -13,6 +13,7 @@ const char* DeclKindName(DeclKind kind) {
     case DeclKind::Action: return "action";
     case DeclKind::App: return "app";
     case DeclKind::Pipeline: return "pipeline";
+    case DeclKind::Issuer: return "issuer";
   }
   return "name";
 }

@@ -43,16 +43,11 @@ struct QualName {
 
 // ---------------------------------------------------------------- declarations
 
-enum class DeclKind { Namespace, User, Group, ServiceAccount, Resource, Action, App, Pipeline };
+enum class DeclKind { Namespace, User, Group, ServiceAccount, Resource, Action, App, Pipeline, Issuer };
 
 struct NamespaceBody {
   std::optional<Span> default_deny;
   std::optional<Span> mtls_strict;
-};
-
-struct ServiceAccountBody {
-  std::vector<QualName> namespaces;
-  std::optional<Span> external;
 };
 
 struct Verb {
@@ -75,6 +70,14 @@ struct LabelPair {
   std::string key;
   Span key_span;
   StringLit value;
+};
+
+struct ServiceAccountBody {
+  std::vector<QualName> namespaces;
+  std::optional<Span> external;
+  std::optional<Span> automount_off;     // `automount off` (spec §13)
+  std::optional<Span> annotations_span;  // the `annotations { … }` clause
+  std::vector<LabelPair> annotations;
 };
 
 struct PortSpec {
@@ -105,6 +108,18 @@ struct PipelineBody {
   std::optional<QualName> serviceaccount;
 };
 
+// `issuer NAME = "URL" { jwks "…"  audiences "…", …  header "…" [prefix "…"] }`
+// (spec §12); the URL is the Decl's value.
+struct IssuerBody {
+  std::optional<StringLit> jwks;
+  std::optional<Span> jwks_span;
+  std::vector<StringLit> audiences;
+  std::optional<Span> audiences_span;
+  std::optional<StringLit> header;
+  std::optional<StringLit> prefix;
+  std::optional<Span> header_span;
+};
+
 struct Decl {
   DeclKind kind;
   Ident name;
@@ -114,7 +129,7 @@ struct Decl {
   Span span;
   Span keyword_span;
   std::variant<std::monostate, NamespaceBody, ServiceAccountBody, ActionBody, AppBody,
-               PipelineBody>
+               PipelineBody, IssuerBody>
       body;
 };
 
@@ -123,9 +138,10 @@ struct Decl {
 enum class Effect { Allow, Deny };
 
 struct Subject {
-  enum class Kind { Named, Namespace, Any, Authenticated, Plaintext } kind;
-  QualName name;  // for Named and Namespace
+  enum class Kind { Named, Namespace, Any, Authenticated, Plaintext, Issuer } kind;
+  QualName name;  // for Named, Namespace and Issuer
   Span span;
+  std::optional<StringLit> token_subject;  // Issuer: `subject "SUB"`
 };
 
 struct ApiRule {
@@ -220,9 +236,19 @@ struct ExpectRun {
   std::optional<QualName> as;
 };
 
+// `claim NAME = "V"` of a token request (spec §12).
+struct ClaimMatch {
+  std::string name;
+  Span name_span;
+  StringLit value;
+};
+
 struct Expectation {
   Effect effect;
   Subject subject;
+  // A token request (subject kind Issuer): its claims and its mTLS peer.
+  std::vector<ClaimMatch> claims;
+  std::vector<Subject> via;  // at most one: `via SOURCE`
   std::variant<ExpectApi, ExpectCall, ExpectRun> target;
   Span span;
 };

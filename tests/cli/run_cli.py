@@ -347,7 +347,7 @@ def test_format_json_for_test_and_build():
     p = stave("test", PAYMENTS, "--format", "json")
     expect_exit(p, 0)
     doc = json.loads(p.out)
-    expect(doc["tests"]["passed"] == 1 and doc["tests"]["failed"] == 0, doc.get("tests"))
+    expect(doc["tests"]["passed"] == 2 and doc["tests"]["failed"] == 0, doc.get("tests"))
     failing = os.path.join(ROOT, "golden", "test", "fail_wrong_expectations")
     p = stave("test", failing, "--format", "json")
     expect_exit(p, 1)
@@ -538,6 +538,33 @@ def test_diff_of_a_pure_refactor_is_empty():
         expect_exit(p, 0)
         expect(p.out.startswith("0 added, 0 removed"), p.out)
 
+
+def test_who_can_call_lists_token_callers():
+    # Spec §12: issuer sources answer `who-can call`; each subject a rule
+    # names, and any other subject, through an mTLS peer.
+    p = stave("who-can", "call", "api", "in", "prod", "method", "GET", "path", "/v1/x", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("tokens of issuer https://login.example.com, any subject (payments.partners)" in p.out, p.out)
+    expect("allow issuer partners to call api in prod" in p.out, p.out)
+    p = stave("who-can", "call", "api", "in", "prod", "method", "POST", "path", "/v1/x", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("tokens of issuer" not in p.out, p.out)
+    src = """package p
+namespace prod = "p-prod" { mtls strict }
+issuer corp = "https://corp.example.com"
+app api in prod { selector { app = "api" } ports 8080, 5432 tcp }
+allow issuer corp subject "alice" to call api
+"""
+    with Dir({"p.policy": src}) as d:
+        p = stave("who-can", "call", "api", "--path", d, "--format", "json")
+        expect_exit(p, 0)
+        import json
+        subjects = [g["subject"] for g in json.loads(p.out)["grantees"]]
+        expect(subjects == ["tokens of issuer https://corp.example.com, subject alice"], subjects)
+        # No token reaches a TCP port.
+        p = stave("who-can", "call", "api", "port", "5432", "--path", d)
+        expect_exit(p, 0)
+        expect("tokens of issuer" not in p.out and "nobody the policy declares" in p.out, p.out)
 
 class Skipped(Exception):
     """Raised by a test that cannot run on this machine; says why."""

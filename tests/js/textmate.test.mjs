@@ -119,7 +119,7 @@ test("payments.policy: reserved words have keyword scopes", () => {
   expectScope(5, "package payments", "package", "keyword");
   const ci = 'namespace ci      = "tekton-ci"';
   expectScope(8, ci, "namespace", "keyword.other");
-  const sa = 'serviceaccount deployer = "payments-deployer" in ci';
+  const sa = 'serviceaccount deployer = "payments-deployer" in ci { automount off }';
   expectScope(16, sa, "serviceaccount", "keyword.other");
   expectScope(16, sa, "in", "keyword.other");
   const run = "allow devs, alice to run release";
@@ -167,7 +167,7 @@ test("payments.policy: declared names, label keys, strings, numbers, operators",
   expectScope(9, 'namespace staging = "payments-staging" { mtls strict }', "staging", "entity.name.namespace");
   expectScope(12, 'group devs = "payments-devs"', "devs", "entity.name.type");
   expectScope(14, 'user  alice = "alice@example.com"', "alice", "entity.name.type");
-  expectScope(16, 'serviceaccount deployer = "payments-deployer" in ci', "deployer", "entity.name.type");
+  expectScope(16, 'serviceaccount deployer = "payments-deployer" in ci { automount off }', "deployer", "entity.name.type");
   expectScope(17, 'serviceaccount web-sa   = "frontend" in prod { external }', "web-sa", "entity.name.type");
   expectScope(20, 'pipeline release = "build-and-deploy" in ci { serviceaccount deployer }', "release", "entity.name.function");
   expectScope(22, "app frontend in prod {", "frontend", "entity.name.type");
@@ -249,6 +249,19 @@ for (const [set, files] of [["examples", examples], ["stdlib", stdlib]]) {
       [/\b(port)\s+\d/, "keyword"],
       [/\b(header)\s+\S+\s*=/, "keyword"],
       [/^\s*expect\s+(?:allow|deny)\s+(plaintext)\s+to\b/, "keyword"],
+      // Identity (spec §12, §13).
+      [new RegExp(`^issuer\\s+(${ID})`), "entity.name"],
+      [/^\s*(jwks|audiences|header)\s+"/, "keyword"],
+      [/\bheader\s+"[^"]*"\s+(prefix)\s+"/, "keyword"],
+      [/\b(automount)\s+off\b/, "keyword"],
+      [/\bautomount\s+(off)\b/, "keyword"],
+      [/^\s*(annotations)\s*\{/, "keyword"],
+      [/^\s*"([^"]*)"\s*=\s*"/, "support.type.property-name"],
+      [/^\s*(?:allow|deny)\s+(issuer)\s+[A-Za-z_]/, "keyword"],
+      [/^\s*expect\s+(?:allow|deny)\s+(issuer)\s+[A-Za-z_]/, "keyword"],
+      [/\bissuer\s+\S+\s+(subject)\s+"/, "keyword"],
+      [/^\s*expect\b.*\s(via)\s+[A-Za-z_]/, "keyword"],
+      [/^\s*expect\b.*\s(claim)\s+\S+\s*=/, "keyword"],
       [/^\s*(\/\/\/)/, "comment.line.documentation"],
       [/^\s*(\/\/)(?!\/)/, "comment.line.double-slash"],
       [/^(?:[^"/]|"[^"]*")*?\s(\/\/)(?!\/)/, "comment.line"],
@@ -315,6 +328,39 @@ test("contextual keywords used as names are names; keywords inside longer names 
   assert.ok(has(scopesIn(text, 5, "request.auth.claims"), "variable.other.property"));
   assert.ok(has(scopesIn(text, 5, "groups"), "string.quoted.double"));
   assert.ok(has(scopesIn(text, 5, "=="), "keyword.operator.comparison"));
+});
+
+test("issuers and serviceaccount credentials (spec §12, §13)", () => {
+  const text = [
+    'issuer google = "https://accounts.google.com" {', // 0
+    '  jwks "https://www.googleapis.com/oauth2/v3/certs"', // 1
+    '  audiences "payments"  header "x-jwt" prefix "Token "', // 2
+    "}", // 3
+    'serviceaccount ci-bot in ci { automount off annotations { "iam.gke.io/gcp-service-account" = "bot@p.iam" } }', // 4
+    'allow issuer google subject "alice", frontend to call api', // 5
+    'test "t" {', // 6
+    '  expect allow issuer google claim groups = "admins" via gateway to call api in prod', // 7
+    "}", // 8
+    'group issuer = "issuers"', // 9
+    "allow issuer to run release", // 10
+  ].join("\n");
+  assert.ok(isKeyword(scopesIn(text, 0, "issuer")), "`issuer` declaration keyword");
+  assert.ok(has(scopesIn(text, 0, "google"), "entity.name"), "the issuer's name");
+  assert.ok(isKeyword(scopesIn(text, 1, "jwks")));
+  for (const kw of ["audiences", "header", "prefix"]) assert.ok(isKeyword(scopesIn(text, 2, kw)), kw);
+  assert.ok(has(scopesIn(text, 2, "Token"), "string.quoted.double"));
+  for (const kw of ["automount", "off", "annotations"]) assert.ok(isKeyword(scopesIn(text, 4, kw)), kw);
+  assert.ok(has(scopesIn(text, 4, "iam.gke.io"), "support.type.property-name"), "an annotation key");
+  assert.ok(has(scopesIn(text, 4, "bot@p.iam"), "string.quoted.double"));
+  // The serviceaccount's block ends with its own brace, not the annotations'.
+  assert.ok(has(scopesIn(text, 4, "}", 1), "punctuation.section.block.end"));
+  assert.ok(isKeyword(scopesIn(text, 5, "issuer")), "`issuer` as a source");
+  assert.ok(isKeyword(scopesIn(text, 5, "subject")), "`subject` after the issuer");
+  assert.ok(!isKeyword(scopesIn(text, 5, "google")), "the issuer's name in a rule is a use");
+  for (const kw of ["issuer", "claim", "via"]) assert.ok(isKeyword(scopesIn(text, 7, kw)), kw);
+  assert.ok(!isKeyword(scopesIn(text, 7, "gateway")));
+  assert.ok(has(scopesIn(text, 9, "issuer"), "entity.name"), "`group issuer`: a name");
+  assert.ok(!isKeyword(scopesIn(text, 10, "issuer")), "a subject named issuer");
 });
 
 test("strings, escapes, comments and wildcards", () => {

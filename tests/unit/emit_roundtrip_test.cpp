@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/load.h"
@@ -95,6 +96,8 @@ void CheckDocument(const YAML::Node& doc, const lower::Object& o) {
       for (size_t j = 0; j < want.from.size(); ++j) {
         CHECK(Strings(rule["from"][j]["source"]["principals"]) == want.from[j].principals);
         CHECK(Strings(rule["from"][j]["source"]["namespaces"]) == want.from[j].namespaces);
+        CHECK(Strings(rule["from"][j]["source"]["requestPrincipals"]) ==
+              want.from[j].request_principals);
       }
       if (want.to) CheckOperation(rule["to"][0]["operation"], *want.to);
       else CHECK_FALSE(rule["to"]);
@@ -105,6 +108,30 @@ void CheckDocument(const YAML::Node& doc, const lower::Object& o) {
         CHECK(Strings(rule["when"][j]["notValues"]) == want.when[j].not_values);
       }
     }
+  } else if (const auto* ra = std::get_if<lower::RequestAuthentication>(&o.spec)) {
+    const YAML::Node spec = doc["spec"];
+    CHECK(StringMap(spec["selector"]["matchLabels"]) == ra->selector);
+    REQUIRE(Size(spec["jwtRules"]) == ra->rules.size());
+    size_t i = 0;
+    for (const auto& [issuer, want] : ra->rules) {
+      const YAML::Node r = spec["jwtRules"][i++];
+      CHECK(r["issuer"].as<std::string>() == want.issuer);
+      if (want.jwks_uri.empty()) CHECK_FALSE(r["jwksUri"]);
+      else CHECK(r["jwksUri"].as<std::string>() == want.jwks_uri);
+      CHECK(Strings(r["audiences"]) == want.audiences);
+      REQUIRE(Size(r["fromHeaders"]) == want.from_headers.size());
+      for (size_t j = 0; j < want.from_headers.size(); ++j) {
+        CHECK(r["fromHeaders"][j]["name"].as<std::string>() == want.from_headers[j].name);
+        if (want.from_headers[j].prefix) {
+          CHECK(r["fromHeaders"][j]["prefix"].as<std::string>() == *want.from_headers[j].prefix);
+        } else {
+          CHECK_FALSE(r["fromHeaders"][j]["prefix"]);
+        }
+      }
+    }
+  } else if (const auto* sa = std::get_if<lower::ServiceAccount>(&o.spec)) {
+    if (sa->automount_off) CHECK(doc["automountServiceAccountToken"].as<bool>() == false);
+    else CHECK_FALSE(doc["automountServiceAccountToken"]);
   } else if (const auto* pa = std::get_if<lower::PeerAuthentication>(&o.spec)) {
     CHECK(doc["spec"]["mtls"]["mode"].as<std::string>() == pa->mode);
   } else if (const auto* vap = std::get_if<lower::AdmissionPolicy>(&o.spec)) {
@@ -203,7 +230,7 @@ TEST_CASE("strings YAML could read as something else come back as written", "[em
   ap.action = "ALLOW";
   ap.selector = {{"app", "yes"}, {"version", "1.0"}};
   lower::IstioRule r;
-  r.from = {{{"cluster.local/ns/a/sa/b"}, {}}};
+  r.from = {{{"cluster.local/ns/a/sa/b"}, {}, {}}, {{}, {}, {"testing@secure.istio.io/*", "a: b/yes"}}};
   r.to = lower::IstioOperation{};
   r.to->paths = values;
   r.to->ports = {"8080", "443"};
@@ -211,5 +238,31 @@ TEST_CASE("strings YAML could read as something else come back as written", "[em
   ap.rules = {r};
   policy.spec = ap;
   out.objects.push_back(policy);
+  // Spec §12-13: a RequestAuthentication and a ServiceAccount's credentials.
+  lower::Object authn;
+  authn.kind = lower::Kind::RequestAuthentication;
+  authn.meta.name = "stave-shop.api";
+  authn.meta.ns = "shop";
+  lower::RequestAuthentication ra;
+  ra.selector = {{"app", "yes"}};
+  for (const std::string& v : {std::string("testing@secure.istio.io"), std::string("a: b"),
+                               std::string("https://x")}) {
+    lower::JwtRule jwt;
+    jwt.issuer = v;
+    jwt.jwks_uri = v == "a: b" ? "" : v + "/keys";
+    jwt.audiences = {"yes", "8080"};
+    jwt.from_headers = {{"x-jwt", v == "https://x" ? std::optional<std::string>("Bearer ") : std::nullopt}};
+    ra.rules.emplace(v, jwt);
+  }
+  authn.spec = ra;
+  out.objects.push_back(authn);
+  lower::Object sa;
+  sa.kind = lower::Kind::ServiceAccount;
+  sa.meta.name = "publisher";
+  sa.meta.ns = "shop";
+  sa.meta.annotations = {{"eks.amazonaws.com/token-expiration", "3600"},
+                         {"iam.gke.io/gcp-service-account", "a@b.iam.gserviceaccount.com"}};
+  sa.spec = lower::ServiceAccount{true};
+  out.objects.push_back(sa);
   RoundTrip(out);
 }

@@ -339,6 +339,53 @@ test "empty" {}
   CHECK(Fmt(expected) == expected);
 }
 
+TEST_CASE("fmt: issuers, token sources and serviceaccount credentials", "[fmt]") {
+  const std::string input = R"(package identity
+issuer corp="https://login.example.com"
+issuer demo = "testing@secure.istio.io" {header "x-jwt"}
+issuer partners = "https://partners.example.net/oauth2" { audiences "a","b" jwks "https://partners.example.net/keys"  header "x-partner-token" prefix "Token " }
+issuer empty = "e" { }
+serviceaccount builder in ci {automount off}
+serviceaccount publisher in ci { annotations { "eks.amazonaws.com/role-arn"="arn:aws:iam::1:role/p" plain = "v" } automount off }
+serviceaccount none in ci { annotations {} }
+allow issuer corp,issuer partners subject "acme" , gw to call api methods GET
+test "tokens" {
+  expect allow issuer corp subject "alice" claim groups="admins" claim "https://x/roles" = "r" via gw to call api in prod method GET
+  expect deny issuer corp to call api in prod
+})";
+  const std::string expected = R"(package identity
+
+issuer corp = "https://login.example.com"
+issuer demo = "testing@secure.istio.io" { header "x-jwt" }
+issuer partners = "https://partners.example.net/oauth2" {
+  audiences "a", "b"
+  jwks "https://partners.example.net/keys"
+  header "x-partner-token" prefix "Token "
+}
+issuer empty = "e"
+serviceaccount builder in ci { automount off }
+serviceaccount publisher in ci {
+  annotations { "eks.amazonaws.com/role-arn" = "arn:aws:iam::1:role/p" plain = "v" }
+  automount off
+}
+serviceaccount none in ci { annotations {} }
+allow issuer corp, issuer partners subject "acme", gw to call api methods GET
+test "tokens" {
+  expect allow issuer corp subject "alice" claim groups = "admins" claim "https://x/roles" = "r" via gw to call api in prod
+    method GET
+  expect deny issuer corp to call api in prod
+}
+)";
+  CHECK(Fmt(input) == expected);
+  CHECK(Fmt(expected) == expected);
+  // A long annotations block: one pair per line.
+  std::string long_sa = "package p\n\nserviceaccount s in ci {\n  annotations {\n"
+                        "    \"eks.amazonaws.com/role-arn\" = \"arn:aws:iam::111122223333:role/a-long-role-name\"\n"
+                        "    \"iam.gke.io/gcp-service-account\" = \"s@project.iam.gserviceaccount.com\"\n"
+                        "  }\n}\n";
+  CHECK(Fmt(long_sa) == long_sa);
+}
+
 TEST_CASE("fmt: blank lines and the header", "[fmt]") {
   // One blank line after package and after the imports; blank lines between
   // items kept (at most one), none added where there were none.

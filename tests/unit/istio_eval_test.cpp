@@ -60,8 +60,9 @@ Object PeerAuth(const std::string& ns, const std::string& name, const std::strin
   return Object{Kind::PeerAuthentication, {name, ns, {}, {}}, lower::PeerAuthentication{mode}, {}};
 }
 
-IstioSource Principals(Strings p) { return IstioSource{std::move(p), {}}; }
-IstioSource Namespaces(Strings n) { return IstioSource{{}, std::move(n)}; }
+IstioSource Principals(Strings p) { return IstioSource{std::move(p), {}, {}}; }
+IstioSource Namespaces(Strings n) { return IstioSource{{}, std::move(n), {}}; }
+IstioSource RequestPrincipals(Strings r) { return IstioSource{{}, {}, std::move(r)}; }
 
 IstioCondition When(const std::string& key, Strings values, Strings not_values = {}) {
   return IstioCondition{key, std::move(values), std::move(not_values)};

@@ -475,7 +475,7 @@ TEST_CASE("completion context from the text before the cursor", "[lsp][completio
   CHECK(at_end(head + "gr").word == "gr");
   auto subjects = at_end(head + "allow ");
   CHECK(kinds(subjects) == std::vector<K>{K::User, K::Group, K::ServiceAccount, K::App});
-  CHECK(subjects.keywords == std::vector<std::string>{"namespace", "any", "authenticated"});
+  CHECK(subjects.keywords == std::vector<std::string>{"namespace", "any", "authenticated", "issuer"});
   CHECK(kinds(at_end(head + "deny a, ")) == std::vector<K>{K::User, K::Group, K::ServiceAccount, K::App});
   CHECK(kinds(at_end(head + "allow namespace ")) == std::vector<K>{K::Namespace});
   CHECK(at_end(head + "allow devs ").keywords == std::vector<std::string>{"to"});

@@ -31,6 +31,8 @@ std::string RuleDescription(antlr4::ParserRuleContext* ctx) {
       case P::RuleActionDecl: return "an action declaration";
       case P::RuleAppDecl: return "an app declaration";
       case P::RulePipelineDecl: return "a pipeline declaration";
+      case P::RuleIssuerDecl:
+      case P::RuleIssuerClause: return "an issuer declaration";
       case P::RuleCallClause:
       case P::RuleCondition:
       case P::RuleConditionKey: return "a call rule";
@@ -56,7 +58,7 @@ std::vector<std::string> ExpectedNames(const antlr4::misc::IntervalSet& expected
   for (ssize_t t : expected.toList()) {
     // Contextual keywords are names too; listing them all would bury the
     // useful part of the message.
-    if (name && t >= L::METHODS && t <= L::PLAINTEXT) continue;
+    if (name && t >= L::METHODS && t < L::LBRACE) continue;
     std::string n = FriendlyTokenName(static_cast<size_t>(t), vocab);
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   }
@@ -202,6 +204,7 @@ antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
     case L::DENY:
     case L::TEST:
     case L::EXPECT:
+    case L::ISSUER:
       return nullptr;
     default:
       return DefaultErrorStrategy::singleTokenDeletion(p);

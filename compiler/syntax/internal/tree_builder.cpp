@@ -109,6 +109,9 @@ class Builder {
   void BuildAction(P::ActionDeclContext* ctx, Decl& d);
   void BuildApp(P::AppDeclContext* ctx, Decl& d);
   void BuildPipeline(P::PipelineDeclContext* ctx, Decl& d);
+  void BuildIssuer(P::IssuerDeclContext* ctx, Decl& d);
+  LabelPair BuildLabelPair(P::LabelPairContext* pair);
+  Expectation BuildTokenSubject(P::TokenSubjectContext* ctx);
   Rule BuildRule(P::PolicyRuleContext* ctx);
   Subject BuildSubject(P::SubjectContext* ctx);
   CallRule BuildCall(P::CallTargetContext* ctx);
@@ -222,8 +225,21 @@ void Builder::BuildNamespace(P::NamespaceDeclContext* ctx, Decl& d) {
 void Builder::BuildServiceAccount(P::ServiceAccountDeclContext* ctx, Decl& d) {
   ServiceAccountBody body;
   body.namespaces = Names(ctx->nameList());
-  for (auto* clause : ctx->serviceAccountClause()) Once(body.external, CtxSpan(clause), "external");
-  d.body = body;
+  for (auto* clause : ctx->serviceAccountClause()) {
+    Span at = CtxSpan(clause);
+    if (Exactly<P::ExternalClauseContext>(clause)) {
+      Once(body.external, at, "external");
+    } else if (Exactly<P::AutomountClauseContext>(clause)) {
+      Once(body.automount_off, at, "automount");
+    } else if (auto* ann = Exactly<P::AnnotationsClauseContext>(clause)) {
+      if (body.annotations_span) body.annotations.clear();
+      Once(body.annotations_span, at, "annotations");
+      for (auto* pair : RuleChildren<P::LabelPairContext>(ann, P::RuleLabelPair)) {
+        body.annotations.push_back(BuildLabelPair(pair));
+      }
+    }
+  }
+  d.body = std::move(body);
 }
 
 void Builder::BuildAction(P::ActionDeclContext* ctx, Decl& d) {
@@ -248,6 +264,22 @@ void Builder::BuildAction(P::ActionDeclContext* ctx, Decl& d) {
   d.body = body;
 }
 
+LabelPair Builder::BuildLabelPair(P::LabelPairContext* pair) {
+  LabelPair lp;
+  auto* key = Need(pair->labelKey());
+  if (key->STRING()) {
+    StringLit s = String(key->STRING());
+    lp.key = s.value;
+    lp.key_span = s.span;
+  } else {
+    Ident w = Word(key->anyWord());
+    lp.key = w.text;
+    lp.key_span = w.span;
+  }
+  lp.value = String(pair->STRING());
+  return lp;
+}
+
 void Builder::BuildApp(P::AppDeclContext* ctx, Decl& d) {
   AppBody body;
   body.namespaces = Names(ctx->nameList());
@@ -256,21 +288,7 @@ void Builder::BuildApp(P::AppDeclContext* ctx, Decl& d) {
     Span at = CtxSpan(clause);
     if (auto* sel = Exactly<P::SelectorClauseContext>(clause)) {
       Once(body.selector_span, at, "selector");
-      for (auto* pair : sel->labelPair()) {
-        LabelPair lp;
-        auto* key = Need(pair->labelKey());
-        if (key->STRING()) {
-          StringLit s = String(key->STRING());
-          lp.key = s.value;
-          lp.key_span = s.span;
-        } else {
-          Ident w = Word(key->anyWord());
-          lp.key = w.text;
-          lp.key_span = w.span;
-        }
-        lp.value = String(pair->STRING());
-        body.selector.push_back(std::move(lp));
-      }
+      for (auto* pair : sel->labelPair()) body.selector.push_back(BuildLabelPair(pair));
     } else if (auto* sa = Exactly<P::AppServiceAccountClauseContext>(clause)) {
       Once(sa_seen, at, "serviceaccount");
       body.serviceaccount = Qual(sa->qualifiedName());
@@ -305,6 +323,27 @@ void Builder::BuildPipeline(P::PipelineDeclContext* ctx, Decl& d) {
   for (auto* clause : ctx->pipelineClause()) {
     Once(seen, CtxSpan(clause), "serviceaccount");
     body.serviceaccount = Qual(clause->qualifiedName());
+  }
+  d.body = std::move(body);
+}
+
+void Builder::BuildIssuer(P::IssuerDeclContext* ctx, Decl& d) {
+  IssuerBody body;
+  for (auto* clause : ctx->issuerClause()) {
+    Span at = CtxSpan(clause);
+    if (auto* jwks = Exactly<P::JwksClauseContext>(clause)) {
+      Once(body.jwks_span, at, "jwks");
+      body.jwks = String(TokenChild(jwks, L::STRING));
+    } else if (auto* aud = Exactly<P::AudiencesClauseContext>(clause)) {
+      if (body.audiences_span) body.audiences.clear();
+      Once(body.audiences_span, at, "audiences");
+      for (auto* s : aud->STRING()) body.audiences.push_back(String(s));
+      if (body.audiences.empty()) throw Incomplete{};
+    } else if (auto* header = Exactly<P::HeaderClauseContext>(clause)) {
+      Once(body.header_span, at, "header");
+      body.header = String(TokenChild(header, L::STRING, 0));
+      if (TokenChild(header, L::PREFIX)) body.prefix = String(TokenChild(header, L::STRING, 1));
+    }
   }
   d.body = std::move(body);
 }
@@ -356,6 +395,11 @@ Decl Builder::BuildDecl(P::DeclarationContext* ctx) {
       common(DeclKind::Pipeline, name(), value());
       BuildPipeline(static_cast<P::PipelineDeclContext*>(c), d);
       break;
+    case P::RuleIssuerDecl:
+      common(DeclKind::Issuer, name(), Need(value()));
+      if (!d.value) throw Incomplete{};
+      BuildIssuer(static_cast<P::IssuerDeclContext*>(c), d);
+      break;
     default: throw Incomplete{};
   }
   return d;
@@ -371,6 +415,10 @@ Subject Builder::BuildSubject(P::SubjectContext* ctx) {
     s.kind = Subject::Kind::Any;
   } else if (Exactly<P::AuthenticatedSubjectContext>(ctx)) {
     s.kind = Subject::Kind::Authenticated;
+  } else if (auto* iss = Exactly<P::IssuerSubjectContext>(ctx)) {
+    s.kind = Subject::Kind::Issuer;
+    s.name = Qual(RuleChild<P::QualifiedNameContext>(iss, P::RuleQualifiedName));
+    if (TokenChild(iss, L::SUBJECT)) s.token_subject = String(TokenChild(iss, L::STRING));
   } else if (auto* named = Exactly<P::NamedSubjectContext>(ctx)) {
     s.kind = Subject::Kind::Named;
     s.name = Qual(RuleChild<P::QualifiedNameContext>(named, P::RuleQualifiedName));
@@ -509,6 +557,11 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
   if (auto* plain = Exactly<P::PlaintextSubjectContext>(subject)) {
     e.subject.kind = Subject::Kind::Plaintext;
     e.subject.span = CtxSpan(plain);
+  } else if (auto* token = Exactly<P::TokenSubjectContext>(subject)) {
+    Expectation parts = BuildTokenSubject(token);
+    e.subject = std::move(parts.subject);
+    e.claims = std::move(parts.claims);
+    e.via = std::move(parts.via);
   } else {
     // Recovery can leave the base context, with no alternative chosen.
     auto* rule_subject = Need(Exactly<P::RuleSubjectContext>(subject));
@@ -568,6 +621,35 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
   } else {
     throw Incomplete{};
   }
+  return e;
+}
+
+// `issuer NAME [subject "S"] [claim K = "V"]… [via SOURCE]`: the subject,
+// claims and peer of a token request, returned in an Expectation's fields.
+Expectation Builder::BuildTokenSubject(P::TokenSubjectContext* ctx) {
+  Expectation e;
+  Subject& s = e.subject;
+  s.kind = Subject::Kind::Issuer;
+  s.name = Qual(RuleChild<P::QualifiedNameContext>(ctx, P::RuleQualifiedName));
+  if (TokenChild(ctx, L::SUBJECT)) s.token_subject = String(TokenChild(ctx, L::STRING));
+  s.span = s.token_subject ? s.name.span.to(s.token_subject->span) : s.name.span;
+  s.span = TokSpan(ctx->getStart()).to(s.span);
+  for (auto* claim : RuleChildren<P::TokenClaimContext>(ctx, P::RuleTokenClaim)) {
+    ClaimMatch m;
+    if (claim->key) {
+      StringLit k = String(TokenChild(claim, L::STRING, 0));
+      m.name = k.value;
+      m.name_span = k.span;
+    } else {
+      Ident w = Word(Need(RuleChild<P::AnyWordContext>(claim, P::RuleAnyWord)));
+      m.name = w.text;
+      m.name_span = w.span;
+    }
+    if (claim->value == nullptr) throw Incomplete{};
+    m.value = String(TokenChild(claim, L::STRING, claim->key ? 1 : 0));
+    e.claims.push_back(std::move(m));
+  }
+  if (auto* via = RuleChild<P::SubjectContext>(ctx, P::RuleSubject)) e.via.push_back(BuildSubject(via));
   return e;
 }
 
