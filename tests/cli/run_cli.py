@@ -535,6 +535,11 @@ def test_diff_of_a_pure_refactor_is_empty():
         expect(p.out.startswith("0 added, 0 removed"), p.out)
 
 
+# What Stave reads, and bounded output (tests/cli/reads.py), with these helpers.
+_READS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reads.py")
+exec(compile(open(_READS, encoding="utf-8").read(), _READS, "exec"))
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
