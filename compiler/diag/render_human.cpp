@@ -62,26 +62,69 @@ std::string ForDisplay(std::string_view text) {
 
 uint32_t DisplayWidth(std::string_view text) { return base::CountCodePoints(ForDisplay(text)); }
 
+// A quoted line is cut to this many bytes around its marks, with `...` at
+// a cut end: a diagnostic on a 6 MB line quotes an excerpt, not the line
+// (docs/security-reads.md).
+constexpr uint32_t kMaxQuotedBytes = 120;
+// Of which this many come before the first mark, when the line is cut.
+constexpr uint32_t kLeadBytes = 40;
+constexpr std::string_view kEllipsis = "...";
+
 struct Mark {
   uint32_t line;
-  uint32_t start_col;  // display columns, 0-based
-  uint32_t width;
+  uint32_t begin_byte;  // in the line, 0-based
+  uint32_t end_byte;
   bool primary;
   std::string_view message;
+  uint32_t start_col = 0;  // display columns in the quoted excerpt, 0-based
+  uint32_t width = 1;
 };
 
 Mark MarkFor(const base::SourceFile& file, const Label& label, bool primary) {
   base::LineCol begin = file.position(label.span.begin);
   std::string_view line = file.line_text(begin.line);
   uint32_t line_start = label.span.begin - (begin.byte_column - 1);
-  uint32_t col_byte = begin.byte_column - 1;
+  uint32_t col_byte = std::min<uint32_t>(begin.byte_column - 1, static_cast<uint32_t>(line.size()));
   // A span running past its first line is underlined to that line's end.
   uint32_t end_byte = std::min<uint32_t>(label.span.end - line_start,
                                          static_cast<uint32_t>(line.size()));
   if (end_byte < col_byte) end_byte = col_byte;
-  uint32_t start = DisplayWidth(line.substr(0, col_byte));
-  uint32_t width = DisplayWidth(line.substr(col_byte, end_byte - col_byte));
-  return {begin.line, start, std::max<uint32_t>(width, 1), primary, label.message};
+  return {begin.line, col_byte, end_byte, primary, label.message};
+}
+
+// Moves `at` back to the first byte of a UTF-8 sequence (at most three
+// steps: invalid text has no sequence to keep whole).
+uint32_t SequenceStart(std::string_view line, uint32_t at) {
+  for (int i = 0; i < 3 && at > 0 && at < line.size() &&
+                  (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80;
+       ++i) {
+    --at;
+  }
+  return at;
+}
+
+// The quoted part of a line: all of it when short, else kMaxQuotedBytes
+// from a little before the first mark. Sets each mark's display columns.
+std::string Excerpt(std::string_view line, std::vector<Mark>& marks) {
+  uint32_t size = static_cast<uint32_t>(line.size());
+  uint32_t begin = 0, end = size;
+  if (size > kMaxQuotedBytes) {
+    uint32_t first = size;
+    for (const Mark& m : marks) first = std::min(first, m.begin_byte);
+    begin = SequenceStart(line, first > kLeadBytes ? first - kLeadBytes : 0);
+    end = std::min(size, begin + kMaxQuotedBytes);
+    if (end < size) end = SequenceStart(line, end);
+  }
+  std::string_view shown = line.substr(begin, end - begin);
+  std::string prefix = begin > 0 ? std::string(kEllipsis) : "";
+  uint32_t lead = static_cast<uint32_t>(prefix.size());
+  for (Mark& m : marks) {
+    uint32_t b = std::clamp(m.begin_byte, begin, end) - begin;
+    uint32_t e = std::clamp(m.end_byte, begin, end) - begin;
+    m.start_col = lead + DisplayWidth(shown.substr(0, b));
+    m.width = std::max<uint32_t>(DisplayWidth(shown.substr(b, e - b)), 1);
+  }
+  return prefix + ForDisplay(shown) + (end < size ? std::string(kEllipsis) : "");
 }
 
 class Renderer {
@@ -158,8 +201,15 @@ class Renderer {
     for (auto& [line, marks] : by_line) {
       if (previous != 0 && line > previous + 1) out += paint_("1;34", "...") + "\n";
       previous = line;
-      out += fmt::format("{} {} {}\n", paint_("1;34", fmt::format("{:>{}}", line, gutter_)), bar,
-                         ForDisplay(file.line_text(line)));
+      std::string_view text = file.line_text(line);
+      std::string number = paint_("1;34", fmt::format("{:>{}}", line, gutter_));
+      if (text.find('\0') != std::string_view::npos) {
+        // Binary data is never policy text, and may be anything (a link to
+        // /proc/self/environ): it is not quoted at all.
+        out += fmt::format("{} {} (not shown: binary data)\n", number, bar);
+        continue;
+      }
+      out += fmt::format("{} {} {}\n", number, bar, Excerpt(text, marks));
       std::sort(marks.begin(), marks.end(),
                 [](const Mark& a, const Mark& b) { return a.start_col < b.start_col; });
       for (const Mark& mk : marks) {

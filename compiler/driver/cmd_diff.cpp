@@ -29,6 +29,7 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
   std::vector<std::string> paths = options.policy_paths.empty() ? std::vector<std::string>{"."}
                                                                 : options.policy_paths;
   LoadResult loaded = IsGitRevision(spec) ? LoadRevision(spec, paths) : LoadPaths({spec});
+  PrintLoadNotes(loaded.notes, options);
   if (!loaded.errors.empty()) {
     PrintLoadErrors(loaded.errors, options, stderr);
     return false;

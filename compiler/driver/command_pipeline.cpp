@@ -24,6 +24,7 @@ std::unique_ptr<Compilation> LoadAndCompile(std::vector<std::string> paths, cons
                                             FILE* machine, Tests tests) {
   if (paths.empty()) paths.push_back(".");
   LoadResult loaded = LoadPaths(paths);
+  PrintLoadNotes(loaded.notes, options);
   if (!loaded.errors.empty()) {
     PrintLoadErrors(loaded.errors, options, machine);
     return nullptr;

@@ -1,68 +1,193 @@
 // Reads policy files from disk. Only the driver touches the file system.
+// Nothing here blocks on what is not a regular file (FIFOs, devices,
+// /proc/kmsg), follows a link out of the tree, or reads more than the size
+// limit of one file (docs/security-reads.md).
 #include "compiler/driver/load.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
+#include <map>
 #include <set>
-#include <sstream>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 #include <fmt/format.h>
+
+#include "compiler/syntax/parse.h"
 
 namespace stave::driver {
 namespace fs = std::filesystem;
 namespace {
 
-// Reads into a buffer of the file's size: a stream buffer would grow by
-// doubling and keep up to twice the text, for the whole run.
-bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  out.resize(static_cast<size_t>(size));
-  in.seekg(0);
-  in.read(out.data(), size);
-  out.resize(static_cast<size_t>(in.gcount()));  // shrank while being read
-  char extra;
-  if (in.gcount() == size && in.get(extra)) {  // grew while being read: take the rest too
-    std::ostringstream rest;
-    rest << extra << in.rdbuf();
-    out += std::move(rest).str();
-  }
-  return !in.bad();
+// Directories of generated or third-party files, never policy sources; the
+// language server skips them so that a root like a home directory stays
+// cheap to walk.
+bool IsVendorDir(const std::string& name) {
+  static const std::set<std::string> kNames = {"node_modules", "vendor", "target", "build",
+                                               "dist", "out", "__pycache__"};
+  return kNames.count(name) > 0;
 }
 
-void Collect(const fs::path& dir, std::set<std::string>& found, std::vector<std::string>& errors) {
-  std::error_code ec;
-  auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
-    return;
-  }
-  for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+class Walker {
+ public:
+  Walker(const WalkLimits& limits, WalkResult& out) : limits_(limits), out_(out) {}
+
+  void Walk(const std::string& root, const fs::path& dir, size_t depth) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
+      out_.errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
       return;
     }
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
-      it.disable_recursion_pending();
-      continue;
+    // Sorted, so that a limit cuts the walk at the same place every time.
+    std::vector<fs::directory_entry> entries;
+    for (auto end = fs::directory_iterator(); it != end; it.increment(ec)) {
+      if (ec) break;
+      if (!Count()) break;
+      entries.push_back(*it);
     }
-    if (p.extension() == ".policy" && it->is_regular_file(ec)) {
-      found.insert(p.lexically_normal().string());
+    if (ec) {
+      out_.errors.push_back(fmt::format("cannot read directory `{}`: {}", dir.string(), ec.message()));
     }
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path() < b.path(); });
+    for (const fs::directory_entry& entry : entries) Visit(root, entry, depth);
   }
+
+ private:
+  bool Count() {
+    if (out_.entries >= limits_.max_entries) {
+      out_.truncated = true;
+      return false;
+    }
+    ++out_.entries;
+    return true;
+  }
+
+  void Visit(const std::string& root, const fs::directory_entry& entry, size_t depth) {
+    std::error_code ec;
+    const fs::path& p = entry.path();
+    std::string name = p.filename().string();
+    fs::file_status own = entry.symlink_status(ec);
+    if (ec) return;
+    if (fs::is_directory(own)) {
+      if (!name.empty() && name[0] == '.') return;
+      if (limits_.skip_vendor_dirs && IsVendorDir(name)) return;
+      if (depth >= limits_.max_depth) {
+        out_.truncated = true;
+        return;
+      }
+      Walk(root, p, depth + 1);
+      return;
+    }
+    std::string path = p.lexically_normal().string();
+    if (p.extension() != ".policy") {
+      if (fs::is_symlink(own) && !name.empty() && name[0] != '.' && fs::is_directory(fs::status(p, ec))) {
+        out_.notes.push_back(fmt::format("skipped `{}`: links to directories are not followed", path));
+      }
+      return;
+    }
+    std::string target;
+    std::string why = CheckTreeEntry(root, path, target);
+    if (!why.empty()) {
+      out_.notes.push_back(fmt::format("skipped `{}`: {}", path, why));
+      return;
+    }
+    if (out_.files.size() >= limits_.max_files) {
+      out_.truncated = true;
+      return;
+    }
+    out_.files.push_back({path, target});
+  }
+
+  const WalkLimits& limits_;
+  WalkResult& out_;
+};
+
+std::string Canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path c = fs::canonical(path, ec);
+  return ec ? fs::absolute(path, ec).lexically_normal().string() : c.string();
 }
 
 }  // namespace
 
+bool PathIsUnder(const std::string& dir, const std::string& path) {
+  if (dir == "/") return path.size() > 1 && path[0] == '/';
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+std::string CheckTreeEntry(const std::string& root, const std::string& path, std::string& target) {
+  std::error_code ec;
+  fs::file_status own = fs::symlink_status(path, ec);
+  if (ec) return ec.message();
+  if (fs::is_regular_file(own)) {
+    target = path;
+    return "";
+  }
+  if (!fs::is_symlink(own)) return "not a regular file";
+  fs::path resolved = fs::canonical(path, ec);
+  if (ec) {
+    if (ec == std::errc::too_many_symbolic_link_levels) return "a link loop";
+    if (ec == std::errc::no_such_file_or_directory) return "a dangling link";
+    return fmt::format("a link that cannot be resolved ({})", ec.message());
+  }
+  if (!PathIsUnder(root, resolved.string())) return fmt::format("a link out of `{}`", root);
+  if (!fs::is_regular_file(fs::symlink_status(resolved, ec))) {
+    return "a link to something that is not a regular file";
+  }
+  target = resolved.string();
+  return "";
+}
+
+std::string ReadRegularFile(const std::string& path, bool follow_link, std::string& out) {
+  int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (follow_link ? 0 : O_NOFOLLOW);
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return errno == ELOOP ? "it became a link" : std::strerror(errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return "not a regular file";
+  }
+  // Never more than the limit plus one byte, whatever the file's size (the
+  // size of /proc files is 0, of a growing file out of date).
+  const size_t cap = syntax::kMaxFileBytes + 1;
+  out.clear();
+  out.resize(std::min<size_t>(st.st_size > 0 ? static_cast<size_t>(st.st_size) : 4096, cap));
+  size_t have = 0;
+  std::string error;
+  while (have < cap) {
+    if (have == out.size()) out.resize(std::min(cap, out.size() * 2));
+    ssize_t got = ::read(fd, out.data() + have, out.size() - have);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      error = errno == EAGAIN ? "reading it would block" : std::strerror(errno);
+      break;
+    }
+    have += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  out.resize(have);
+  out.shrink_to_fit();
+  return error;
+}
+
+WalkResult WalkPolicyTree(const std::string& dir, const WalkLimits& limits) {
+  WalkResult result;
+  Walker(limits, result).Walk(Canonical(dir), fs::path(dir), 0);
+  std::sort(result.files.begin(), result.files.end(),
+            [](const TreeFile& a, const TreeFile& b) { return a.path < b.path; });
+  return result;
+}
+
 LoadResult LoadPaths(const std::vector<std::string>& paths) {
   LoadResult result;
-  std::set<std::string> files;
+  std::map<std::string, std::pair<std::string, bool>> files;  // path -> (target, follow)
   for (const std::string& arg : paths) {
     fs::path path(arg);
     std::error_code ec;
@@ -72,22 +197,26 @@ LoadResult LoadPaths(const std::vector<std::string>& paths) {
       continue;
     }
     if (fs::is_directory(status)) {
-      size_t before = files.size() + result.errors.size();
-      Collect(path, files, result.errors);
-      if (files.size() + result.errors.size() == before) {
+      WalkResult walk = WalkPolicyTree(arg);
+      for (std::string& e : walk.errors) result.errors.push_back(std::move(e));
+      for (std::string& n : walk.notes) result.notes.push_back(std::move(n));
+      for (TreeFile& f : walk.files) files.emplace(f.path, std::make_pair(f.target, false));
+      if (walk.files.empty() && walk.errors.empty()) {
         result.errors.push_back(fmt::format("no `.policy` files under `{}`", arg));
       }
     } else if (fs::is_regular_file(status)) {
-      files.insert(path.lexically_normal().string());
+      std::string normal = path.lexically_normal().string();
+      files.emplace(normal, std::make_pair(normal, true));
     } else {
       // A FIFO or device would block or never end: refuse before reading.
       result.errors.push_back(fmt::format("cannot read `{}`: not a regular file or directory", arg));
     }
   }
-  for (const std::string& file : files) {
+  for (const auto& [file, how] : files) {
     SourceInput input{file, {}};
-    if (!ReadFile(file, input.text)) {
-      result.errors.push_back(fmt::format("cannot read `{}`", file));
+    std::string why = ReadRegularFile(how.first, how.second, input.text);
+    if (!why.empty()) {
+      result.errors.push_back(fmt::format("cannot read `{}`: {}", file, why));
       continue;
     }
     result.inputs.push_back(std::move(input));

@@ -92,4 +92,15 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
              errors == 0 && failed ? " (-W error)" : "");
 }
 
+void PrintLoadNotes(const std::vector<std::string>& notes, const Options& options) {
+  if (options.format != Format::Human || notes.empty()) return;
+  constexpr size_t kMaxNotes = 20;
+  bool color = UseColor(options.color, stderr);
+  const char* tag = color ? "\x1b[1;32mnote\x1b[0m" : "note";
+  for (size_t i = 0; i < notes.size() && i < kMaxNotes; ++i) fmt::print(stderr, "{}: {}\n", tag, notes[i]);
+  if (notes.size() > kMaxNotes) {
+    fmt::print(stderr, "{}: and {} more entries skipped\n", tag, notes.size() - kMaxNotes);
+  }
+}
+
 }  // namespace stave::driver

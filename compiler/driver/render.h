@@ -31,4 +31,9 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
                       const Options& options, FILE* machine,
                       const diag::RunReport* tests = nullptr);
 
+// Entries a load skipped on purpose (links out of the tree, FIFOs), as
+// `note:` lines on stderr, the first few of them; human format only, so
+// that a machine stream stays one document.
+void PrintLoadNotes(const std::vector<std::string>& notes, const Options& options);
+
 }  // namespace stave::driver

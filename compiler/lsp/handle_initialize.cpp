@@ -19,6 +19,7 @@ llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& param
   if (p->rootUri) root = FileUriToPath(*p->rootUri);
   if (!root && p->rootPath && !p->rootPath->empty()) root = *p->rootPath;
   s.workspace().SetRoot(root);
+  s.set_watch_files(ClientCanWatchFiles(params));
   s.MarkInitialized();
   json::Object capabilities{
       {"positionEncoding", "utf-16"},
@@ -46,8 +47,10 @@ llvm::Expected<json::Value> HandleShutdown(Server& s, const json::Value&) {
 }
 
 // Checks the whole workspace once, so that problems in files the user has
-// not opened show up from the start.
+// not opened show up from the start; asks the client to report disk
+// changes, since the root is not walked again.
 llvm::Error HandleInitialized(Server& s, const json::Value&) {
+  if (s.watch_files()) s.SendRequest("client/registerCapability", WatcherRegistration());
   s.ScheduleRecheck();
   return llvm::Error::success();
 }

@@ -31,14 +31,9 @@ llvm::Error HandleDidClose(Server& s, const json::Value& params) {
   return llvm::Error::success();
 }
 
-// The saved text is the open text already; other files may have changed on
-// disk meanwhile (a `git checkout`), which the recheck reads.
+// The saved text is the open text already; other files changed on disk
+// come as watched-file events (handle_watched_files.cpp).
 llvm::Error HandleDidSave(Server& s, const json::Value&) {
-  s.ScheduleRecheck();
-  return llvm::Error::success();
-}
-
-llvm::Error HandleDidChangeWatchedFiles(Server& s, const json::Value&) {
   s.ScheduleRecheck();
   return llvm::Error::success();
 }

@@ -23,7 +23,14 @@ llvm::Error HandleDidOpen(Server& s, const json::Value& params);
 llvm::Error HandleDidChange(Server& s, const json::Value& params);
 llvm::Error HandleDidClose(Server& s, const json::Value& params);
 llvm::Error HandleDidSave(Server& s, const json::Value& params);
+
+// handle_watched_files.cpp: disk changes, and the watcher's registration.
 llvm::Error HandleDidChangeWatchedFiles(Server& s, const json::Value& params);
+// True when the client can register `workspace/didChangeWatchedFiles`
+// dynamically (capabilities.workspace.didChangeWatchedFiles).
+bool ClientCanWatchFiles(const json::Value& initialize_params);
+// The `client/registerCapability` params that watch `**/*.policy`.
+json::Value WatcherRegistration();
 
 llvm::Expected<json::Value> HandleHover(Server& s, const json::Value& params);
 llvm::Expected<json::Value> HandleDefinition(Server& s, const json::Value& params);

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <exception>
 
+#include <fmt/format.h>
+
 #include "compiler/lsp/diagnostics.h"
 #include "compiler/lsp/handlers.h"
 
@@ -290,6 +292,13 @@ void Server::Notify(std::string_view method, json::Value params) {
   Send(json::Object{{"jsonrpc", "2.0"}, {"method", std::string(method)}, {"params", std::move(params)}});
 }
 
+void Server::SendRequest(std::string_view method, json::Value params) {
+  Send(json::Object{{"jsonrpc", "2.0"},
+                    {"id", "stave-" + std::to_string(next_request_id_++)},
+                    {"method", std::string(method)},
+                    {"params", std::move(params)}});
+}
+
 void Server::Log(std::string_view message) {
   Notify("window/logMessage", json::Object{{"type", 4}, {"message", Utf8(std::string(message))}});
 }
@@ -326,6 +335,12 @@ const Analysis& Server::analysis() {
 void Server::Recheck() {
   first_pending_.reset();
   last_pending_.reset();
+  // The walk's notes (skipped links, a truncated walk) go to the log once,
+  // a few of them: a root like /usr has thousands of links.
+  std::vector<std::string> notes = workspace_.EnsureWalked();
+  constexpr size_t kMaxNotes = 20;
+  for (size_t i = 0; i < notes.size() && i < kMaxNotes; ++i) Log(notes[i]);
+  if (notes.size() > kMaxNotes) Log(::fmt::format("and {} more skipped entries", notes.size() - kMaxNotes));
   std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs(), &parse_cache_);
   driver::LowerChecked(*c, options_.lower);
   driver::FinishDiagnostics(*c);
@@ -367,14 +382,18 @@ void Server::PublishDiagnostics() {
     it = published_.erase(it);
   }
   // Every file of the program, but only when what it would show changed
-  // (a new version of an open document counts as a change).
-  for (auto& [uri, params] : by_uri) {
-    json::Value value = params;
-    std::string text = ToText(value);
-    auto [it, inserted] = published_.emplace(uri, text);
-    if (!inserted && it->second == text) continue;
-    it->second = std::move(text);
-    Notify("textDocument/publishDiagnostics", std::move(value));
+  // (a new version of an open document counts as a change); open
+  // documents first, the ones the user is looking at.
+  for (bool open : {true, false}) {
+    for (auto& [uri, params] : by_uri) {
+      if (params.version.hasValue() != open) continue;
+      json::Value value = params;
+      std::string text = ToText(value);
+      auto [it, inserted] = published_.emplace(uri, text);
+      if (!inserted && it->second == text) continue;
+      it->second = std::move(text);
+      Notify("textDocument/publishDiagnostics", std::move(value));
+    }
   }
 }
 

@@ -66,6 +66,11 @@ class Server {
   // The URI of a compiled file (nullopt for std files).
   std::optional<std::string> UriOf(base::FileId file);
   void Notify(std::string_view method, json::Value params);
+  // A request to the client; its response is not waited for (Dispatch
+  // drops responses).
+  void SendRequest(std::string_view method, json::Value params);
+  void set_watch_files(bool on) { watch_files_ = on; }
+  bool watch_files() const { return watch_files_; }
   void Log(std::string_view message);  // window/logMessage, type Log
 
   void MarkInitialized() { initialized_ = true; }
@@ -95,6 +100,8 @@ class Server {
   bool initialized_ = false;
   bool shutdown_ = false;
   bool exit_requested_ = false;
+  bool watch_files_ = false;  // the client registers file watchers dynamically
+  int64_t next_request_id_ = 1;
   std::set<std::string> cancelled_;  // ids (as JSON text) cancelled in-process
   // What was last published per URI (JSON text), to publish only changes
   // and to clear files that left the program.

@@ -23,15 +23,25 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-// Digits only (surrounding blanks allowed), no overflow: the value, or -1.
+constexpr std::string_view kLengthHeader = "content-length:";
+// A length past the message limit but below this is taken at its word and
+// its body skipped; beyond it the header is taken for garbage and the
+// reader resynchronizes on the next header instead of waiting for bytes
+// that will never come.
+constexpr unsigned long long kMaxSkipLength = 1ull << 30;
+
+// Any decimal number, leading zeros included, with blanks around it (HTTP's
+// optional whitespace, which LSP headers follow). Saturates instead of
+// overflowing; -1 when the value is not a number.
 long long ParseLength(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  if (text.empty() || text.size() > 18) return -1;
+  if (text.empty()) return -1;
+  constexpr long long kSaturated = 1ll << 62;
   long long value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return -1;
-    value = value * 10 + (c - '0');
+    value = value > kSaturated / 10 ? kSaturated : value * 10 + (c - '0');
   }
   return value;
 }
@@ -93,6 +103,21 @@ bool MessageReader::Skip(size_t n) {
   return true;
 }
 
+// Drops bytes up to and including the next `Content-Length:` (any case),
+// wherever it is: after a header block whose body length is unknown, the
+// body is garbage to skip, and the next header is where framing resumes.
+bool MessageReader::Resync() {
+  size_t matched = 0;
+  while (matched < kLengthHeader.size()) {
+    int c = GetByte();
+    if (c < 0) return false;
+    if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+    if (c == kLengthHeader[matched]) ++matched;
+    else matched = c == kLengthHeader[0] ? 1 : 0;  // the pattern repeats no prefix
+  }
+  return true;
+}
+
 ReadEvent MessageReader::Next() {
   if (skip_ > 0) {
     size_t n = skip_;
@@ -103,32 +128,48 @@ ReadEvent MessageReader::Next() {
   size_t header_bytes = 0;
   bool too_long = false, bad_length = false, any_header = false;
   long long length = -1;
-  while (true) {
-    if (!ReadLine(line, header_bytes, too_long)) return {ReadEvent::Kind::Eof, {}, {}};
-    if (line.empty()) {
-      if (!any_header && !too_long) continue;  // blank lines between messages
-      break;
-    }
-    any_header = true;
-    if (StartsWithNoCase(line, "content-length:")) {
-      length = ParseLength(std::string_view(line).substr(15));
-      bad_length = length < 0;
-    }
+  if (resync_) {
+    resync_ = false;
+    if (!Resync() || !ReadLine(line, header_bytes, too_long)) return {ReadEvent::Kind::Eof, {}, {}};
+    line.insert(0, kLengthHeader);
+  } else if (!ReadLine(line, header_bytes, too_long)) {
+    return {ReadEvent::Kind::Eof, {}, {}};
   }
-  if (bad_length) return {ReadEvent::Kind::Error, {}, "invalid Content-Length header"};
+  while (true) {
+    if (line.empty()) {
+      if (any_header || too_long) break;
+    } else {
+      any_header = true;
+      if (StartsWithNoCase(line, kLengthHeader)) {
+        length = ParseLength(std::string_view(line).substr(kLengthHeader.size()));
+        bad_length = length < 0;
+      }
+    }
+    if (!ReadLine(line, header_bytes, too_long)) return {ReadEvent::Kind::Eof, {}, {}};
+  }
+  if (bad_length) {
+    resync_ = true;
+    return {ReadEvent::Kind::Error, {}, "invalid Content-Length header"};
+  }
   if (too_long) {
     // Drop the body too when its length is known, to stay in step.
     if (length > 0 && static_cast<unsigned long long>(length) <= kMaxContentLength &&
         !Skip(static_cast<size_t>(length))) {
       return {ReadEvent::Kind::Eof, {}, {}};
     }
+    if (length < 0 || static_cast<unsigned long long>(length) > kMaxContentLength) resync_ = true;
     return {ReadEvent::Kind::Error, {}, fmt::format("header block longer than {} bytes", kMaxHeaderBytes)};
   }
-  if (length < 0) return {ReadEvent::Kind::Error, {}, "missing Content-Length header"};
+  if (length < 0) {
+    resync_ = true;
+    return {ReadEvent::Kind::Error, {}, "missing Content-Length header"};
+  }
   if (static_cast<unsigned long long>(length) > kMaxContentLength) {
     // Say so now, and drop the body before the next message to keep the
-    // framing; the session goes on.
-    skip_ = static_cast<size_t>(length);
+    // framing; the session goes on. A length no client would send is not
+    // waited for: the next header is looked for instead.
+    if (static_cast<unsigned long long>(length) <= kMaxSkipLength) skip_ = static_cast<size_t>(length);
+    else resync_ = true;
     return {ReadEvent::Kind::Error, {},
             fmt::format("message of {} bytes is larger than the limit of {} bytes", length,
                         kMaxContentLength)};

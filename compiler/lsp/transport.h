@@ -49,7 +49,9 @@ struct ReadEvent {
 };
 
 // Reads one framed message at a time. After a framing error it resumes at
-// the next header block, so one bad message does not end the session.
+// the next header block, so one bad message does not end the session: when
+// the bad block's body length is unknown (a missing or invalid
+// `Content-Length`), at the next `Content-Length:` in the stream.
 class MessageReader {
  public:
   explicit MessageReader(ByteSource& source) : source_(source) {}
@@ -60,11 +62,13 @@ class MessageReader {
   int GetByte();              // -1 at end of input
   bool ReadLine(std::string& line, size_t& header_bytes, bool& too_long);
   bool Skip(size_t n);        // drops n body bytes; false at end of input
+  bool Resync();              // drops bytes through the next `Content-Length:`
 
   ByteSource& source_;
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);
   size_t begin_ = 0, end_ = 0;
   size_t skip_ = 0;  // an oversized body still to drop
+  bool resync_ = false;  // framing lost: look for the next header first
 };
 
 // `Content-Length: N\r\n\r\n` + body.

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "compiler/base/source.h"
 #include "compiler/lsp/uri.h"
 
@@ -34,6 +36,9 @@ void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change
 }
 
 void Workspace::SetRoot(std::optional<std::string> root) {
+  walked_ = false;
+  disk_.clear();
+  canonical_root_.clear();
   if (root && !root->empty()) {
     std::error_code ec;
     std::filesystem::path p = std::filesystem::absolute(*root, ec);
@@ -42,6 +47,8 @@ void Workspace::SetRoot(std::optional<std::string> root) {
     // `/work/x/` and `/work/x` name the same root; keep the shorter form.
     while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
     root_ = normal;
+    std::filesystem::path canonical = std::filesystem::canonical(normal, ec);
+    canonical_root_ = ec ? normal : canonical.string();
   } else {
     root_.reset();
   }
@@ -65,21 +72,92 @@ bool Workspace::Change(const std::string& uri, llvm::Optional<int64_t> version,
   return true;
 }
 
-bool Workspace::Close(const std::string& uri) { return open_.erase(DocumentPath(uri)) > 0; }
+// The file reverts to its disk text, read again: it may have been saved.
+bool Workspace::Close(const std::string& uri) {
+  std::string path = DocumentPath(uri);
+  if (open_.erase(path) == 0) return false;
+  if (walked_ && UnderRoot(path)) ReadDiskFile(path);
+  return true;
+}
 
 const Document* Workspace::Find(std::string_view uri) const {
   auto it = open_.find(DocumentPath(uri));
   return it == open_.end() ? nullptr : &it->second;
 }
 
-std::vector<driver::SourceInput> Workspace::Inputs() const {
-  std::map<std::string, std::string> files;
-  if (root_) {
-    // A root without policies, or one that vanished, is an empty program on
-    // disk; its errors are not the user's concern while editing.
-    driver::LoadResult loaded = driver::LoadPaths({*root_});
-    for (auto& input : loaded.inputs) files[std::move(input.path)] = std::move(input.text);
+bool Workspace::UnderRoot(const std::string& path) const {
+  return root_ && driver::PathIsUnder(*root_, path);
+}
+
+// One file under the root, read as the walk reads it (no link out of the
+// root, regular files only, never blocking); dropped when it cannot be.
+void Workspace::ReadDiskFile(const std::string& path) {
+  std::string target, text;
+  if (!driver::CheckTreeEntry(canonical_root_, path, target).empty() ||
+      !driver::ReadRegularFile(target, false, text).empty()) {
+    disk_.erase(path);
+    return;
   }
+  ++stats_.reads;
+  disk_[path] = std::move(text);
+}
+
+void Workspace::AddWalk(const driver::WalkResult& walk) {
+  for (const driver::TreeFile& f : walk.files) {
+    std::string text;
+    if (!driver::ReadRegularFile(f.target, false, text).empty()) continue;
+    ++stats_.reads;
+    disk_[f.path] = std::move(text);
+  }
+}
+
+std::vector<std::string> Workspace::EnsureWalked() {
+  if (walked_ || !root_) return {};
+  walked_ = true;
+  // A root without policies, or one that vanished, is an empty program on
+  // disk; its errors are not the user's concern while editing.
+  driver::WalkResult walk = driver::WalkPolicyTree(*root_, kWalkLimits);
+  ++stats_.walks;
+  stats_.entries = walk.entries;
+  stats_.truncated = walk.truncated;
+  AddWalk(walk);
+  std::vector<std::string> notes = std::move(walk.notes);
+  if (walk.truncated) {
+    notes.push_back(::fmt::format("`{}` is larger than the language server walks ({} entries, {} "
+                                "levels, {} policy files); files past that are not checked",
+                                *root_, kWalkLimits.max_entries, kWalkLimits.max_depth,
+                                kWalkLimits.max_files));
+  }
+  return notes;
+}
+
+void Workspace::DiskChanged(const std::string& path, bool deleted) {
+  if (!walked_ || !UnderRoot(path)) return;  // the first walk will see it
+  if (deleted) {
+    // A directory's deletion may come as one event for the directory.
+    disk_.erase(path);
+    std::string prefix = path + "/";
+    for (auto it = disk_.lower_bound(prefix);
+         it != disk_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+      it = disk_.erase(it);
+    }
+    return;
+  }
+  std::error_code ec;
+  auto own = std::filesystem::symlink_status(path, ec);
+  if (!ec && std::filesystem::is_directory(own)) {
+    driver::WalkLimits limits = kWalkLimits;
+    limits.max_files = kWalkLimits.max_files > disk_.size() ? kWalkLimits.max_files - disk_.size() : 0;
+    AddWalk(driver::WalkPolicyTree(path, limits));
+    return;
+  }
+  if (std::filesystem::path(path).extension() == ".policy") ReadDiskFile(path);
+}
+
+std::vector<driver::SourceInput> Workspace::Inputs() {
+  EnsureWalked();
+  std::map<std::string, std::string> files;
+  for (const auto& [path, text] : disk_) files[path] = text;
   for (const auto& [path, doc] : open_) files[path] = doc.text;
   std::vector<driver::SourceInput> inputs;
   inputs.reserve(files.size());

@@ -1,7 +1,9 @@
 // The files of the program the server checks: every `.policy` file under
 // the workspace root as it is on disk, except that the text of an open
 // document (unsaved edits included) wins over the disk. Open documents
-// outside the root are part of the program too.
+// outside the root are part of the program too. The root is walked once,
+// within bounds (kWalkLimits); later disk changes come in file by file from
+// `workspace/didChangeWatchedFiles` (docs/editors.md).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +29,22 @@ struct Document {
 // the text, reversed ranges swapped), or a whole new text.
 void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change);
 
+// The language server's walk of its root: the root may be a home
+// directory or `/usr`, so the walk is bounded and skips what never holds
+// policy sources (hidden and vendor directories); links are not followed
+// out of the root (driver::WalkPolicyTree).
+inline constexpr driver::WalkLimits kWalkLimits{20000, 16, true, 5000};
+
 class Workspace {
  public:
+  // What the disk cost so far (tests assert these instead of timing).
+  struct Stats {
+    size_t walks = 0;    // walks of the root
+    size_t reads = 0;    // files read from disk
+    size_t entries = 0;  // directory entries looked at by the last walk
+    bool truncated = false;  // a limit stopped the last walk
+  };
+
   // A root that is not absolute is taken relative to the working directory.
   void SetRoot(std::optional<std::string> root);
   const std::optional<std::string>& root() const { return root_; }
@@ -40,10 +56,18 @@ class Workspace {
   bool Close(const std::string& uri);
   const Document* Find(std::string_view uri) const;
 
-  // The program's files, sorted by path: disk under the root, overlaid by
-  // open documents. Reads the disk each time (edits made by other tools are
-  // seen at the next recheck).
-  std::vector<driver::SourceInput> Inputs() const;
+  // The program's files, sorted by path: disk under the root (walked at the
+  // first call), overlaid by open documents.
+  std::vector<driver::SourceInput> Inputs();
+  // Walks the root and reads its files, once; later calls do nothing.
+  // Returns the walk's notes (skipped links) the first time.
+  std::vector<std::string> EnsureWalked();
+  bool walked() const { return walked_; }
+  // A file or directory changed on disk (a watched-file event): re-read it,
+  // walk it if it is a new directory, or drop it (and what was under it)
+  // when deleted. Paths outside the root are ignored.
+  void DiskChanged(const std::string& path, bool deleted);
+  const Stats& stats() const { return stats_; }
 
   // The URI of a compiled path: the open document's own, else a file URI;
   // nullopt for the embedded std files.
@@ -52,8 +76,16 @@ class Workspace {
   llvm::Optional<int64_t> VersionOf(std::string_view path) const;
 
  private:
+  bool UnderRoot(const std::string& path) const;
+  void ReadDiskFile(const std::string& path);
+  void AddWalk(const driver::WalkResult& walk);
+
   std::optional<std::string> root_;
+  std::string canonical_root_;  // for the in-tree check of links
   std::map<std::string, Document, std::less<>> open_;  // by path
+  std::map<std::string, std::string, std::less<>> disk_;  // the root's files as last read
+  bool walked_ = false;
+  Stats stats_;
 };
 
 }  // namespace stave::lsp

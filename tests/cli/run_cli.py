@@ -566,6 +566,11 @@ allow issuer corp subject "alice" to call api
         expect_exit(p, 0)
         expect("tokens of issuer" not in p.out and "nobody the policy declares" in p.out, p.out)
 
+# What Stave reads, and bounded output (tests/cli/reads.py), with these helpers.
+_READS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reads.py")
+exec(compile(open(_READS, encoding="utf-8").read(), _READS, "exec"))
+
+
 class Skipped(Exception):
     """Raised by a test that cannot run on this machine; says why."""
 

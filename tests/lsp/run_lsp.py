@@ -193,6 +193,26 @@ def test_hover_and_completion_over_stdio():
     assert s.proc.wait(10) == 0
 
 
+def test_bad_content_length_with_a_body_resynchronizes():
+    # An invalid length that comes with a body used to glue the body to the
+    # next header: every later message failed and `exit` was never read.
+    s = Server()
+    s.initialize()
+    s.write(b'Content-Length: 4x\r\n\r\n{"jsonrpc":"2.0","id":99,"method":"shutdown"}')
+    e = s.wait(lambda m: "error" in m and "Content-Length" in m["error"]["message"])
+    assert e["id"] is None
+    body = json.dumps({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
+                       "params": {"textDocument": {"uri": "file:///nowhere/x.policy"},
+                                  "position": {"line": 0, "character": 0}}}).encode()
+    s.write(b"Content-Length: 000%d\r\n\r\n" % len(body) + body)  # leading zeros
+    r = s.wait(lambda m: m.get("id") == 7)
+    assert "result" in r, r
+    assert not any(m.get("id") == 99 for m in s.messages), "the dropped body was run"
+    assert s.request("shutdown")["result"] is None
+    s.notify("exit")
+    assert s.proc.wait(10) == 0
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])

@@ -22,9 +22,14 @@ using L = stave_antlr::StaveLexer;
 bool CheckBytes(const base::SourceFile& src, base::FileId id, diag::DiagnosticList& diags) {
   std::string_view text = src.text();
   if (text.size() > kMaxFileBytes) {
+    // The driver reads a file only up to one byte past the limit, so the
+    // size is known only for text that came in whole (an editor's buffer).
+    std::string size = text.size() > kMaxFileBytes + 1
+                           ? fmt::format("{:.1f} MiB", text.size() / 1048576.0)
+                           : fmt::format("over {} MiB", kMaxFileBytes >> 20);
     diags.report(diag::Code::E0002, {id, 0, 0},
-                 fmt::format("`{}` is {:.1f} MiB; policy files may be at most {} MiB", src.path(),
-                             text.size() / 1048576.0, kMaxFileBytes >> 20),
+                 fmt::format("`{}` is {}; policy files may be at most {} MiB", src.path(), size,
+                             kMaxFileBytes >> 20),
                  "the file starts here")
         .with_help("split the policy into several files of one package");
     return false;
@@ -47,12 +52,22 @@ bool CheckBytes(const base::SourceFile& src, base::FileId id, diag::DiagnosticLi
 // One pass over the tokens: lexical errors are reported, and the bad
 // tokens hidden or repaired so that the parser sees a plausible stream;
 // comments are kept for the formatter. Every token is a CommonToken (the
-// token source makes them), so no cast needs checking.
-void ScanTokens(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
-                base::FileId id, diag::DiagnosticList& diags, File& file) {
+// token source makes them), so no cast needs checking. Lexical errors count
+// against the same cap as the parser's (a megabyte of `"` lines would be
+// half a million errors): returns how many were reported, or nullopt when
+// there were more than kMaxSyntaxErrors and the scan stopped.
+std::optional<size_t> ScanTokens(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& map,
+                                 base::FileId id, diag::DiagnosticList& diags, File& file) {
+  size_t errors = 0;
   for (antlr4::Token* t : tokens.getTokens()) {
     auto* token = static_cast<antlr4::CommonToken*>(t);
-    switch (t->getType()) {
+    size_t type = t->getType();
+    if ((type == L::UNTERMINATED_STRING || type == L::UNTERMINATED_COMMENT ||
+         type == L::ERROR_CHAR) &&
+        ++errors > kMaxSyntaxErrors) {
+      return std::nullopt;
+    }
+    switch (type) {
       case L::UNTERMINATED_STRING: {
         base::Span span = internal::TokenSpan(t, map, id);
         diags.report(diag::Code::E0003, {id, span.begin, span.begin + 1},
@@ -87,6 +102,15 @@ void ScanTokens(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& ma
       default: break;
     }
   }
+  return errors;
+}
+
+void ReportTooManyErrors(const base::SourceFile& src, base::FileId id, diag::DiagnosticList& diags) {
+  diags.report(diag::Code::E0009, {id, 0, 0},
+               fmt::format("too many syntax errors in `{}`; stopped after {}", src.path(),
+                           kMaxSyntaxErrors),
+               "the file starts here")
+      .with_help("fix the first errors; later ones often follow from them");
 }
 
 }  // namespace
@@ -104,22 +128,23 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
     internal::FastTokenSource source(src.text());
     antlr4::CommonTokenStream tokens(&source);
     tokens.fill();
-    ScanTokens(tokens, map, id, result.diagnostics, result.file);
+    std::optional<size_t> lexical = ScanTokens(tokens, map, id, result.diagnostics, result.file);
+    if (!lexical) {
+      ReportTooManyErrors(src, id, result.diagnostics);
+      result.file.has_syntax_errors = true;
+      return result;
+    }
 
     stave_antlr::StaveParser parser(&tokens);
     parser.removeErrorListeners();
     auto strategy = std::make_shared<internal::StaveErrorStrategy>(result.diagnostics, map, id,
-                                                                   kMaxSyntaxErrors);
+                                                                   kMaxSyntaxErrors - *lexical);
     parser.setErrorHandler(strategy);
     stave_antlr::StaveParser::FileContext* tree = nullptr;
     try {
       tree = parser.file();
     } catch (const internal::TooManyErrors&) {
-      result.diagnostics.report(diag::Code::E0009, {id, 0, 0},
-                                fmt::format("too many syntax errors in `{}`; stopped after {}",
-                                            src.path(), kMaxSyntaxErrors),
-                                "the file starts here")
-          .with_help("fix the first errors; later ones often follow from them");
+      ReportTooManyErrors(src, id, result.diagnostics);
       result.file.has_syntax_errors = true;
       return result;
     }

@@ -58,6 +58,8 @@ std::string Unescape(std::string_view text, base::Span span, diag::DiagnosticLis
   std::string out;
   size_t end = text.size();
   if (end >= 2 && text.back() == '"') --end;  // closing quote, when there is one
+  // One report per string: a megabyte of `\q` in one string is one error.
+  bool reported = false;
   for (size_t i = 1; i < end; ++i) {
     if (text[i] != '\\') {
       out += text[i];
@@ -72,10 +74,13 @@ std::string Unescape(std::string_view text, base::Span span, diag::DiagnosticLis
       default: {
         base::Span at{span.file, span.begin + static_cast<uint32_t>(i),
                       span.begin + static_cast<uint32_t>(i + (next ? 2 : 1))};
-        diags.report(diag::Code::E0005, at,
-                     fmt::format("unknown escape `\\{}` in a string", next ? std::string(1, next) : ""),
-                     "unknown escape")
-            .with_help("the escapes are `\\\\`, `\\\"`, `\\n` and `\\t`");
+        if (!reported) {
+          diags.report(diag::Code::E0005, at,
+                       fmt::format("unknown escape `\\{}` in a string", next ? std::string(1, next) : ""),
+                       "unknown escape")
+              .with_help("the escapes are `\\\\`, `\\\"`, `\\n` and `\\t`");
+          reported = true;
+        }
         if (next) out += next;
       }
     }
