@@ -535,6 +535,11 @@ def test_diff_of_a_pure_refactor_is_empty():
         expect(p.out.startswith("0 added, 0 removed"), p.out)
 
 
+# Bounded work on large programs, and YAML that round-trips every name.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bounds_tests import *  # noqa: E402,F401,F403
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
