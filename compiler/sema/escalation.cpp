@@ -120,6 +120,7 @@ class Escalations {
     // grants of one subject, share one walk per account.
     std::map<std::tuple<size_t, std::optional<Identity>, Identity>, std::vector<std::string>> walks;
     std::map<std::vector<std::pair<std::string, const void*>>, size_t> holdings;
+    std::vector<bool> holds_all;  // by holding id
     for (const auto& [subject, helds] : held_) {
       std::vector<std::pair<std::string, const void*>> holding;
       for (const Held* h : helds) {
@@ -127,7 +128,13 @@ class Escalations {
       }
       std::sort(holding.begin(), holding.end());
       holding.erase(std::unique(holding.begin(), holding.end()), holding.end());
-      size_t holding_id = holdings.try_emplace(std::move(holding), holdings.size()).first->second;
+      auto [held_as, new_holding] = holdings.try_emplace(std::move(holding), holdings.size());
+      size_t holding_id = held_as->second;
+      // A subject that holds every grant of every account that could be a
+      // step finds nothing on any walk: skip the walks (n accounts that may
+      // all deploy in one namespace would be n x n walks of n steps).
+      if (new_holding) holds_all.push_back(HoldsAll(subject));
+      if (holds_all[holding_id]) continue;
       std::optional<Identity> self;
       if (subject.kind == Identity::Kind::ServiceAccount) self = subject;
       for (const ScopedGrant& start : Expand(helds)) {
@@ -150,6 +157,26 @@ class Escalations {
   }
 
  private:
+  // Whether `subject` holds every grant some account of accounts_ holds,
+  // as Follow asks it (Holds in the grant's scope).
+  bool HoldsAll(const Identity& subject) {
+    if (account_holdings_.empty()) {  // once: what the accounts hold, each pair once
+      for (const auto& [ns, accounts] : accounts_) {
+        for (const Identity& account : accounts) {
+          for (const Held* h : held_.at(account)) {
+            for (const std::string& scope : h->scopes) account_holdings_.insert({scope, h->grants.get()});
+          }
+        }
+      }
+    }
+    for (const auto& [scope, grants] : account_holdings_) {
+      for (const Grant& g : *grants) {
+        if (!Holds(subject, scope, g)) return false;
+      }
+    }
+    return true;
+  }
+
   std::vector<std::string> Namespaces(const std::string& scope) {
     if (!scope.empty()) return {scope};
     std::vector<std::string> all;
@@ -258,6 +285,7 @@ class Escalations {
   std::map<Identity, std::vector<const Held*>> held_;
   std::map<std::string, std::vector<Identity>> accounts_;
   std::map<std::string, const Symbol*> guarded_;
+  std::set<std::pair<std::string, const std::vector<Grant>*>> account_holdings_;
 };
 
 }  // namespace

@@ -107,3 +107,7 @@ def test_yaml_stream_of_odd_names_is_read_by_pyyaml():
         docs = [x for x in yaml.safe_load_all(p.stdout.decode("utf-8")) if x]
         subjects = [s["name"] for x in docs if x["kind"] == "RoleBinding" for s in x["subjects"]]
         cli.expect(sorted(subjects) == sorted(_ODD.values()), subjects)
+
+
+def test_bounded_many_accounts_that_can_run_as_each_other():
+    _check_within_bound("accounts-deploy", 5000)
