@@ -81,9 +81,10 @@ def rules_one_app(n):
 
 
 def apps_one_ns(n):
-    """n apps in one namespace, each called by the previous one and
-    deployable by one serviceaccount that may also create pods there (which
-    makes every account a step of an escalation path)."""
+    """n apps in one namespace (each with its serviceaccount), each called
+    by the previous one, and one serviceaccount that may deploy the first:
+    n call rules, n AuthorizationPolicies, n accounts an escalation walk
+    could start at."""
     out = [HEADER]
     for i in range(n):
         out.append(APP.format(name="a%d" % i))
