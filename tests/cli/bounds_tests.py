@@ -15,7 +15,7 @@ import __main__ as cli  # run_cli.py: stave(), Dir, expect, expect_exit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GEN = os.path.join(ROOT, "bench", "gen_hostile.py")
-BOUND_SECONDS = 60
+BOUND_SECONDS = 120
 
 
 def _hostile(shape, n):
