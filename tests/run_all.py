@@ -4,8 +4,9 @@
 Suites: Catch2 unit tests, golden cases, CLI tests, the language server over
 stdio, and the npm suites, all against the build given with `--build`
 (scripts/test passes its AddressSanitizer + UBSan build, so each suite is a
-memory-safety test too); then a bounded libFuzzer run over parse and check
-in a clang tree of its own. `--quick` skips the fuzzer.
+memory-safety test too); then bounded libFuzzer runs (parse and check;
+lowering and emission; fmt; the language server's message handling) in a
+clang tree of their own. `--quick` skips the fuzzers.
 """
 import argparse
 import os
@@ -16,7 +17,15 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FUZZ_SECONDS = int(os.environ.get("STAVE_FUZZ_SECONDS", "20"))
+# Seconds per fuzz target: four targets share about half a minute.
+FUZZ_SECONDS = int(os.environ.get("STAVE_FUZZ_SECONDS", "8"))
+# Each target with the seed directories (under ROOT) it starts from.
+FUZZ_TARGETS = [
+    ("fuzz-check", ("examples", "golden")),
+    ("fuzz-build", ("examples", "golden")),
+    ("fuzz-fmt", ("examples", "golden")),
+    ("fuzz-lsp", ("tests/fuzz/lsp-seeds",)),
+]
 
 
 def sh(cmd, cwd=ROOT, **kw):
@@ -103,7 +112,7 @@ def start_fuzz_build():
     # Output to a file, not a pipe: nobody reads it until the suites end,
     # and compiler warnings could fill a pipe and stall the build.
     log = tempfile.TemporaryFile()
-    return subprocess.Popen(["ninja", "-C", FUZZ_TREE, "-j1", "tests/fuzz-check"], cwd=ROOT,
+    return subprocess.Popen(["ninja", "-C", FUZZ_TREE, "-j1"] + _fuzz_outputs(), cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -115,28 +124,38 @@ def finish_fuzz_build(ninja):
     if ninja.poll() is None:
         ninja.terminate()
     ninja.wait()
-    r = sh(["ninja", "-C", FUZZ_TREE, "tests/fuzz-check"], capture_output=True, text=True)
+    r = sh(["ninja", "-C", FUZZ_TREE] + _fuzz_outputs(), capture_output=True, text=True)
     if r.returncode != 0:
         sys.stdout.write(r.stdout[-5000:] + r.stderr[-5000:])
         return None
     return os.path.join(ROOT, FUZZ_TREE)
 
 
-def run_fuzzer(build):
-    corpus = os.path.join(build, "fuzz-corpus")
+def _fuzz_outputs():
+    return ["tests/" + name for name, _ in FUZZ_TARGETS]
+
+
+def run_one_fuzzer(build, name, seed_dirs):
+    # A corpus per target: what one target learned is noise to another.
+    corpus = os.path.join(build, "fuzz-corpus" if name == "fuzz-check" else "fuzz-corpus-" + name[5:])
     os.makedirs(corpus, exist_ok=True)
-    seeds = [os.path.join(ROOT, d) for d in ("examples", "golden")]
-    cmd = [os.path.join(build, "tests", "fuzz-check"), "-max_total_time=%d" % FUZZ_SECONDS,
+    seeds = [os.path.join(ROOT, d) for d in seed_dirs]
+    cmd = [os.path.join(build, "tests", name), "-max_total_time=%d" % FUZZ_SECONDS,
            "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=0",
            "-dict=" + os.path.join(ROOT, "tests", "fuzz", "policy.dict"), corpus] + \
         [s for s in seeds if os.path.isdir(s)]
     p = sh(cmd, capture_output=True, text=True)
     ok = p.returncode == 0
     tail = (p.stdout + p.stderr).strip().splitlines()[-3:]
-    print("fuzz: %s (%ds)\n  %s" % ("ok" if ok else "FAILED", FUZZ_SECONDS, "\n  ".join(tail)))
+    print("%s: %s (%ds)\n  %s" % (name, "ok" if ok else "FAILED", FUZZ_SECONDS, "\n  ".join(tail)))
     if not ok:
         sys.stdout.write(p.stderr[-8000:])
-    return (1, 0) if ok else (0, 1)
+    return ok
+
+
+def run_fuzzer(build):
+    results = [run_one_fuzzer(build, name, seeds) for name, seeds in FUZZ_TARGETS]
+    return sum(results), len(results) - sum(results)
 
 
 def main():

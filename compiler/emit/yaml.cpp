@@ -2,6 +2,7 @@
 // older tools) could take for something else, such as `yes`, `8080` or `*`,
 // are double-quoted; everything else is plain, as people write manifests.
 #include "compiler/emit/yaml.h"
+#include "compiler/emit/yaml_quote.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -56,6 +57,7 @@ YAML::Emitter& operator<<(YAML::Emitter& e, Plain p) { return e.WriteIntegralTyp
 void Str(YAML::Emitter& e, const std::string& s) {
   // yaml-cpp writes plain strings over 1 KiB as long keys (`? …`).
   if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
+  else if (NeedsOwnQuoting(s)) e << Plain{DoubleQuoted(s)};
   else e << YAML::DoubleQuoted << s;
 }
 

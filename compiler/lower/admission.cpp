@@ -213,9 +213,7 @@ void LowerPipelines(Lowering& l) {
       auto& b = std::get<RoleBinding>(binding.spec);
       b.role_kind = "Role";
       b.role_name = name;
-      for (const Identity& c : callers) b.subjects.push_back(ToSubject(c));
-      std::sort(b.subjects.begin(), b.subjects.end());
-      b.subjects.erase(std::unique(b.subjects.begin(), b.subjects.end()), b.subjects.end());
+      for (const Identity& c : callers) b.subjects.push_back(ToSubject(c));  // sorted in Finish
       binding.origins.push_back(rule.rule->span);
     }
   }

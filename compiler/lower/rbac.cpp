@@ -123,6 +123,8 @@ void LowerApiRules(Lowering& l) {
     for (const sema::Principal& s : rule.subjects) {
       for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));
     }
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
     std::vector<std::string> scopes;
     if (rule.cluster) scopes.push_back("");
     for (sema::SymbolId ns : rule.namespaces) scopes.push_back(p.symbol(ns).k8s_name);
@@ -135,9 +137,9 @@ void LowerApiRules(Lowering& l) {
       auto& b = std::get<RoleBinding>(binding.spec);
       b.role_kind = cluster ? "ClusterRole" : "Role";
       b.role_name = name;
+      // Sorted and made unique once, in Finish: per rule it was quadratic
+      // in the rules that share a binding.
       b.subjects.insert(b.subjects.end(), subjects.begin(), subjects.end());
-      std::sort(b.subjects.begin(), b.subjects.end());
-      b.subjects.erase(std::unique(b.subjects.begin(), b.subjects.end()), b.subjects.end());
       binding.origins.push_back(rule.rule->span);
     }
   }

@@ -99,7 +99,12 @@ void CheckDenyGuards(Checker& c) {
   std::map<Identity, std::vector<Entry>> allows_by_identity;
   for (size_t i = 0; i < allows.size(); ++i) {
     for (const Principal& s : allows[i].subjects) {
-      for (const Identity& id : Identities(p, s.symbol)) allows_by_identity[id].push_back({i, s.span});
+      // The first subject that names the identity stands for the rule: a
+      // rule that repeats it (`allow u, u, …`) is checked once.
+      for (const Identity& id : Identities(p, s.symbol)) {
+        auto& entries = allows_by_identity[id];
+        if (entries.empty() || entries.back().rule != i) entries.push_back({i, s.span});
+      }
     }
   }
   std::set<std::pair<size_t, const syntax::Rule*>> reported;

@@ -11,6 +11,8 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <set>
 
 #include <fmt/format.h>
@@ -83,11 +85,16 @@ class Escalations {
       if (r.effect != syntax::Effect::Allow) continue;
       auto& grants = cache[{r.action, r.app}];
       if (!grants) grants = std::make_shared<const std::vector<Grant>>(ActionGrants(p_, r.action, r.app));
-      Held held{{}, grants, r.rule};
+      Held& held = rules_.emplace_back(Held{{}, grants, r.rule});
       if (r.cluster) held.scopes.push_back("");
       for (SymbolId ns : r.namespaces) held.scopes.push_back(p_.symbol(ns).k8s_name);
+      // One entry per rule and identity, however often the rule names it
+      // (`allow u, u, u, …`): what a subject holds stays linear in the rules.
       for (const Principal& s : r.subjects) {
-        for (const Identity& id : Identities(p_, s.symbol)) held_[id].push_back(held);
+        for (const Identity& id : Identities(p_, s.symbol)) {
+          auto& helds = held_[id];
+          if (helds.empty() || helds.back() != &held) helds.push_back(&held);
+        }
       }
     }
     for (const Symbol& s : p_.symbols) {
@@ -95,16 +102,41 @@ class Escalations {
         guarded_[p_.symbol(s.pipeline().ns).k8s_name] = &s;
       }
       if (s.kind != DeclKind::ServiceAccount) continue;
+      // Only accounts that hold something can be a step: running as one
+      // that holds nothing gains nothing and leads nowhere. Leaving them
+      // out keeps the walks linear in the accounts that matter.
       for (SymbolId ns : s.sa().namespaces) {
-        accounts_[p_.symbol(ns).k8s_name].push_back({Identity::Kind::ServiceAccount,
-                                                     p_.symbol(ns).k8s_name, s.k8s_name});
+        Identity account{Identity::Kind::ServiceAccount, p_.symbol(ns).k8s_name, s.k8s_name};
+        if (held_.count(account)) accounts_[account.ns].push_back(std::move(account));
       }
     }
   }
 
   void Report() {
     std::set<std::pair<const syntax::Rule*, Identity>> reported;
+    // What Follow found, by what the subject holds (and, for an account,
+    // who it is, since a walk never passes through its subject) and the
+    // first account: subjects that hold the same grants, and the start
+    // grants of one subject, share one walk per account.
+    std::map<std::tuple<size_t, std::optional<Identity>, Identity>, std::vector<std::string>> walks;
+    std::map<std::vector<std::pair<std::string, const void*>>, size_t> holdings;
+    std::vector<bool> holds_all;  // by holding id
     for (const auto& [subject, helds] : held_) {
+      std::vector<std::pair<std::string, const void*>> holding;
+      for (const Held* h : helds) {
+        for (const std::string& scope : h->scopes) holding.emplace_back(scope, h->grants.get());
+      }
+      std::sort(holding.begin(), holding.end());
+      holding.erase(std::unique(holding.begin(), holding.end()), holding.end());
+      auto [held_as, new_holding] = holdings.try_emplace(std::move(holding), holdings.size());
+      size_t holding_id = held_as->second;
+      // A subject that holds every grant of every account that could be a
+      // step finds nothing on any walk: skip the walks (n accounts that may
+      // all deploy in one namespace would be n x n walks of n steps).
+      if (new_holding) holds_all.push_back(HoldsAll(subject));
+      if (holds_all[holding_id]) continue;
+      std::optional<Identity> self;
+      if (subject.kind == Identity::Kind::ServiceAccount) self = subject;
       for (const ScopedGrant& start : Expand(helds)) {
         if (!RunsAsAccount(start.grant)) continue;
         bool pipelineruns = start.grant.resource == "pipelineruns";
@@ -112,7 +144,9 @@ class Escalations {
           if (pipelineruns && guarded_.count(ns)) continue;
           for (const Identity& account : accounts_[ns]) {
             if (account == subject || reported.count({start.rule, account})) continue;
-            auto chain = Follow(subject, account);
+            auto [walk, fresh] = walks.try_emplace({holding_id, self, account});
+            if (fresh) walk->second = Follow(subject, account);
+            const std::vector<std::string>& chain = walk->second;
             if (chain.empty()) continue;
             reported.insert({start.rule, account});
             Warn(subject, start, ns, account, chain, pipelineruns);
@@ -123,6 +157,26 @@ class Escalations {
   }
 
  private:
+  // Whether `subject` holds every grant some account of accounts_ holds,
+  // as Follow asks it (Holds in the grant's scope).
+  bool HoldsAll(const Identity& subject) {
+    if (account_holdings_.empty()) {  // once: what the accounts hold, each pair once
+      for (const auto& [ns, accounts] : accounts_) {
+        for (const Identity& account : accounts) {
+          for (const Held* h : held_.at(account)) {
+            for (const std::string& scope : h->scopes) account_holdings_.insert({scope, h->grants.get()});
+          }
+        }
+      }
+    }
+    for (const auto& [scope, grants] : account_holdings_) {
+      for (const Grant& g : *grants) {
+        if (!Holds(subject, scope, g)) return false;
+      }
+    }
+    return true;
+  }
+
   std::vector<std::string> Namespaces(const std::string& scope) {
     if (!scope.empty()) return {scope};
     std::vector<std::string> all;
@@ -131,11 +185,11 @@ class Escalations {
   }
 
   // The scoped grants of a subject, for walking them one by one.
-  static std::vector<ScopedGrant> Expand(const std::vector<Held>& helds) {
+  static std::vector<ScopedGrant> Expand(const std::vector<const Held*>& helds) {
     std::vector<ScopedGrant> out;
-    for (const Held& h : helds) {
-      for (const std::string& ns : h.scopes) {
-        for (const Grant& g : *h.grants) out.push_back({ns, g, h.rule});
+    for (const Held* h : helds) {
+      for (const std::string& ns : h->scopes) {
+        for (const Grant& g : *h->grants) out.push_back({ns, g, h->rule});
       }
     }
     return out;
@@ -144,10 +198,10 @@ class Escalations {
   bool Holds(const Identity& who, const std::string& ns, const Grant& g) {
     auto it = held_.find(who);
     if (it == held_.end()) return false;
-    for (const Held& h : it->second) {
-      for (const std::string& scope : h.scopes) {
-        for (const Grant& have : *h.grants) {
-          if (Covers({scope, have, h.rule}, ns, g)) return true;
+    for (const Held* h : it->second) {
+      for (const std::string& scope : h->scopes) {
+        for (const Grant& have : *h->grants) {
+          if (Covers({scope, have, h->rule}, ns, g)) return true;
         }
       }
     }
@@ -227,9 +281,11 @@ class Escalations {
 
   Checker& c_;
   const Program& p_;
-  std::map<Identity, std::vector<Held>> held_;
+  std::deque<Held> rules_;  // one per allow rule; held_ points into it
+  std::map<Identity, std::vector<const Held*>> held_;
   std::map<std::string, std::vector<Identity>> accounts_;
   std::map<std::string, const Symbol*> guarded_;
+  std::set<std::pair<std::string, const std::vector<Grant>*>> account_holdings_;
 };
 
 }  // namespace

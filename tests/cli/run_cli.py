@@ -571,6 +571,11 @@ _READS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reads.py")
 exec(compile(open(_READS, encoding="utf-8").read(), _READS, "exec"))
 
 
+# Bounded work on large programs, and YAML that round-trips every name.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bounds_tests import *  # noqa: E402,F401,F403
+
+
 class Skipped(Exception):
     """Raised by a test that cannot run on this machine; says why."""
 
