@@ -498,8 +498,8 @@ def test_diff_between_git_revisions_and_paths():
         git(repo, "init", "-q")
         git(repo, "add", ".")
         git(repo, "commit", "-qm", "one")
-        changed = src.replace("allow sre         to view in staging, prod",
-                              "allow sre         to view in staging, prod\nallow alice to read-logs in prod")
+        changed = src.replace("allow sre to view in staging, prod",
+                              "allow sre to view in staging, prod\nallow alice to read-logs in prod")
         with open(os.path.join(repo, "policies", "payments.policy"), "w") as f:
             f.write(changed)
         git(repo, "commit", "-qam", "two")
@@ -522,7 +522,7 @@ def test_diff_of_a_pure_refactor_is_empty():
     src = open(os.path.join(PAYMENTS, "payments.policy")).read()
     # Rename declarations (Kubernetes names unchanged), reorder, split files.
     renamed = (src.replace("group devs", "group developers").replace("allow devs,", "allow developers,")
-               .replace("deny  devs", "deny  developers").replace("expect deny  devs", "expect deny  developers")
+               .replace("deny devs", "deny developers").replace("expect deny devs", "expect deny developers")
                .replace("app api in", "app payments-api in").replace(" api in ", " payments-api in ")
                .replace("call api ", "call payments-api "))
     head, body = renamed.split("// who may deploy", 1)
