@@ -535,6 +535,26 @@ def test_diff_of_a_pure_refactor_is_empty():
         expect(p.out.startswith("0 added, 0 removed"), p.out)
 
 
+def test_who_can_without_an_object_lists_grants_on_named_objects():
+    import json
+    # `deploy api` grants `update` on the Deployment payments-api only: a
+    # query that names no Deployment still finds it, labelled with the name.
+    p = stave("who-can", "update", "deployments", "in", "prod", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("serviceaccount tekton-ci/payments-deployer (payments.deployer)\n      only on payments-api\n"
+           in p.out, p.out)
+    expect("nobody" not in p.out, p.out)
+    doc = json.loads(stave("who-can", "update", "deployments", "in", "prod", "--path", PAYMENTS,
+                           "--format", "json").out)
+    expect([g.get("onlyNames") for g in doc["grantees"]] == [["payments-api"]], doc)
+    # A grant on every object carries no names; a verb nobody holds finds nobody.
+    doc = json.loads(stave("who-can", "get", "deployments", "in", "prod", "--path", PAYMENTS,
+                           "--format", "json").out)
+    expect(any("onlyNames" not in g for g in doc["grantees"]), doc)
+    p = stave("who-can", "delete", "deployments", "in", "prod", "--path", PAYMENTS)
+    expect("nobody the policy declares" in p.out, p.out)
+
+
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
