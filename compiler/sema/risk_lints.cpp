@@ -111,9 +111,15 @@ void LintUngrantedWildcards(Checker& c) {
       if (item.kind == syntax::ActionItem::Kind::Include) continue;
       for (const syntax::Verb& v : item.verbs) {
         if (v.text != "*" || granted.count({v.span.file, v.span.begin})) continue;
+        std::string resource = item.target.text();
+        for (const Permission& perm : s.action().permissions) {
+          if (perm.verb_span.file == v.span.file && perm.verb_span.begin == v.span.begin) {
+            resource = p.symbol(perm.resource).k8s_name;
+          }
+        }
         c.diags()
             .report(diag::Code::W0501, v.span,
-                    fmt::format("action `{}` grants `*` on `{}`", s.name, item.target.text()),
+                    fmt::format("action `{}` grants `*` on `{}`", s.name, resource),
                     "every verb, including ones added later")
             .note("no allow rule grants this yet; once one does, the warning moves to that rule")
             .with_help("list the verbs the subjects need, or keep this and say why with "
