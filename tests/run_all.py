@@ -182,6 +182,8 @@ def main():
     suite("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave]))
     suite("node", lambda: run_node_tests(stave))
     suite("cli-writes", lambda: run_counted([sys.executable, "tests/cli/run_write_faults.py", stave]))
+    suite("std-vs-real", lambda: run_counted([sys.executable, "tests/stdlib/run_std_vs_real.py", stave]))
+    suite("docs", lambda: run_counted([sys.executable, "tests/docs/run_docs.py", stave]))
     if not a.quick:
         def fuzz():
             tree = finish_fuzz_build(fuzz_build)

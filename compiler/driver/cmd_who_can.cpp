@@ -19,10 +19,17 @@ void PrintJson(const eval::WhoCanResult& r) {
     llvm::json::Array objects, rules;
     for (const auto& o : g.objects) objects.push_back(o);
     for (const auto& x : g.rules) rules.push_back(x);
-    grantees.push_back(llvm::json::Object{{"subject", g.subject},
-                                          {"declaredAs", g.declared_as},
-                                          {"objects", std::move(objects)},
-                                          {"rules", std::move(rules)}});
+    llvm::json::Object entry{{"subject", g.subject},
+                             {"declaredAs", g.declared_as},
+                             {"objects", std::move(objects)},
+                             {"rules", std::move(rules)}};
+    // Only for grants limited to named objects: the names they cover.
+    if (!g.only_names.empty()) {
+      llvm::json::Array names;
+      for (const auto& n : g.only_names) names.push_back(n);
+      entry["onlyNames"] = std::move(names);
+    }
+    grantees.push_back(std::move(entry));
   }
   fmt::print("{}", diag::JsonText(llvm::json::Object{{"question", r.question},
                                                    {"grantees", std::move(grantees)}}));
@@ -51,6 +58,11 @@ int RunWhoCan(const Options& options) {
   if (r.grantees.empty()) fmt::print("  nobody the policy declares\n");
   for (const eval::Grantee& g : r.grantees) {
     fmt::print("  {}{}\n", g.subject, g.declared_as.empty() ? "" : " (" + g.declared_as + ")");
+    if (!g.only_names.empty()) {
+      std::string names;
+      for (const auto& n : g.only_names) names += (names.empty() ? "" : ", ") + n;
+      fmt::print("      only on {}\n", names);
+    }
     for (const auto& o : g.objects) fmt::print("      via {}\n", o);
     for (const auto& rule : g.rules) fmt::print("      from {}\n", rule);
   }

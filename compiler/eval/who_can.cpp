@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -94,6 +95,62 @@ void AddUnique(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
 
+struct Req {
+  std::string verb, group, resource, name;
+};
+
+bool Lists(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end() || std::find(v.begin(), v.end(), "*") != v.end();
+}
+
+// The object names that some Role of `ns` (or ClusterRole) grants `r` on
+// by `resourceNames`, sorted.
+std::vector<std::string> NamedObjects(const lower::Output& out, const Req& r, const std::string& ns) {
+  std::vector<std::string> names;
+  for (const lower::Object& o : out.objects) {
+    bool scoped = o.kind == lower::Kind::ClusterRole || (o.kind == lower::Kind::Role && o.meta.ns == ns);
+    if (!scoped) continue;
+    for (const lower::PolicyRule& rule : std::get<lower::Role>(o.spec).rules) {
+      if (Lists(rule.api_groups, r.group) && Lists(rule.resources, r.resource) && Lists(rule.verbs, r.verb)) {
+        for (const auto& n : rule.resource_names) AddUnique(names, n);
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Whether `c` may make every one of `requests`, with the bindings and
+// rules that grant them.
+std::optional<Grantee> Grants(const sema::Program& p, RbacAuthorizer& rbac, const Candidate& c,
+                              const std::vector<Req>& requests, const std::string& ns) {
+  if (requests.empty()) return std::nullopt;
+  Grantee g{c.subject, c.declared_as, {}, {}};
+  for (const Req& r : requests) {
+    RbacDecision d = rbac.Authorize({c.user, r.verb, r.group, r.resource, r.name, ns});
+    if (!d.allowed) return std::nullopt;
+    AddUnique(g.objects, ObjectName(*d.binding));
+    for (const auto& span : d.binding->origins) {
+      for (const sema::ApiRule& rule : p.api_rules) {
+        if (rule.rule->span != span) continue;
+        for (const sema::Principal& s : rule.subjects) {
+          for (const Identity& id : sema::Identities(p, s.symbol)) {
+            bool same = (id.kind == Identity::Kind::User && c.subject == "user " + id.name) ||
+                        (id.kind == Identity::Kind::Group && c.subject == "group " + id.name) ||
+                        (id.kind == Identity::Kind::ServiceAccount &&
+                         c.subject == fmt::format("serviceaccount {}/{}", id.ns, id.name));
+            if (same) AddUnique(g.rules, RuleText(p, span));
+          }
+        }
+      }
+      for (const sema::RunRule& rule : p.run_rules) {
+        if (rule.rule->span == span) AddUnique(g.rules, RuleText(p, span));
+      }
+    }
+  }
+  return g;
+}
+
 WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
                       const std::vector<std::string>& before_in, const std::string& scope) {
   WhoCanResult result;
@@ -103,9 +160,6 @@ WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
     if (r.id == sema::kNoSymbol) return {r.error, "", {}};
     ns = p.symbol(r.id).k8s_name;
   }
-  struct Req {
-    std::string verb, group, resource, name;
-  };
   std::vector<Req> requests;
   const std::string& first = before_in[0];
   Resolved second = before_in.size() > 1 ? Lookup(p, before_in[1], {DeclKind::Resource}) : Resolved{};
@@ -134,35 +188,27 @@ WhoCanResult ApiQuery(const sema::Program& p, const lower::Output& out,
   for (const auto& w : before_in) what += (what.empty() ? "" : " ") + w;
   result.question = fmt::format("who can {} {}", what, ns.empty() ? "cluster-wide" : "in " + ns);
   RbacAuthorizer rbac(out);
+  // Without an object name, grants limited to named objects answer too
+  // (`allow deployer to deploy api` grants `update` on `payments-api`
+  // only): each is listed with the names it covers.
+  std::vector<std::string> named;
+  if (verb_form && requests.front().name.empty()) named = NamedObjects(out, requests.front(), ns);
   for (const Candidate& c : ApiCandidates(p)) {
-    Grantee g{c.subject, c.declared_as, {}, {}};
-    bool all = !requests.empty();
-    for (const Req& r : requests) {
-      RbacDecision d = rbac.Authorize({c.user, r.verb, r.group, r.resource, r.name, ns});
-      if (!d.allowed) {
-        all = false;
-        break;
-      }
-      AddUnique(g.objects, ObjectName(*d.binding));
-      for (const auto& span : d.binding->origins) {
-        for (const sema::ApiRule& rule : p.api_rules) {
-          if (rule.rule->span != span) continue;
-          for (const sema::Principal& s : rule.subjects) {
-            for (const Identity& id : sema::Identities(p, s.symbol)) {
-              bool same = (id.kind == Identity::Kind::User && c.subject == "user " + id.name) ||
-                          (id.kind == Identity::Kind::Group && c.subject == "group " + id.name) ||
-                          (id.kind == Identity::Kind::ServiceAccount &&
-                           c.subject == fmt::format("serviceaccount {}/{}", id.ns, id.name));
-              if (same) AddUnique(g.rules, RuleText(p, span));
-            }
-          }
-        }
-        for (const sema::RunRule& rule : p.run_rules) {
-          if (rule.rule->span == span) AddUnique(g.rules, RuleText(p, span));
-        }
-      }
+    if (auto g = Grants(p, rbac, c, requests, ns)) {
+      result.grantees.push_back(std::move(*g));
+      continue;
     }
-    if (all) result.grantees.push_back(std::move(g));
+    Grantee limited{c.subject, c.declared_as, {}, {}};
+    for (const std::string& name : named) {
+      std::vector<Req> one = requests;
+      one.front().name = name;
+      auto g = Grants(p, rbac, c, one, ns);
+      if (!g) continue;
+      limited.only_names.push_back(name);
+      for (const auto& o : g->objects) AddUnique(limited.objects, o);
+      for (const auto& r : g->rules) AddUnique(limited.rules, r);
+    }
+    if (!limited.only_names.empty()) result.grantees.push_back(std::move(limited));
   }
   return result;
 }

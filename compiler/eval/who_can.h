@@ -16,6 +16,9 @@ struct Grantee {
   std::string declared_as;  // "payments.devs" (empty for synthetic callers)
   std::vector<std::string> objects;  // "RoleBinding payments-prod/stave:view"
   std::vector<std::string> rules;    // "payments.policy:40: allow sre to view in staging, prod"
+  // Set when the query names no object and the grant is limited to named
+  // objects (`resourceNames`): the names it covers, sorted.
+  std::vector<std::string> only_names;
 };
 
 struct WhoCanResult {

@@ -1,6 +1,8 @@
 // textDocument/codeAction: the fix-its diagnostics carry (did-you-mean
 // replacements, removing an unused import, `post` -> `POST`, …) offered as
 // quick fixes for the diagnostics under the requested range.
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "compiler/lsp/diagnostics.h"
@@ -22,6 +24,13 @@ bool fromJSON(const json::Value& v, CodeActionParams& out, json::Path p) {
 }
 
 std::string Title(const diag::Diagnostic& d, const diag::FixIt& fix, std::string_view old_text) {
+  // A removal may take the whole line with it; the title names the text.
+  while (!old_text.empty() && std::isspace(static_cast<unsigned char>(old_text.back()))) {
+    old_text.remove_suffix(1);
+  }
+  while (!old_text.empty() && std::isspace(static_cast<unsigned char>(old_text.front()))) {
+    old_text.remove_prefix(1);
+  }
   if (fix.replacement.empty()) return fmt::format("Remove `{}`", old_text);
   if (fix.span.size() == 0) return fmt::format("Insert `{}`", fix.replacement);
   (void)d;

@@ -17,6 +17,10 @@ namespace {
 constexpr size_t kMaxObjects = 3;
 constexpr size_t kMaxYamlLines = 40;
 constexpr size_t kMaxPermissionLines = 12;
+// Users write the Service's port where Istio matches the pod's (issue 14).
+constexpr const char* kPodPorts =
+    "\nPorts are the pod's ports (a Service's `targetPort`), not the Service's own `port`: "
+    "Istio matches the destination workload's port.\n";
 
 std::string CapLines(const std::string& text, size_t max_lines) {
   size_t pos = 0;
@@ -54,6 +58,7 @@ std::string Facts(const sema::Program& p, const sema::Symbol& s) {
       out += fmt::format("- serviceaccount `{}`\n", p.symbol(app->serviceaccount).qualified());
     }
     for (const auto& port : app->ports) out += fmt::format("- port {} ({})\n", port.number, port.protocol);
+    if (!app->ports.empty()) out += kPodPorts;
   } else if (auto* pl = std::get_if<sema::PipelineInfo>(&s.info)) {
     if (pl->ns != sema::kNoSymbol) out += fmt::format("- in `{}`\n", p.symbol(pl->ns).k8s_name);
     if (pl->serviceaccount != sema::kNoSymbol) {
@@ -143,6 +148,14 @@ std::string RuleMarkdown(const Analysis& a, const syntax::Rule& rule) {
   std::string out = fmt::format("**{} {}**\n\n```policy\n{}\n```\n", allow ? "allow" : "deny", what,
                                 base::OneLineText(a.sources(), rule.span));
   if (!rule.doc.empty()) out += "\n" + rule.doc + "\n";
+  if (const auto* call = std::get_if<syntax::CallRule>(&rule.target)) {
+    for (const syntax::OpClause& op : call->ops) {
+      if (op.field == syntax::OpField::Ports) {
+        out += kPodPorts;
+        break;
+      }
+    }
+  }
   if (!allow && std::holds_alternative<syntax::ApiRule>(rule.target)) {
     out += "\nEmits nothing: Kubernetes RBAC only adds. It fails the build when an `allow` "
            "rule grants a listed subject what it denies.\n";

@@ -141,11 +141,15 @@ std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
           .fix({s.span.file, s.span.begin, s.span.begin}, "namespace ");
       continue;
     }
-    SymbolId id = c.Resolve(scope, s.name,
-                            {DeclKind::ServiceAccount, DeclKind::App, DeclKind::User, DeclKind::Group});
+    // Users and groups get their own error (E0202); every other wrong kind
+    // an E0201 that names only what a call source can be.
+    bool rbac_only = peek != kNoSymbol && (c.program().symbol(peek).kind == DeclKind::User ||
+                                           c.program().symbol(peek).kind == DeclKind::Group);
+    SymbolId id = rbac_only ? c.Resolve(scope, s.name, {DeclKind::User, DeclKind::Group})
+                            : c.Resolve(scope, s.name, {DeclKind::ServiceAccount, DeclKind::App});
     if (id == kNoSymbol) continue;
     const Symbol& sym = c.program().symbol(id);
-    if (sym.kind == DeclKind::User || sym.kind == DeclKind::Group) {
+    if (rbac_only) {
       const char* kind = syntax::DeclKindName(sym.kind);
       c.diags().report(diag::Code::E0202, s.span,
                        fmt::format("{} `{}` cannot be the source of a call", kind, s.name.text()),

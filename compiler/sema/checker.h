@@ -70,6 +70,7 @@ void CheckDenyGuards(Checker& c);
 void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);
 void CheckEscalationPaths(Checker& c);
+void CheckUnrunnableGrants(Checker& c);
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
 // Identity (spec §12, §13; check_identity.cpp).
 void FillIssuer(Checker& c, Symbol& s);

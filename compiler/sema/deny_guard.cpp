@@ -87,13 +87,16 @@ void CheckDenyGuards(Checker& c) {
     allows.push_back(r);
     allow_grants.push_back(&it->second);
   }
-  const std::vector<Grant> run_grants = RunGrants();
+  // std::map: the pointers stay valid as pipelines are added.
+  std::map<SymbolId, std::vector<Grant>> run_grants;
   for (const RunRule& run : p.run_rules) {
     for (SymbolId pipeline : run.pipelines) {
       SymbolId ns = p.symbol(pipeline).pipeline().ns;
       if (ns == kNoSymbol) continue;
+      auto [it, inserted] = run_grants.try_emplace(pipeline);
+      if (inserted) it->second = RunGrants(p.symbol(pipeline).k8s_name);
       allows.push_back({run.rule, syntax::Effect::Allow, run.subjects, kNoSymbol, kNoSymbol, false, {ns}});
-      allow_grants.push_back(&run_grants);
+      allow_grants.push_back(&it->second);
     }
   }
   std::map<Identity, std::vector<Entry>> allows_by_identity;

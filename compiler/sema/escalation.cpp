@@ -71,6 +71,15 @@ bool RunsAsAccount(const Grant& g) {
   return g.verb == "impersonate" && g.group.empty() && g.resource == "serviceaccounts";
 }
 
+// Grants that reach nothing: recording events changes no object, runs
+// nothing and reads nothing, so gaining them is no escalation (a listener
+// with std's `trigger` may create events; reaching it is not worth a
+// warning).
+bool GivesNoPower(const Grant& g) {
+  return (g.group.empty() || g.group == "events.k8s.io") && g.resource == "events" &&
+         (g.verb == "create" || g.verb == "patch" || g.verb == "update");
+}
+
 std::string Describe(const Grant& g, const std::string& ns) {
   std::string what = g.verb + " " + g.resource + (g.group.empty() ? "" : "." + g.group);
   if (!g.names.empty()) what += " `" + g.names.front() + "`";
@@ -231,7 +240,9 @@ class Escalations {
       if (held == held_.end()) continue;
       std::vector<ScopedGrant> at_grants = Expand(held->second);
       for (const ScopedGrant& g : at_grants) {
-        if (rank(g.grant) >= best_rank || Holds(subject, g.ns, g.grant)) continue;
+        if (GivesNoPower(g.grant) || rank(g.grant) >= best_rank || Holds(subject, g.ns, g.grant)) {
+          continue;
+        }
         best_rank = rank(g.grant);
         best.clear();
         for (const Identity& id : path) best.push_back(id.ToString());

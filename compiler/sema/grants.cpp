@@ -40,8 +40,10 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app)
   return out;
 }
 
-std::vector<Grant> RunGrants() {
+std::vector<Grant> RunGrants(const std::string& pipeline) {
   std::vector<Grant> g;
+  // v0.4: `tkn pipeline start` and `tkn pipelinerun logs` read the Pipeline.
+  g.push_back({"tekton.dev", "pipelines", "get", {pipeline}});
   for (const char* v : {"get", "list", "watch", "create", "patch"}) {
     g.push_back({"tekton.dev", "pipelineruns", v, {}});
   }

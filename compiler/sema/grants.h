@@ -33,8 +33,9 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app 
 
 // What `allow S to run P` grants in P's namespace (spec §5.3): create and
 // patch PipelineRuns; get, list, watch PipelineRuns and TaskRuns; get,
-// list, watch pods; get pods/log.
-std::vector<Grant> RunGrants();
+// list, watch pods; get pods/log; and (v0.4) get on the Pipeline itself,
+// limited to its Kubernetes name `pipeline`.
+std::vector<Grant> RunGrants(const std::string& pipeline);
 
 // A Kubernetes identity as RBAC sees it.
 struct Identity {

@@ -2,7 +2,9 @@
 // Secrets, escalate/bind/impersonate, writing RBAC objects, exec/attach/
 // port-forward into pods, minting serviceaccount tokens, nodes/proxy,
 // cluster-wide grants, and `any` as a call source. Each points at the rule,
-// with a label at the verb in the action that grants it.
+// with a label at the verb in the action that grants it. A `*` verb that no
+// allow rule grants yet is reported at the action (spec §4: `*` is allowed
+// with a warning), so that a wildcard never goes unreported.
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -67,12 +69,64 @@ const std::vector<Lint>& Lints() {
   return lints;
 }
 
+// Condition keys that say who calls (an address or a verified identity),
+// as opposed to what is called. `request.headers` is not one: any caller
+// can send any header.
+bool IsCallerKey(const std::string& key) {
+  return key == "source.ip" || key == "remote.ip" || key == "source.namespace" ||
+         key == "source.principal" || key.rfind("request.auth.", 0) == 0;
+}
+
 bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r) {
   for (const AppObjects& objects : p.symbol(app).app().objects) {
     const ResourceInfo& o = p.symbol(objects.resource).resource();
     if (o.group == r.group && o.resource == r.resource) return true;
   }
   return false;
+}
+
+// The `*` verbs (by span) that allow rules grant: these are reported at the
+// rules, with a label at the verb.
+std::set<std::pair<base::FileId, uint32_t>> GrantedWildcards(const Program& p) {
+  std::set<std::pair<base::FileId, uint32_t>> out;
+  for (const ApiRule& rule : p.api_rules) {
+    if (rule.effect != syntax::Effect::Allow) continue;
+    for (const Permission& perm : p.symbol(rule.action).action().permissions) {
+      if (perm.verb != "*") continue;
+      if (rule.app != kNoSymbol && !AppHasObjectsOf(p, rule.app, p.symbol(perm.resource).resource())) {
+        continue;
+      }
+      out.insert({perm.verb_span.file, perm.verb_span.begin});
+    }
+  }
+  return out;
+}
+
+void LintUngrantedWildcards(Checker& c) {
+  const Program& p = c.program();
+  const auto granted = GrantedWildcards(p);
+  for (const Symbol& s : p.symbols) {
+    if (s.kind != DeclKind::Action || s.builtin) continue;
+    for (const syntax::ActionItem& item : std::get<syntax::ActionBody>(s.decl->body).items) {
+      if (item.kind == syntax::ActionItem::Kind::Include) continue;
+      for (const syntax::Verb& v : item.verbs) {
+        if (v.text != "*" || granted.count({v.span.file, v.span.begin})) continue;
+        std::string resource = item.target.text();
+        for (const Permission& perm : s.action().permissions) {
+          if (perm.verb_span.file == v.span.file && perm.verb_span.begin == v.span.begin) {
+            resource = p.symbol(perm.resource).k8s_name;
+          }
+        }
+        c.diags()
+            .report(diag::Code::W0501, v.span,
+                    fmt::format("action `{}` grants `*` on `{}`", s.name, resource),
+                    "every verb, including ones added later")
+            .note("no allow rule grants this yet; once one does, the warning moves to that rule")
+            .with_help("list the verbs the subjects need, or keep this and say why with "
+                       "`// stave:allow W0501 reason` before the action");
+      }
+    }
+  }
 }
 
 void LintApiRule(Checker& c, const ApiRule& rule) {
@@ -110,15 +164,29 @@ void LintApiRule(Checker& c, const ApiRule& rule) {
 
 void CheckRiskyGrants(Checker& c) {
   const Program& p = c.program();
+  LintUngrantedWildcards(c);
   for (const ApiRule& rule : p.api_rules) {
     if (rule.effect == syntax::Effect::Allow) LintApiRule(c, rule);
   }
   for (const CallRule& rule : p.call_rules) {
     if (rule.effect != syntax::Effect::Allow) continue;
+    const syntax::Condition* excluding = nullptr;
+    bool restricted = false;
+    for (const syntax::Condition& cond : rule.call->conditions) {
+      if (!IsCallerKey(cond.key.text)) continue;
+      if (cond.negated) excluding = &cond;
+      else restricted = true;
+    }
+    if (restricted) continue;  // a `when` names who may call: not every caller
     for (const Principal& s : rule.sources) {
       if (s.kind != Principal::Kind::Any) continue;
       c.diags()
-          .report(diag::Code::W0509, s.span, "`any` admits every caller, plaintext ones included",
+          .report(diag::Code::W0509, s.span,
+                  excluding == nullptr
+                      ? std::string("`any` admits every caller, plaintext ones included")
+                      : fmt::format("`any` admits every caller whose `{}` is not excluded, "
+                                    "plaintext ones included",
+                                    excluding->key.text),
                   "any caller")
           .note("without an identity, Istio cannot tell who called; the app is open to anything "
                 "that can reach it")

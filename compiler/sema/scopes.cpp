@@ -281,6 +281,22 @@ FileScope& ScopeOf(std::vector<FileScope>& scopes, const Symbol& symbol) {
   return scopes[symbol.decl->name.span.file];
 }
 
+// What removing an import deletes: the import, and when nothing else is on
+// its line, the whole line with its newline, so the quick fix leaves no
+// blank line behind.
+base::Span RemovalSpan(const base::SourceSet& sources, base::Span span) {
+  std::string_view text = sources.file(span.file).text();
+  uint32_t begin = span.begin, end = span.end;
+  while (begin > 0 && (text[begin - 1] == ' ' || text[begin - 1] == '\t')) --begin;
+  while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
+  bool line_start = begin == 0 || text[begin - 1] == '\n';
+  bool line_end = end == text.size() || text[end] == '\n' || text[end] == '\r';
+  if (!line_start || !line_end) return span;
+  if (end < text.size() && text[end] == '\r') ++end;
+  if (end < text.size() && text[end] == '\n') ++end;
+  return {span.file, begin, end};
+}
+
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes) {
   for (const FileScope& scope : scopes) {
     for (const auto& [prefix, entry] : scope.imports) {
@@ -288,7 +304,7 @@ void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes) {
       c.diags().report(diag::Code::W0101, entry.import->span,
                        fmt::format("import `{}` is never used", prefix), "unused import")
           .with_help("remove it")
-          .fix(entry.import->span, "");
+          .fix(RemovalSpan(c.sources(), entry.import->span), "");
     }
   }
 }

@@ -502,8 +502,8 @@ def test_diff_between_git_revisions_and_paths():
         git(repo, "init", "-q")
         git(repo, "add", ".")
         git(repo, "commit", "-qm", "one")
-        changed = src.replace("allow sre         to view in staging, prod",
-                              "allow sre         to view in staging, prod\nallow alice to read-logs in prod")
+        changed = src.replace("allow sre to view in staging, prod",
+                              "allow sre to view in staging, prod\nallow alice to read-logs in prod")
         with open(os.path.join(repo, "policies", "payments.policy"), "w") as f:
             f.write(changed)
         git(repo, "commit", "-qam", "two")
@@ -526,7 +526,7 @@ def test_diff_of_a_pure_refactor_is_empty():
     src = open(os.path.join(PAYMENTS, "payments.policy")).read()
     # Rename declarations (Kubernetes names unchanged), reorder, split files.
     renamed = (src.replace("group devs", "group developers").replace("allow devs,", "allow developers,")
-               .replace("deny  devs", "deny  developers").replace("expect deny  devs", "expect deny  developers")
+               .replace("deny devs", "deny developers").replace("expect deny devs", "expect deny developers")
                .replace("app api in", "app payments-api in").replace(" api in ", " payments-api in ")
                .replace("call api ", "call payments-api "))
     head, body = renamed.split("// who may deploy", 1)
@@ -574,6 +574,26 @@ exec(compile(open(_READS, encoding="utf-8").read(), _READS, "exec"))
 # Bounded work on large programs, and YAML that round-trips every name.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bounds_tests import *  # noqa: E402,F401,F403
+
+
+def test_who_can_without_an_object_lists_grants_on_named_objects():
+    import json
+    # `deploy api` grants `update` on the Deployment payments-api only: a
+    # query that names no Deployment still finds it, labelled with the name.
+    p = stave("who-can", "update", "deployments", "in", "prod", "--path", PAYMENTS)
+    expect_exit(p, 0)
+    expect("serviceaccount tekton-ci/payments-deployer (payments.deployer)\n      only on payments-api\n"
+           in p.out, p.out)
+    expect("nobody" not in p.out, p.out)
+    doc = json.loads(stave("who-can", "update", "deployments", "in", "prod", "--path", PAYMENTS,
+                           "--format", "json").out)
+    expect([g.get("onlyNames") for g in doc["grantees"]] == [["payments-api"]], doc)
+    # A grant on every object carries no names; a verb nobody holds finds nobody.
+    doc = json.loads(stave("who-can", "get", "deployments", "in", "prod", "--path", PAYMENTS,
+                           "--format", "json").out)
+    expect(any("onlyNames" not in g for g in doc["grantees"]), doc)
+    p = stave("who-can", "delete", "deployments", "in", "prod", "--path", PAYMENTS)
+    expect("nobody the policy declares" in p.out, p.out)
 
 
 class Skipped(Exception):

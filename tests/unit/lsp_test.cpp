@@ -729,3 +729,45 @@ TEST_CASE("file URIs and paths", "[lsp]") {
   CHECK(lsp::PathToFileUri("/a/b c/ü.policy") == "file:///a/b%20c/%C3%BC.policy");
   CHECK_FALSE(lsp::PathToFileUri("std/core.policy"));
 }
+
+TEST_CASE("quick fix: removing an unused import takes its line", "[lsp]") {
+  Client c;
+  c.Initialize();
+  std::string uri = "file:///q/a.policy";
+  std::string text = "package p\nimport std\ngroup g = \"g\"\n";
+  c.Open(uri, text);
+  Object start{{"line", 0}, {"character", 0}};
+  Object end{{"line", 3}, {"character", 0}};
+  Object range_param{{"start", std::move(start)}, {"end", std::move(end)}};
+  Value actions = c.Result("textDocument/codeAction",
+                           Object{{"textDocument", Object{{"uri", uri}}}, {"range", std::move(range_param)}});
+  REQUIRE(actions.kind() == Value::Array);
+  REQUIRE(actions.getAsArray()->size() == 1);
+  const Object* action = (*actions.getAsArray())[0].getAsObject();
+  CHECK(action->getString("title") == llvm::StringRef("Remove `import std`"));
+  const Array* edits = action->getObject("edit")->getObject("changes")->getArray(uri);
+  REQUIRE(edits->size() == 1);
+  const Object* range = (*edits)[0].getAsObject()->getObject("range");
+  // The whole line 1, newline included: no blank line is left.
+  CHECK(range->getObject("start")->getInteger("line") == 1);
+  CHECK(range->getObject("start")->getInteger("character") == 0);
+  CHECK(range->getObject("end")->getInteger("line") == 2);
+  CHECK(range->getObject("end")->getInteger("character") == 0);
+  CHECK((*edits)[0].getAsObject()->getString("newText") == llvm::StringRef(""));
+}
+
+TEST_CASE("hover on ports says they are the pod's, not the Service's", "[lsp]") {
+  Client c;
+  c.Initialize();
+  std::string uri = "file:///h/a.policy";
+  std::string text =
+      "package p\nnamespace demo = \"demo\"\napp httpbin in demo {\n  selector { app = \"httpbin\" }\n"
+      "  ports 80\n}\ndeny any to call httpbin paths \"/admin/*\" ports 80\n";
+  c.Open(uri, text);
+  for (Value pos : {Pos(uri, 4, 3), Pos(uri, 6, 45)}) {
+    Value hover = c.Result("textDocument/hover", pos);
+    REQUIRE(hover.kind() == Value::Object);
+    std::string md = hover.getAsObject()->getObject("contents")->getString("value")->str();
+    CHECK(md.find("not the Service's own `port`") != std::string::npos);
+  }
+}

@@ -211,6 +211,50 @@ antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
   }
 }
 
+namespace {
+
+// The reserved words of spec §3: they can never be names.
+bool IsReservedWord(size_t type) {
+  switch (type) {
+    case L::PACKAGE: case L::IMPORT: case L::AS: case L::NAMESPACE: case L::USER:
+    case L::GROUP: case L::SERVICEACCOUNT: case L::RESOURCE: case L::ACTION: case L::APP:
+    case L::PIPELINE: case L::ALLOW: case L::DENY: case L::TO: case L::IN: case L::CALL:
+    case L::RUN: case L::TEST: case L::EXPECT: case L::ANY: case L::AUTHENTICATED:
+    case L::CLUSTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+antlr4::Token* StaveErrorStrategy::recoverInline(antlr4::Parser* p) {
+  antlr4::Token* t = p->getCurrentToken();
+  auto* writable = dynamic_cast<antlr4::WritableToken*>(t);
+  if (writable == nullptr || !IsReservedWord(t->getType()) ||
+      !getExpectedTokens(p).contains(static_cast<size_t>(L::IDENT))) {
+    return DefaultErrorStrategy::recoverInline(p);
+  }
+  base::Span span = TokenSpan(t, map_, file_);
+  if (span.begin != last_offset_) {
+    last_offset_ = span.begin;
+    if (++count_ > max_errors_) throw TooManyErrors{};
+    std::string what = RuleDescription(p->getContext());
+    diags_.report(diag::Code::E0012, span,
+                  fmt::format("`{}` is a reserved word, so it cannot be a name{}", t->getText(),
+                              what.empty() ? "" : " in " + what),
+                  "reserved word")
+        .with_help(fmt::format("rename it, for example to `my-{0}`; where a string is allowed the "
+                               "word may be quoted, so the Kubernetes name can still be `{0}`: "
+                               "`my-{0} = \"{0}\"`",
+                               t->getText()));
+  }
+  writable->setType(L::IDENT);
+  p->consume();
+  return t;
+}
+
 void StaveErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   if (inErrorRecoveryMode(p)) return;
   beginErrorCondition(p);

@@ -30,6 +30,11 @@ class StaveErrorStrategy : public antlr4::DefaultErrorStrategy {
   // statement terminator, that token is where the next item begins, and
   // deleting it would glue two items into one and cascade errors.
   antlr4::Token* singleTokenDeletion(antlr4::Parser* p) override;
+  // A reserved word where a name is expected (`namespace app = "shop"`)
+  // gets one E0012 that says so, and is then taken as the name: treating
+  // it as the start of the next item would cascade into errors about an
+  // item the user never wrote.
+  antlr4::Token* recoverInline(antlr4::Parser* p) override;
 
  private:
   void Report(antlr4::Parser* p, antlr4::Token* offending, const antlr4::misc::IntervalSet& expected,

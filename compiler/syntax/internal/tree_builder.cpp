@@ -5,6 +5,7 @@
 
 #include "StaveLexer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <typeinfo>
 
@@ -685,7 +686,27 @@ File Builder::Build(P::FileContext* ctx) {
     } catch (const Incomplete&) {
     }
   }
+  // Where syntax errors were reported: an item that recovery resumed at in
+  // the middle of a broken line (`allow not namespace foo to …` resumes at
+  // `namespace foo`) is a guess, not something the user declared, and
+  // checking it would invent errors (a "declared twice" for `foo`).
+  std::vector<uint32_t> errors;
+  for (const diag::Diagnostic& d : diags_.items()) {
+    if (d.primary.span.file == file_ && d.severity == diag::Severity::Error) {
+      errors.push_back(d.primary.span.begin);
+    }
+  }
+  std::sort(errors.begin(), errors.end());
+  antlr4::Token* previous_start = nullptr;
   for (auto* item : RuleChildren<P::ItemContext>(ctx, P::RuleItem)) {
+    antlr4::Token* start = item->getStart();
+    bool resumed = previous_start != nullptr && start != nullptr &&
+                   start->getLine() == previous_start->getLine() &&
+                   std::lower_bound(errors.begin(), errors.end(), CtxSpan(item).begin + 1) !=
+                       std::lower_bound(errors.begin(), errors.end(),
+                                        map_.byte_offset(previous_start->getStartIndex()));
+    if (start != nullptr && !resumed) previous_start = start;
+    if (resumed) continue;
     try {
       if (auto* d = RuleChild<P::DeclarationContext>(item, P::RuleDeclaration)) {
         f.decls.push_back(BuildDecl(d));
