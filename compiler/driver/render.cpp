@@ -22,7 +22,10 @@ void PrintMachine(const diag::RunReport& report, const Options& options, FILE* o
     case Format::Json: fmt::print(out, "{}", diag::RenderJson(report)); break;
     case Format::Sarif: fmt::print(out, "{}", diag::RenderSarif(report)); break;
     case Format::Github: fmt::print(out, "{}", diag::RenderGithub(report)); break;
-    case Format::Human: break;
+    case Format::Human:
+    case Format::Markdown:
+    case Format::Junit:
+    case Format::Codeclimate: break;
   }
 }
 
