@@ -33,6 +33,10 @@ const std::vector<OptionSpec>& AllOptions() {
       {.long_name = "help", .short_name = 'h',
        .help = "print this help (`stave COMMAND --help`: that command's)"},
       {.long_name = "version", .help = "print the version"},
+      {.long_name = "docs-url", .value_name = "URL",
+       .help = "where docs/diagnostics.md is published: SARIF rules link to its anchors "
+               "(default: a placeholder, docs/ci.md)",
+       .value = ValueKind::Text},
       // For `meson install`, which makes the man pages with it.
       {.long_name = "help-man", .help = "print the man page of stave or of COMMAND",
        .hidden = true},
@@ -51,20 +55,20 @@ const std::vector<CommandSpec>& AllCommands() {
        "Reads every .policy file under each PATH (a file, a directory, or - for stdin), "
        "resolves and type-checks the program and runs the risk lints. Prints diagnostics and, "
        "on success, a one-line summary to stderr.",
-       {"format", "W", "timings"},
+       {"format", "W", "timings", "docs-url"},
        {"human", "json", "sarif", "github", "codeclimate"}},
       {"build", "[PATH...]", "check, then lower to Kubernetes RBAC, Istio and admission YAML",
        "Checks the program and, when it has no errors, writes the objects it lowers to: one "
        "multi-document YAML stream on stdout, or with -o a directory with one file per "
        "namespace, cluster.yaml and kustomization.yaml (all files or none). Machine formats "
        "go to stderr when stdout carries the YAML.",
-       {"format", "output", "trust-domain", "istio-dry-run", "W", "timings"},
+       {"format", "output", "trust-domain", "istio-dry-run", "W", "timings", "docs-url"},
        {"human", "json", "sarif", "github", "codeclimate"}},
       {"test", "[PATH...]", "run the test blocks against the generated objects",
        "Builds the program and evaluates each test block's expectations against the objects "
        "it emits. Prints one line per test and `N passed, N failed`; the machine formats put "
        "every failing expectation in the document at its location.",
-       {"format", "trust-domain", "istio-dry-run", "W", "timings"},
+       {"format", "trust-domain", "istio-dry-run", "W", "timings", "docs-url"},
        {"human", "json", "sarif", "github", "junit", "codeclimate"}},
       {"fmt", "[PATH...]", "rewrite files in the canonical layout",
        "Rewrites each .policy file in the canonical layout (docs/formatting.md); files with "

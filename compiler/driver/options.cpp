@@ -86,6 +86,7 @@ std::string ReadValues(const cxxopts::ParseResult& result, Options& opts) {
     if (!opts.output_dir.empty() && opts.output_dir[0] == '=') opts.output_dir.erase(0, 1);
     if (opts.output_dir.empty()) return "`-o` needs a directory";
   }
+  if (result.count("docs-url")) opts.docs_url = result["docs-url"].as<std::string>();
   if (result.count("trust-domain")) opts.trust_domain = result["trust-domain"].as<std::string>();
   // SPIFFE trust domains: lowercase letters, digits, `.`, `-` and `_`.
   if (opts.trust_domain.empty() ||

@@ -25,6 +25,7 @@ struct Options {
   bool check = false;               // fmt --check
   bool timings = false;             // print time per stage to stderr
   std::vector<std::string> policy_paths;  // who-can, diff: --path
+  std::string docs_url;  // SARIF helpUri base; empty: diag::kDefaultDocsUrl
   bool version = false;
   bool help = false;
   bool help_man = false;  // print a man page (roff): `meson install` makes them

@@ -22,10 +22,10 @@ void PrintMachine(const diag::RunReport& report, const Options& options, FILE* o
     case Format::Json: fmt::print(out, "{}", diag::RenderJson(report)); break;
     case Format::Sarif: fmt::print(out, "{}", diag::RenderSarif(report)); break;
     case Format::Github: fmt::print(out, "{}", diag::RenderGithub(report)); break;
+    case Format::Junit: fmt::print(out, "{}", diag::RenderJunit(report)); break;
+    case Format::Codeclimate: fmt::print(out, "{}", diag::RenderCodeClimate(report)); break;
     case Format::Human:
-    case Format::Markdown:
-    case Format::Junit:
-    case Format::Codeclimate: break;
+    case Format::Markdown: break;
   }
 }
 
@@ -55,6 +55,7 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
     diag::RunReport report;
     report.command = options.command;
     report.tool_version = STAVE_VERSION;
+    if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.load_errors = errors;
     PrintMachine(report, options, machine);
     return;
@@ -71,6 +72,7 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
     diag::RunReport report = tests ? *tests : diag::RunReport{};
     report.command = options.command;
     report.tool_version = STAVE_VERSION;
+    if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.diagnostics = &list;
     report.sources = &sources;
     PrintMachine(report, options, machine);
