@@ -29,7 +29,26 @@ void PrintMachine(const diag::RunReport& report, const Options& options, FILE* o
   }
 }
 
+std::string Plural(size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
 }  // namespace
+
+void PrintSuccessSummary(std::string_view done, const base::SourceSet& sources, size_t objects,
+                         const diag::DiagnosticList& list, const Options& options,
+                         std::string_view where) {
+  if (options.format != Format::Human) return;
+  size_t files = 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    files += !sources.file(static_cast<base::FileId>(i)).is_builtin();
+  }
+  size_t warnings = list.warning_count(), notes = list.items().size() - warnings - list.error_count();
+  std::string tail = warnings == 0 ? "no warnings" : Plural(warnings, "warning");
+  if (notes > 0) tail += ", " + Plural(notes, "note");
+  fmt::print(stderr, "{} {}: {}{}, {}\n", done, Plural(files, "file"), Plural(objects, "object"),
+             where, tail);
+}
 
 bool UseColor(ColorMode mode, FILE* stream) {
   if (mode != ColorMode::Auto) return mode == ColorMode::Always;
@@ -67,7 +86,8 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
 }
 
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
-                      const Options& options, FILE* machine, const diag::RunReport* tests) {
+                      const Options& options, FILE* machine, const diag::RunReport* tests,
+                      SuccessLine success) {
   if (options.format != Format::Human) {
     diag::RunReport report = tests ? *tests : diag::RunReport{};
     report.command = options.command;
@@ -86,13 +106,11 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
   size_t errors = list.error_count();
   size_t warnings = list.warning_count();
   if (errors == 0 && warnings == 0) return;
-  auto plural = [](size_t n, const char* word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-  };
   std::string summary;
-  if (errors > 0) summary = plural(errors, "error");
-  if (warnings > 0) summary += (summary.empty() ? "" : ", ") + plural(warnings, "warning");
+  if (errors > 0) summary = Plural(errors, "error");
+  if (warnings > 0) summary += (summary.empty() ? "" : ", ") + Plural(warnings, "warning");
   bool failed = errors > 0 || (options.warnings_as_errors && warnings > 0);
+  if (!failed && success == SuccessLine::Caller) return;
   fmt::print(out, "{}: {}{}\n", failed ? "failed" : "passed", summary,
              errors == 0 && failed ? " (-W error)" : "");
 }

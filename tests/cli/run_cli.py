@@ -92,11 +92,22 @@ def test_bad_color_value():
         expect("--color" in p.err, p.err)
 
 
-def test_clean_program_exits_zero_silently():
-    with Dir({"a.policy": GOOD}) as d:
+def test_clean_program_exits_zero_with_one_summary_line():
+    with Dir({"a.policy": GOOD, "b.policy": "package q\ngroup ops\n"}) as d:
         p = stave("check", d)
         expect_exit(p, 0)
-        expect(p.err == "" and p.out == "", p.err)
+        expect(p.err == "checked 2 files: 2 objects, no warnings\n" and p.out == "", p.err)
+        out = os.path.join(d, "out")
+        p = stave("build", d, "-o", out)
+        expect_exit(p, 0)
+        expect(p.err == "built 2 files: 2 objects in %s (2 files changed), no warnings\n" % out, p.err)
+        p = stave("build", d)
+        expect(p.out.startswith(HEADER) and p.err == "built 2 files: 2 objects, no warnings\n", p.err)
+        # machine formats stay one document, without the line
+        p = stave("check", d, "--format", "json")
+        expect(p.err == "", p.err)
+        p = stave("build", d, "-o", out, "--format", "sarif")
+        expect(p.err == "", p.err)
 
 
 def test_default_path_is_current_directory():
