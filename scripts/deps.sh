@@ -13,6 +13,8 @@ STAVE_PACKAGES=(
   # test tooling: Python for the golden and CLI runners, Node.js for the
   # suites that use npm packages (a real CEL engine, an LSP client)
   python3 git
+  # the completion scripts are syntax-checked with each shell (tests/cli)
+  zsh fish
 )
 
 stave_install_deps() {

@@ -3,6 +3,7 @@
 // and LF everywhere; `:` and `,` too in properties).
 #include <fmt/format.h>
 
+#include "compiler/diag/machine_text.h"
 #include "compiler/diag/render_machine.h"
 
 namespace stave::diag {
@@ -58,14 +59,8 @@ std::string RenderGithub(const RunReport& r) {
   for (const std::string& e : r.load_errors) out += Line("error", nullptr, {}, "stave E0011", e);
   if (r.diagnostics) {
     for (const Diagnostic& d : r.diagnostics->items()) {
-      std::string message = d.message;
-      if (!d.primary.message.empty()) message += ": " + d.primary.message;
-      for (const Note& n : d.notes) {
-        if (!n.span.valid()) message += "\nnote: " + n.message;
-      }
-      for (const std::string& h : d.help) message += "\nhelp: " + h;
       out += Line(Command(d.severity), r.sources, d.primary.span,
-                  fmt::format("stave {}", Info(d.code).name), message);
+                  fmt::format("stave {}", Info(d.code).name), FlatMessage(d));
     }
   }
   for (const TestFailureReport& f : r.test_failures) {

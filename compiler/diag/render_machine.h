@@ -19,6 +19,19 @@ struct TestFailureReport {
   std::string message;
 };
 
+// One test block, passed or not (JUnit lists every test case).
+struct TestCaseReport {
+  std::string name;
+  std::string location;  // path:line
+  size_t expectations = 0;
+};
+
+// Where SARIF rules' helpUri points: docs/diagnostics.md as GitHub renders
+// it, each code at its heading's anchor. A placeholder, as in docs/ci.md:
+// `--docs-url` names where your organisation keeps the docs.
+inline constexpr const char* kDefaultDocsUrl =
+    "https://example.com/your-org/stave/blob/main/docs/diagnostics.md";
+
 struct RunReport {
   std::string command;  // check, build, test
   std::string tool_version;
@@ -29,10 +42,14 @@ struct RunReport {
   bool has_tests = false;
   size_t tests_passed = 0, tests_failed = 0;
   std::vector<TestFailureReport> test_failures;
+  std::vector<TestCaseReport> test_cases;
+  std::string docs_url = kDefaultDocsUrl;
 };
 
 std::string RenderJson(const RunReport& report);
 std::string RenderSarif(const RunReport& report);
 std::string RenderGithub(const RunReport& report);
+std::string RenderJunit(const RunReport& report);
+std::string RenderCodeClimate(const RunReport& report);
 
 }  // namespace stave::diag

@@ -39,11 +39,15 @@ int RunBuild(const Options& options) {
   if (!compilation) return kExitUsage;
   const lower::Output& output = compilation->output;
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
-                   MachineStream(options, options.output_dir.empty()));
+                   MachineStream(options, options.output_dir.empty()), nullptr, SuccessLine::Caller);
   if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
   // Emission needs only the lowered objects: free the syntax trees and the
   // checked program first, so that they and the YAML never peak together.
   compilation->program.reset();
+  auto summary = [&](std::string_view where) {
+    PrintSuccessSummary("built", compilation->sources, output.objects.size(),
+                        compilation->diagnostics, options, where);
+  };
 
   auto emitting = std::chrono::steady_clock::now();
   auto timings = [&] {
@@ -56,6 +60,8 @@ int RunBuild(const Options& options) {
     std::string stream = emit::EmitStream(output);
     timings();
     fmt::print("{}", stream);
+    std::fflush(stdout);
+    summary("");
     return kExitOk;
   }
   std::vector<std::string> errors = FileNameClashes(output);
@@ -71,6 +77,8 @@ int RunBuild(const Options& options) {
     for (const std::string& e : errors) fmt::print(stderr, "stave: error: {}\n", e);
     return kExitUsage;
   }
+  size_t changed = written.written.size() + written.removed.size();
+  summary(fmt::format(" in {} ({} file{} changed)", options.output_dir, changed, changed == 1 ? "" : "s"));
   return kExitOk;
 }
 

@@ -16,8 +16,13 @@ int RunCheck(const Options& options) {
                compilation->parse_ms, compilation->check_ms, compilation->lower_ms);
   }
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
-                   MachineStream(options, false));
-  return ExitCodeFor(compilation->diagnostics, options);
+                   MachineStream(options, false), nullptr, SuccessLine::Caller);
+  int code = ExitCodeFor(compilation->diagnostics, options);
+  if (code == kExitOk) {
+    PrintSuccessSummary("checked", compilation->sources, compilation->output.objects.size(),
+                        compilation->diagnostics, options);
+  }
+  return code;
 }
 
 }  // namespace stave::driver

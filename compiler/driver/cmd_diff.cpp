@@ -12,6 +12,7 @@
 #include "compiler/diag/json_text.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
+#include "compiler/driver/diff_markdown.h"
 #include "compiler/driver/git_source.h"
 #include "compiler/driver/render.h"
 #include "compiler/eval/permissions.h"
@@ -24,14 +25,29 @@ struct Side {
   std::vector<eval::PermissionRow> rows;
 };
 
+// Git's empty tree, and the all-zero revision CI systems give as the base
+// of a new branch (GitHub's `github.event.before`): a first policy pull
+// request diffs against nothing.
+bool IsEmptyBase(const std::string& spec) {
+  static const std::string kEmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+  if (spec.size() >= 7 && kEmptyTree.compare(0, spec.size(), spec) == 0) return true;
+  return spec.size() >= 7 && spec.find_first_not_of('0') == std::string::npos;
+}
+
 // Loads and compiles one side; false (after printing why) on any error.
+// Errors go to stderr as text whatever the format: stdout is the diff.
 bool LoadSide(const std::string& spec, const Options& options, Side& side) {
+  if (IsEmptyBase(spec)) return true;
   std::vector<std::string> paths = options.policy_paths.empty() ? std::vector<std::string>{"."}
                                                                 : options.policy_paths;
   LoadResult loaded = IsGitRevision(spec) ? LoadRevision(spec, paths) : LoadPaths({spec});
   PrintLoadNotes(loaded.notes, options);
   if (!loaded.errors.empty()) {
-    PrintLoadErrors(loaded.errors, options, stderr);
+    Options human = options;
+    human.format = Format::Human;
+    PrintLoadErrors(loaded.errors, human, stderr);
+    fmt::print(stderr, "stave: error: cannot read `{}` (a path, a git revision, or {} for an "
+                       "empty base)\n", spec, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
     return false;
   }
   side.compilation = Compile(std::move(loaded.inputs));
@@ -75,13 +91,8 @@ std::vector<Change> Compare(const std::vector<eval::PermissionRow>& before,
   return changes;
 }
 
-// One line of output: changes of one sign, scope, subject and rules to one
-// resource share a line, verbs joined ("+ get, list, watch pods").
-struct Line {
-  char sign;
-  const eval::PermissionRow* row;
-  std::string what;
-};
+// One line of output (diff_markdown.h).
+using Line = DiffRow;
 
 std::vector<Line> Lines(const std::vector<Change>& changes) {
   std::vector<Line> lines;
@@ -131,29 +142,6 @@ void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed
   }
 }
 
-std::string Cell(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += "<br>";
-    else out += c;
-  }
-  return out;
-}
-
-void PrintMarkdown(const std::vector<Change>& changes, size_t added, size_t removed) {
-  fmt::print("### stave diff: {} added, {} removed\n\n", added, removed);
-  if (changes.empty()) {
-    fmt::print("No permission changes.\n");
-    return;
-  }
-  fmt::print("| | scope | subject | permission | rule |\n|---|---|---|---|---|\n");
-  for (const Line& c : Lines(changes)) {
-    fmt::print("| {} | {} | {} | `{}` | {} |\n", c.sign == '+' ? "added" : "removed",
-               Cell(c.row->scope), Cell(c.row->subject), Cell(c.what), Cell(Rules(*c.row)));
-  }
-}
-
 void PrintJson(const std::vector<Change>& changes) {
   llvm::json::Array added, removed;
   for (const Change& c : changes) {
@@ -187,7 +175,7 @@ int RunDiff(const Options& options) {
   size_t removed = changes.size() - added;
   switch (options.format) {
     case Format::Json: PrintJson(changes); break;
-    case Format::Markdown: PrintMarkdown(changes, added, removed); break;
+    case Format::Markdown: fmt::print("{}", DiffMarkdown(Lines(changes))); break;
     default: PrintHuman(changes, added, removed); break;
   }
   return changes.empty() ? kExitOk : kExitPolicyError;

@@ -43,6 +43,7 @@ int RunTest(const Options& options) {
   report.has_tests = code == kExitOk;
   for (const eval::TestResult& r : results) {
     (r.passed() ? report.tests_passed : report.tests_failed)++;
+    report.test_cases.push_back({r.name, r.location, r.expectations});
     for (const eval::Failure& f : r.failures) {
       report.test_failures.push_back(
           {r.name, f.span, fmt::format("{} — request: {}; {}", f.expectation, f.request, f.decided)});
@@ -51,7 +52,7 @@ int RunTest(const Options& options) {
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, false), &report);
   if (code != kExitOk) return code;
-  if (options.format == Format::Human || options.format == Format::Github) {
+  if (options.format == Format::Human || options.format == Format::Github) {  // text lines
     PrintHuman(results);
     fmt::print("{} passed, {} failed\n", report.tests_passed, report.tests_failed);
   }

@@ -19,5 +19,6 @@ int RunWhoCan(const Options& options);
 int RunDiff(const Options& options);
 int RunFmt(const Options& options);
 int RunLsp(const Options& options);
+int RunCompletions(const Options& options);
 
 }  // namespace stave::driver

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
+#include "compiler/driver/help.h"
 #include "compiler/driver/options.h"
 #include "compiler/driver/std_streams.h"
 
@@ -22,7 +23,13 @@ int Run(int argc, char** argv) {
   try {
     ParsedOptions parsed = ParseOptions(argc, argv);
     if (!parsed.options) {
-      fmt::print(stderr, "stave: error: {}\n\n{}", parsed.error, UsageText());
+      const CommandSpec* command = FindCommand(parsed.command);
+      if (command) {
+        fmt::print(stderr, "stave: error: {}\n\n{}\n`stave {} --help` lists its options\n",
+                   parsed.error, UsageLine(*command), command->name);
+      } else {
+        fmt::print(stderr, "stave: error: {}\n\n{}", parsed.error, UsageText());
+      }
       return kExitUsage;
     }
     const Options& opts = *parsed.options;
@@ -30,9 +37,22 @@ int Run(int argc, char** argv) {
       fmt::print("stave {}\n", STAVE_VERSION);
       return kExitOk;
     }
-    if (opts.help || opts.command.empty()) {
-      fmt::print(opts.help ? stdout : stderr, "{}", UsageText());
-      return opts.help ? kExitOk : kExitUsage;
+    const CommandSpec* command = FindCommand(opts.command);
+    if (!opts.command.empty() && command == nullptr) {
+      fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
+      return kExitUsage;
+    }
+    if (opts.help_man) {
+      fmt::print("{}", ManPage(command, STAVE_VERSION));
+      return kExitOk;
+    }
+    if (opts.help) {
+      fmt::print("{}", command ? CommandHelp(*command) : UsageText());
+      return kExitOk;
+    }
+    if (command == nullptr) {
+      fmt::print(stderr, "{}", UsageText());
+      return kExitUsage;
     }
     if (opts.command == "check") return RunCheck(opts);
     if (opts.command == "build") return RunBuild(opts);
@@ -42,8 +62,9 @@ int Run(int argc, char** argv) {
     if (opts.command == "diff") return RunDiff(opts);
     if (opts.command == "fmt") return RunFmt(opts);
     if (opts.command == "lsp") return RunLsp(opts);
-    fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
-    return kExitUsage;
+    if (opts.command == "completions") return RunCompletions(opts);
+    fmt::print(stderr, "stave: internal error: command `{}` has no implementation\n", opts.command);
+    return kExitInternal;
   } catch (const std::exception& e) {
     // {fmt} throws when stdout or stderr refuses a write: not a bug of
     // stave's, and FinishStandardStreams reports it. Printing here must not

@@ -1,77 +1,114 @@
-// Command-line parsing with cxxopts. The first positional argument is the
-// command; the rest are its arguments.
+// Command-line parsing with cxxopts, its parser built from the option table.
+// The first positional argument is the command; the rest are its arguments.
+// Each command accepts only the options and formats the table gives it: any
+// other would be silently ignored (`check --format markdown` once printed
+// nothing and passed).
 #include "compiler/driver/options.h"
 
+// cxxopts splits vector values at commas; a path is taken whole
+// (`stave check 'we,ird:dir'`). No argument can contain a NUL.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/help.h"
+#include "compiler/driver/option_table.h"
 
 namespace stave::driver {
 namespace {
 
 cxxopts::Options MakeParser() {
   cxxopts::Options parser("stave", "Stave: policy-as-code compiler to Kubernetes RBAC and Istio");
-  parser.add_options()
-      ("color", "when to color diagnostics: auto, always, never",
-       cxxopts::value<std::string>()->default_value("auto"))
-      ("format", "diagnostics format: human, json, sarif, github",
-       cxxopts::value<std::string>()->default_value("human"))
-      ("o,output", "build: write files to this directory", cxxopts::value<std::string>())
-      ("trust-domain", "build: the mesh trust domain",
-       cxxopts::value<std::string>()->default_value("cluster.local"))
-      ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
-      ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
-      ("catalog", "explain: every code as markdown")
-      ("stdio", "lsp: talk over stdin/stdout (the default; accepted for editors that pass it)")
-      ("check", "fmt: report files that would change, change nothing")
-      ("timings", "check, build, test: print the time of each stage to stderr")
-      ("path", "who-can, diff: the policy paths (default: .)",
-       cxxopts::value<std::vector<std::string>>())
-      ("version", "print the version")
-      ("h,help", "print this help")
-      ("positional", "", cxxopts::value<std::vector<std::string>>());
+  auto adder = parser.add_options();
+  for (const OptionSpec& o : AllOptions()) {
+    std::string names = o.short_name != 0 && o.long_name.size() > 1
+                            ? fmt::format("{},{}", o.short_name, o.long_name)
+                            : std::string(o.long_name);
+    std::string help(o.help);
+    if (o.value_name.empty()) {
+      adder(names, help);
+    } else if (o.repeatable) {
+      adder(names, help, cxxopts::value<std::vector<std::string>>());
+    } else {
+      adder(names, help, cxxopts::value<std::string>());
+    }
+  }
+  adder("positional", "", cxxopts::value<std::vector<std::string>>());
   parser.parse_positional({"positional"});
   return parser;
 }
 
-}  // namespace
-
-std::string UsageText() {
-  return R"(usage: stave COMMAND [PATH...] [OPTIONS]
-
-commands:
-  check [PATH...]      parse and type-check the policy files under PATH (default: .)
-  build [PATH...]      check, then lower to Kubernetes RBAC and Istio YAML
-        [-o DIR]       write DIR/NAMESPACE.yaml, cluster.yaml, kustomization.yaml
-                       (default: one multi-document stream on stdout)
-        [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
-        [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
-  test [PATH...]       run the test blocks against the generated objects
-  fmt [--check] [PATH...]
-                       rewrite files in the canonical layout; --check lists the
-                       files that would change (exit 1); `fmt -` formats stdin
-  explain CODE         the long explanation of a diagnostic code, with an example
-  explain --catalog    every code as markdown (docs/diagnostics.md)
-  who-can QUERY [--path P]...
-                       who is granted a permission, by which rule and object:
-                         who-can VERB RESOURCE [NAME] in NS|cluster
-                         who-can ACTION [APP] in NS|cluster
-                         who-can call APP [in NS] [method M] [path P] [port N]
-  diff OLD NEW [--path P]...
-                       permissions added and removed; OLD and NEW are paths or
-                       git revisions (`stave diff main .`); exit 1 on changes;
-                       --format human|json|markdown
-  --version            print the version
-
-options:
-  --color auto|always|never   when to color diagnostics (default: auto)
-  --format human|json|sarif|github
-                              diagnostics format (default: human); json and sarif
-                              are one document on stdout (stderr for `build`
-                              without -o), github prints workflow commands
-  -W error                    warnings fail the run (exit 1)
-
-exit status: 0 success; 1 the policy has errors; 2 bad usage or unreadable paths
-)";
+template <typename T>
+std::optional<T> Choose(const std::string& value, std::initializer_list<std::pair<const char*, T>> m) {
+  for (const auto& [name, v] : m) {
+    if (value == name) return v;
+  }
+  return std::nullopt;
 }
+
+// The option of the table that `key` (cxxopts' name for it) is.
+const OptionSpec* SpecOf(const std::string& key) {
+  for (const OptionSpec& o : AllOptions()) {
+    if (key == o.long_name || (key.size() == 1 && key[0] == o.short_name)) return &o;
+  }
+  return nullptr;
+}
+
+std::string Display(const OptionSpec& o) {
+  return o.long_name.size() == 1 ? fmt::format("-{}", o.short_name) : fmt::format("--{}", o.long_name);
+}
+
+// An option the command does not take, or a format it does not print.
+std::string CheckAgainstCommand(const cxxopts::ParseResult& result, const Options& opts,
+                                const std::string& format) {
+  const CommandSpec* command = FindCommand(opts.command);
+  if (command == nullptr) return "";  // main reports the unknown command
+  std::vector<const OptionSpec*> allowed = OptionsOf(*command);
+  for (const cxxopts::KeyValue& kv : result.arguments()) {
+    const OptionSpec* spec = SpecOf(kv.key());
+    if (spec == nullptr || std::find(allowed.begin(), allowed.end(), spec) != allowed.end()) continue;
+    return fmt::format("`stave {}` takes no `{}` option (`stave {} --help` lists its options)",
+                       opts.command, Display(*spec), opts.command);
+  }
+  if (result.count("format") &&
+      std::find(command->formats.begin(), command->formats.end(), format) == command->formats.end()) {
+    return fmt::format("`--format {}` is not a format of `stave {}`, which takes {}", format,
+                       opts.command, FormatList(*command));
+  }
+  return "";
+}
+
+std::string ReadValues(const cxxopts::ParseResult& result, Options& opts) {
+  if (result.count("output")) {
+    opts.output_dir = result["output"].as<std::string>();
+    // cxxopts reads `-o=DIR` as `-o` with the value `=DIR`; people mean DIR.
+    if (!opts.output_dir.empty() && opts.output_dir[0] == '=') opts.output_dir.erase(0, 1);
+    if (opts.output_dir.empty()) return "`-o` needs a directory";
+  }
+  if (result.count("docs-url")) opts.docs_url = result["docs-url"].as<std::string>();
+  if (result.count("trust-domain")) opts.trust_domain = result["trust-domain"].as<std::string>();
+  // SPIFFE trust domains: lowercase letters, digits, `.`, `-` and `_`.
+  if (opts.trust_domain.empty() ||
+      opts.trust_domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-_") !=
+          std::string::npos) {
+    return "`--trust-domain` takes a domain such as cluster.local, not `" + opts.trust_domain + "`";
+  }
+  if (result.count("W")) {
+    std::string w = result["W"].as<std::string>();
+    if (w != "error") return "`-W` takes `error`, not `" + w + "`";
+    opts.warnings_as_errors = true;
+  }
+  std::string color = result.count("color") ? result["color"].as<std::string>() : "auto";
+  auto mode = Choose<ColorMode>(color, {{"auto", ColorMode::Auto},
+                                        {"always", ColorMode::Always},
+                                        {"never", ColorMode::Never}});
+  if (!mode) return "`--color` takes auto, always or never, not `" + color + "`";
+  opts.color = *mode;
+  return "";
+}
+
+}  // namespace
 
 ParsedOptions ParseOptions(int argc, const char* const* argv) {
   ParsedOptions out;
@@ -81,71 +118,41 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     cxxopts::ParseResult result = parser.parse(argc, argv);
     opts.version = result.count("version") > 0;
     opts.help = result.count("help") > 0;
-    if (result.count("output")) {
-      opts.output_dir = result["output"].as<std::string>();
-      // cxxopts reads `-o=DIR` as `-o` with the value `=DIR`; people mean DIR.
-      if (!opts.output_dir.empty() && opts.output_dir[0] == '=') opts.output_dir.erase(0, 1);
-      if (opts.output_dir.empty()) {
-        out.error = "`-o` needs a directory";
-        return out;
-      }
-    }
-    opts.trust_domain = result["trust-domain"].as<std::string>();
+    opts.help_man = result.count("help-man") > 0;
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
     opts.timings = result.count("timings") > 0;
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
-    if (result.count("W")) {
-      std::string w = result["W"].as<std::string>();
-      if (w != "error") {
-        out.error = "`-W` takes `error`, not `" + w + "`";
-        return out;
-      }
-      opts.warnings_as_errors = true;
-    }
-    // SPIFFE trust domains: lowercase letters, digits, `.`, `-` and `_`.
-    if (opts.trust_domain.empty() ||
-        opts.trust_domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-_") !=
-            std::string::npos) {
-      out.error = "`--trust-domain` takes a domain such as cluster.local, not `" +
-                  opts.trust_domain + "`";
-      return out;
-    }
-    std::string color = result["color"].as<std::string>();
-    if (color == "auto") opts.color = ColorMode::Auto;
-    else if (color == "always") opts.color = ColorMode::Always;
-    else if (color == "never") opts.color = ColorMode::Never;
-    else {
-      out.error = "`--color` takes auto, always or never, not `" + color + "`";
-      return out;
-    }
-    std::string format = result["format"].as<std::string>();
-    if (format == "human") opts.format = Format::Human;
-    else if (format == "json") opts.format = Format::Json;
-    else if (format == "sarif") opts.format = Format::Sarif;
-    else if (format == "github") opts.format = Format::Github;
-    else if (format == "markdown") opts.format = Format::Markdown;
-    else {
-      out.error = "`--format` takes human, json, sarif, github or markdown, not `" + format + "`";
-      return out;
-    }
     if (result.count("positional")) {
       auto positional = result["positional"].as<std::vector<std::string>>();
       opts.command = positional.front();
       opts.args.assign(positional.begin() + 1, positional.end());
+      out.command = opts.command;
     }
-    // Each command reads only some formats; any other would be silently
-    // ignored (`check --format markdown` printed nothing and passed).
-    bool diagnostics = opts.command == "check" || opts.command == "build" || opts.command == "test";
-    if (opts.format == Format::Markdown && opts.command != "diff") {
-      out.error = "`--format markdown` is for `stave diff`; check, build and test take human, "
-                  "json, sarif or github";
+    if (std::string error = ReadValues(result, opts); !error.empty()) {
+      out.error = error;
       return out;
     }
-    if ((opts.format == Format::Sarif || opts.format == Format::Github) && !diagnostics) {
-      out.error = "`--format " + format + "` is for check, build and test; `stave " +
-                  opts.command + "` takes human or json";
+    std::string format = result.count("format") ? result["format"].as<std::string>() : "human";
+    auto chosen = Choose<Format>(format, {{"human", Format::Human},
+                                          {"json", Format::Json},
+                                          {"sarif", Format::Sarif},
+                                          {"github", Format::Github},
+                                          {"markdown", Format::Markdown},
+                                          {"junit", Format::Junit},
+                                          {"codeclimate", Format::Codeclimate}});
+    const CommandSpec* command = FindCommand(opts.command);
+    if (!chosen) {
+      out.error = fmt::format("`--format` takes {}, not `{}`",
+                              command ? FormatList(*command)
+                                      : "human, json, sarif, github, markdown, junit or codeclimate",
+                              format);
+      return out;
+    }
+    opts.format = *chosen;
+    if (std::string error = CheckAgainstCommand(result, opts, format); !error.empty()) {
+      out.error = error;
       return out;
     }
   } catch (const cxxopts::exceptions::exception& e) {

@@ -1,5 +1,6 @@
-// Command-line options shared by every command (spec §10). Options may come
-// before or after the paths, as `--opt VALUE` or `--opt=VALUE`.
+// Command-line options (spec §10), parsed as option_table.h describes them.
+// Options may come before or after the paths, as `--opt VALUE` or
+// `--opt=VALUE`.
 #pragma once
 
 #include <optional>
@@ -9,7 +10,7 @@
 namespace stave::driver {
 
 enum class ColorMode { Auto, Always, Never };
-enum class Format { Human, Json, Sarif, Github, Markdown };
+enum class Format { Human, Json, Sarif, Github, Markdown, Junit, Codeclimate };
 
 struct Options {
   std::string command;             // "check", "build", ...
@@ -24,16 +25,18 @@ struct Options {
   bool check = false;               // fmt --check
   bool timings = false;             // print time per stage to stderr
   std::vector<std::string> policy_paths;  // who-can, diff: --path
+  std::string docs_url;  // SARIF helpUri base; empty: diag::kDefaultDocsUrl
   bool version = false;
   bool help = false;
+  bool help_man = false;  // print a man page (roff): `meson install` makes them
 };
 
 struct ParsedOptions {
   std::optional<Options> options;
   std::string error;  // set when parsing failed: a usage error
+  std::string command;  // the command named, if any, for its usage text
 };
 
 ParsedOptions ParseOptions(int argc, const char* const* argv);
-std::string UsageText();
 
 }  // namespace stave::driver

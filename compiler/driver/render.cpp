@@ -22,11 +22,33 @@ void PrintMachine(const diag::RunReport& report, const Options& options, FILE* o
     case Format::Json: fmt::print(out, "{}", diag::RenderJson(report)); break;
     case Format::Sarif: fmt::print(out, "{}", diag::RenderSarif(report)); break;
     case Format::Github: fmt::print(out, "{}", diag::RenderGithub(report)); break;
-    case Format::Human: break;
+    case Format::Junit: fmt::print(out, "{}", diag::RenderJunit(report)); break;
+    case Format::Codeclimate: fmt::print(out, "{}", diag::RenderCodeClimate(report)); break;
+    case Format::Human:
+    case Format::Markdown: break;
   }
 }
 
+std::string Plural(size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
 }  // namespace
+
+void PrintSuccessSummary(std::string_view done, const base::SourceSet& sources, size_t objects,
+                         const diag::DiagnosticList& list, const Options& options,
+                         std::string_view where) {
+  if (options.format != Format::Human) return;
+  size_t files = 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    files += !sources.file(static_cast<base::FileId>(i)).is_builtin();
+  }
+  size_t warnings = list.warning_count(), notes = list.items().size() - warnings - list.error_count();
+  std::string tail = warnings == 0 ? "no warnings" : Plural(warnings, "warning");
+  if (notes > 0) tail += ", " + Plural(notes, "note");
+  fmt::print(stderr, "{} {}: {}{}, {}\n", done, Plural(files, "file"), Plural(objects, "object"),
+             where, tail);
+}
 
 bool UseColor(ColorMode mode, FILE* stream) {
   if (mode != ColorMode::Auto) return mode == ColorMode::Always;
@@ -52,6 +74,7 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
     diag::RunReport report;
     report.command = options.command;
     report.tool_version = STAVE_VERSION;
+    if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.load_errors = errors;
     PrintMachine(report, options, machine);
     return;
@@ -63,11 +86,13 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
 }
 
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
-                      const Options& options, FILE* machine, const diag::RunReport* tests) {
+                      const Options& options, FILE* machine, const diag::RunReport* tests,
+                      SuccessLine success) {
   if (options.format != Format::Human) {
     diag::RunReport report = tests ? *tests : diag::RunReport{};
     report.command = options.command;
     report.tool_version = STAVE_VERSION;
+    if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.diagnostics = &list;
     report.sources = &sources;
     PrintMachine(report, options, machine);
@@ -81,13 +106,11 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
   size_t errors = list.error_count();
   size_t warnings = list.warning_count();
   if (errors == 0 && warnings == 0) return;
-  auto plural = [](size_t n, const char* word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-  };
   std::string summary;
-  if (errors > 0) summary = plural(errors, "error");
-  if (warnings > 0) summary += (summary.empty() ? "" : ", ") + plural(warnings, "warning");
+  if (errors > 0) summary = Plural(errors, "error");
+  if (warnings > 0) summary += (summary.empty() ? "" : ", ") + Plural(warnings, "warning");
   bool failed = errors > 0 || (options.warnings_as_errors && warnings > 0);
+  if (!failed && success == SuccessLine::Caller) return;
   fmt::print(out, "{}: {}{}\n", failed ? "failed" : "passed", summary,
              errors == 0 && failed ? " (-W error)" : "");
 }

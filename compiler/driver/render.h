@@ -26,10 +26,19 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
                      FILE* machine);
 
 // Prints the diagnostics (and for `stave test`, the failures in `tests`) in
-// the chosen format; human text also ends with a summary line.
+// the chosen format; human text also ends with a summary line, except on
+// success under `SuccessLine::Caller` (check and build print their own).
+enum class SuccessLine { Print, Caller };
 void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& sources,
                       const Options& options, FILE* machine,
-                      const diag::RunReport* tests = nullptr);
+                      const diag::RunReport* tests = nullptr,
+                      SuccessLine success = SuccessLine::Print);
+
+// check and build on success, human format only (machine formats and
+// stdout stay as they were): "checked 3 files: 14 objects, 1 warning".
+void PrintSuccessSummary(std::string_view done, const base::SourceSet& sources, size_t objects,
+                         const diag::DiagnosticList& list, const Options& options,
+                         std::string_view where = "");
 
 // Entries a load skipped on purpose (links out of the tree, FIFOs), as
 // `note:` lines on stderr, the first few of them; human format only, so
