@@ -49,6 +49,11 @@ PORT: 'port';
 HOST: 'host';
 HEADER: 'header';
 PLAINTEXT: 'plaintext';
+// Audit (spec §14).
+AUDIT: 'audit';
+LEVEL: 'level';
+AUDITED: 'audited';
+UNAUDITED: 'unaudited';
 
 LBRACE: '{';
 RBRACE: '}';

@@ -18,6 +18,7 @@ name
   : IDENT | METHODS | PATHS | PORTS | HOSTS | NOT | WHEN | DEFAULT | MTLS
   | STRICT | EXTERNAL | SELECTOR | OBJECTS | INCLUDE | METHOD | PATH | PORT
   | HOST | HEADER | PLAINTEXT
+  | AUDIT | LEVEL | AUDITED | UNAUDITED
   ;
 qualifiedName: name (DOT name)?;
 nameList: qualifiedName (COMMA qualifiedName)*;
@@ -77,7 +78,8 @@ pipelineClause: SERVICEACCOUNT qualifiedName;
 
 // ---------------------------------------------------------------- rules
 policyRule: effect subject (COMMA subject)* TO ruleTarget;
-effect: ALLOW | DENY;
+// `audit` (spec §14) is a contextual keyword: it starts a rule only here.
+effect: ALLOW | DENY | AUDIT;
 subject
   : NAMESPACE qualifiedName  # namespaceSubject
   | ANY                      # anySubject
@@ -89,7 +91,7 @@ ruleTarget
   : CALL qualifiedName (IN nameList)? callClause*                   # callTarget
   // `in` is accepted only to say that a run rule takes none.
   | RUN nameList (IN (CLUSTER | nameList))?                         # runTarget
-  | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) # apiTarget
+  | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) (LEVEL level=name)? # apiTarget
   ;
 
 callClause
@@ -98,13 +100,16 @@ callClause
   | NOT? PORTS INT (COMMA INT)*              # portsMatchClause
   | NOT? HOSTS STRING (COMMA STRING)*        # hostsClause
   | WHEN condition                           # whenClause
+  // Only API audit rules take a level; sema says so here.
+  | LEVEL name                               # levelClause
   ;
 condition: conditionKey op=(EQEQ | NEQ) STRING (COMMA STRING)*;
 conditionKey: anyWord (DOT anyWord)* (LBRACK (index=anyWord | STRING) RBRACK)?;
 
 // ---------------------------------------------------------------- tests
 testBlock: TEST STRING LBRACE expectation* RBRACE;
-expectation: EXPECT effect expectSubject TO expectTarget;
+expectation: EXPECT expectEffect expectSubject TO expectTarget;
+expectEffect: ALLOW | DENY | AUDITED | UNAUDITED;
 expectSubject
   : PLAINTEXT                # plaintextSubject
   | subject                  # ruleSubject
@@ -113,7 +118,8 @@ expectTarget
   : CALL app=qualifiedName (IN ns=qualifiedName)? expectCallClause*   # expectCall
   | RUN pipeline=qualifiedName (AS sa=qualifiedName)?                # expectRun
   // Either VERB RESOURCE ["OBJECT"] or ACTION [APP]; sema tells them apart.
-  | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName) # expectApi
+  | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName)
+    (LEVEL level=name)?                                            # expectApi
   ;
 expectCallClause
   : METHOD name                              # expectMethod

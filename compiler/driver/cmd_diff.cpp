@@ -113,10 +113,18 @@ std::string Rules(const eval::PermissionRow& r) {
   return out;
 }
 
+bool IsAudit(const Change& c) { return c.row->kind == "audit"; }
+
 void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed) {
   fmt::print("{} added, {} removed\n", added, removed);
   std::string scope, subject;
+  bool audit = false;
   for (const Line& c : Lines(changes)) {
+    if (c.row->kind == "audit" && !audit) {  // spec §14: a section of their own
+      audit = true;
+      scope.clear();
+      fmt::print("\naudit: what the API server and the mesh record\n");
+    }
     if (c.row->scope != scope) {
       scope = c.row->scope;
       subject.clear();
@@ -147,14 +155,20 @@ void PrintMarkdown(const std::vector<Change>& changes, size_t added, size_t remo
     return;
   }
   fmt::print("| | scope | subject | permission | rule |\n|---|---|---|---|---|\n");
+  bool audit = false;
   for (const Line& c : Lines(changes)) {
+    if (c.row->kind == "audit" && !audit) {
+      audit = true;
+      fmt::print("\n#### Audit: what the API server and the mesh record\n\n"
+                 "| | scope | subject | recorded | rule |\n|---|---|---|---|---|\n");
+    }
     fmt::print("| {} | {} | {} | `{}` | {} |\n", c.sign == '+' ? "added" : "removed",
                Cell(c.row->scope), Cell(c.row->subject), Cell(c.what), Cell(Rules(*c.row)));
   }
 }
 
 void PrintJson(const std::vector<Change>& changes) {
-  llvm::json::Array added, removed;
+  llvm::json::Array added, removed, audit_added, audit_removed;
   for (const Change& c : changes) {
     llvm::json::Array rules;
     for (const auto& r : c.row->rules) rules.push_back(r);
@@ -163,10 +177,15 @@ void PrintJson(const std::vector<Change>& changes) {
                          {"subject", c.row->subject},
                          {"permission", c.row->what},
                          {"rules", std::move(rules)}};
-    (c.sign == '+' ? added : removed).push_back(std::move(o));
+    if (IsAudit(c)) (c.sign == '+' ? audit_added : audit_removed).push_back(std::move(o));
+    else (c.sign == '+' ? added : removed).push_back(std::move(o));
   }
-  fmt::print("{}", diag::JsonText(llvm::json::Object{{"added", std::move(added)},
-                                                   {"removed", std::move(removed)}}));
+  llvm::json::Object doc{{"added", std::move(added)}, {"removed", std::move(removed)}};
+  if (!audit_added.empty() || !audit_removed.empty()) {
+    doc["audit"] = llvm::json::Object{{"added", std::move(audit_added)},
+                                      {"removed", std::move(audit_removed)}};
+  }
+  fmt::print("{}", diag::JsonText(std::move(doc)));
 }
 
 }  // namespace
@@ -182,6 +201,7 @@ int RunDiff(const Options& options) {
     return kExitUsage;
   }
   std::vector<Change> changes = Compare(before.rows, after.rows);
+  std::stable_partition(changes.begin(), changes.end(), [](const Change& c) { return !IsAudit(c); });
   size_t added = std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.sign == '+'; });
   size_t removed = changes.size() - added;
   switch (options.format) {

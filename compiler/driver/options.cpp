@@ -18,6 +18,8 @@ cxxopts::Options MakeParser() {
       ("trust-domain", "build: the mesh trust domain",
        cxxopts::value<std::string>()->default_value("cluster.local"))
       ("istio-dry-run", "build: mark AuthorizationPolicies with istio.io/dry-run")
+      ("access-log-provider", "build: the MeshConfig provider of call audit logs",
+       cxxopts::value<std::string>()->default_value("envoy"))
       ("W", "`-W error`: warnings fail the run", cxxopts::value<std::string>())
       ("catalog", "explain: every code as markdown")
       ("stdio", "lsp: talk over stdin/stdout (the default; accepted for editors that pass it)")
@@ -44,6 +46,8 @@ commands:
                        (default: one multi-document stream on stdout)
         [--trust-domain D]   mesh trust domain for principals (default: cluster.local)
         [--istio-dry-run]    annotate AuthorizationPolicies with istio.io/dry-run
+        [--access-log-provider NAME]
+                             MeshConfig provider that call audit rules log to (default: envoy)
   test [PATH...]       run the test blocks against the generated objects
   fmt [--check] [PATH...]
                        rewrite files in the canonical layout; --check lists the
@@ -92,6 +96,7 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     }
     opts.trust_domain = result["trust-domain"].as<std::string>();
     opts.istio_dry_run = result.count("istio-dry-run") > 0;
+    opts.access_log_provider = result["access-log-provider"].as<std::string>();
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
     opts.timings = result.count("timings") > 0;
@@ -110,6 +115,10 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
             std::string::npos) {
       out.error = "`--trust-domain` takes a domain such as cluster.local, not `" +
                   opts.trust_domain + "`";
+      return out;
+    }
+    if (std::string problem = CheckAccessLogProvider(opts.access_log_provider); !problem.empty()) {
+      out.error = problem;
       return out;
     }
     std::string color = result["color"].as<std::string>();

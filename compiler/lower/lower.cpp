@@ -15,6 +15,7 @@ const char* KindName(Kind kind) {
     case Kind::ClusterRoleBinding: return "ClusterRoleBinding";
     case Kind::PeerAuthentication: return "PeerAuthentication";
     case Kind::AuthorizationPolicy: return "AuthorizationPolicy";
+    case Kind::Telemetry: return "Telemetry";
     case Kind::ValidatingAdmissionPolicy: return "ValidatingAdmissionPolicy";
     case Kind::ValidatingAdmissionPolicyBinding: return "ValidatingAdmissionPolicyBinding";
   }
@@ -30,6 +31,7 @@ const char* ApiVersion(Kind kind) {
     case Kind::ClusterRoleBinding: return "rbac.authorization.k8s.io/v1";
     case Kind::PeerAuthentication:
     case Kind::AuthorizationPolicy: return "security.istio.io/v1";
+    case Kind::Telemetry: return "telemetry.istio.io/v1";
     case Kind::ValidatingAdmissionPolicy:
     case Kind::ValidatingAdmissionPolicyBinding: return "admissionregistration.k8s.io/v1";
   }
@@ -53,6 +55,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::ClusterRoleBinding: o.spec = RoleBinding{}; break;
     case Kind::PeerAuthentication: o.spec = PeerAuthentication{}; break;
     case Kind::AuthorizationPolicy: o.spec = AuthorizationPolicy{}; break;
+    case Kind::Telemetry: o.spec = Telemetry{}; break;
     case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
     case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
   }
@@ -61,6 +64,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
 
 Output Lowering::Finish() {
   Output out;
+  out.audit_policy = std::move(audit_policy_);
   // Each map node is freed as its object moves out, so the map and the
   // output never hold every object at once (lowering is check's peak).
   while (!objects_.empty()) {
@@ -98,6 +102,8 @@ Output Lower(const sema::Program& program, const LowerOptions& options, diag::Di
   LowerNamespaces(l);
   LowerCallRules(l);
   LowerPipelines(l);
+  LowerAuditPolicy(l);
+  LowerCallAudits(l);
   return l.Finish();
 }
 

@@ -23,6 +23,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckShadowedCalls(checker);
   CheckRiskyGrants(checker);
   CheckEscalationPaths(checker);
+  CheckAuditedSecrets(checker);
   ReportUnusedImports(checker, scopes);
   // The program lives through lowering, the peak of a run: give back what
   // growth by doubling left empty (bench/, peak memory is a target).

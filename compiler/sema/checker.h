@@ -70,6 +70,7 @@ void CheckDenyGuards(Checker& c);
 void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);
 void CheckEscalationPaths(Checker& c);
+void CheckAuditedSecrets(Checker& c);  // W0520, audit_checks.cpp
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
 
 // The scope of the file that declares `symbol`.

@@ -112,6 +112,10 @@ struct Principal {
   base::Span span;
 };
 
+// How much of a request the API server's audit log records (spec §14), in
+// the order of detail; kube-apiserver's `None` is "no rule matched".
+enum class AuditLevel { Metadata, Request, RequestResponse };
+
 struct ApiRule {
   const syntax::Rule* rule;
   syntax::Effect effect;
@@ -120,6 +124,7 @@ struct ApiRule {
   SymbolId app = kNoSymbol;
   bool cluster = false;
   std::vector<SymbolId> namespaces;
+  AuditLevel level = AuditLevel::Metadata;  // audit rules only
 };
 
 struct CallRule {
@@ -153,6 +158,10 @@ struct Expectation {
   SymbolId run_as = kNoSymbol;       // Run: `as`, else the pipeline's
   bool cluster = false;
   SymbolId ns = kNoSymbol;           // Verb/Action (unless cluster), Call (optional)
+  // `expect audited|unaudited` (spec §14): effect Allow is audited, Deny
+  // unaudited; `level` is the least detail an audited request must get.
+  bool audit = false;
+  AuditLevel level = AuditLevel::Metadata;
 };
 
 struct Test {
@@ -179,6 +188,10 @@ struct Program {
   std::vector<ApiRule> api_rules;
   std::vector<CallRule> call_rules;
   std::vector<RunRule> run_rules;
+  // `audit` rules (spec §14), kept apart: they grant and refuse nothing.
+  // Subjects of an API audit rule may include `any` (Principal::Kind::Any).
+  std::vector<ApiRule> audit_api_rules;
+  std::vector<CallRule> audit_call_rules;
   std::vector<Test> tests;
 
   const Symbol& symbol(SymbolId id) const { return symbols[id]; }

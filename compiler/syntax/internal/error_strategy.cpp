@@ -36,6 +36,7 @@ std::string RuleDescription(antlr4::ParserRuleContext* ctx) {
       case P::RuleConditionKey: return "a call rule";
       case P::RulePolicyRule: {
         antlr4::Token* start = ctx->getStart();
+        if (start && start->getType() == L::AUDIT) return "an audit rule";
         return start && start->getType() == L::DENY ? "a deny rule" : "an allow rule";
       }
       case P::RuleExpectation:
@@ -56,7 +57,7 @@ std::vector<std::string> ExpectedNames(const antlr4::misc::IntervalSet& expected
   for (ssize_t t : expected.toList()) {
     // Contextual keywords are names too; listing them all would bury the
     // useful part of the message.
-    if (name && t >= L::METHODS && t <= L::PLAINTEXT) continue;
+    if (name && t >= L::METHODS && t <= L::UNAUDITED) continue;
     std::string n = FriendlyTokenName(static_cast<size_t>(t), vocab);
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   }
@@ -200,6 +201,7 @@ antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
     case L::PIPELINE:
     case L::ALLOW:
     case L::DENY:
+    case L::AUDIT:
     case L::TEST:
     case L::EXPECT:
       return nullptr;
