@@ -60,6 +60,11 @@ VIA: 'via';
 AUTOMOUNT: 'automount';
 OFF: 'off';
 ANNOTATIONS: 'annotations';
+// Audit (spec §14).
+AUDIT: 'audit';
+LEVEL: 'level';
+AUDITED: 'audited';
+UNAUDITED: 'unaudited';
 
 LBRACE: '{';
 RBRACE: '}';

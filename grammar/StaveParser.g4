@@ -19,6 +19,7 @@ name
   | STRICT | EXTERNAL | SELECTOR | OBJECTS | INCLUDE | METHOD | PATH | PORT
   | HOST | HEADER | PLAINTEXT
   | ISSUER | JWKS | AUDIENCES | PREFIX | SUBJECT | CLAIM | VIA | AUTOMOUNT | OFF | ANNOTATIONS
+  | AUDIT | LEVEL | AUDITED | UNAUDITED
   ;
 qualifiedName: name (DOT name)?;
 nameList: qualifiedName (COMMA qualifiedName)*;
@@ -90,7 +91,8 @@ issuerClause
 
 // ---------------------------------------------------------------- rules
 policyRule: effect subject (COMMA subject)* TO ruleTarget;
-effect: ALLOW | DENY;
+// `audit` (spec §14) is a contextual keyword: it starts a rule only here.
+effect: ALLOW | DENY | AUDIT;
 subject
   : NAMESPACE qualifiedName  # namespaceSubject
   | ANY                      # anySubject
@@ -103,7 +105,7 @@ ruleTarget
   : CALL qualifiedName (IN nameList)? callClause*                   # callTarget
   // `in` is accepted only to say that a run rule takes none.
   | RUN nameList (IN (CLUSTER | nameList))?                         # runTarget
-  | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) # apiTarget
+  | action=qualifiedName app=qualifiedName? IN (CLUSTER | nameList) (LEVEL level=name)? # apiTarget
   ;
 
 callClause
@@ -112,13 +114,16 @@ callClause
   | NOT? PORTS INT (COMMA INT)*              # portsMatchClause
   | NOT? HOSTS STRING (COMMA STRING)*        # hostsClause
   | WHEN condition                           # whenClause
+  // Only API audit rules take a level; sema says so here.
+  | LEVEL name                               # levelClause
   ;
 condition: conditionKey op=(EQEQ | NEQ) STRING (COMMA STRING)*;
 conditionKey: anyWord (DOT anyWord)* (LBRACK (index=anyWord | STRING) RBRACK)?;
 
 // ---------------------------------------------------------------- tests
 testBlock: TEST STRING LBRACE expectation* RBRACE;
-expectation: EXPECT effect expectSubject TO expectTarget;
+expectation: EXPECT expectEffect expectSubject TO expectTarget;
+expectEffect: ALLOW | DENY | AUDITED | UNAUDITED;
 expectSubject
   : PLAINTEXT                # plaintextSubject
   // spec §12: a request carrying a token, optionally through a peer.
@@ -129,7 +134,8 @@ expectTarget
   : CALL app=qualifiedName (IN ns=qualifiedName)? expectCallClause*   # expectCall
   | RUN pipeline=qualifiedName (AS sa=qualifiedName)?                # expectRun
   // Either VERB RESOURCE ["OBJECT"] or ACTION [APP]; sema tells them apart.
-  | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName) # expectApi
+  | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName)
+    (LEVEL level=name)?                                            # expectApi
   ;
 tokenClaim: CLAIM (anyWord | key=STRING) EQ value=STRING;
 expectCallClause

@@ -83,10 +83,12 @@ std::vector<Change> Compare(const std::vector<eval::PermissionRow>& before,
       ++i, ++j;
     }
   }
-  // Grouped by scope and subject, additions first.
+  // Audit rows last (spec §14: a section of their own), then grouped by
+  // scope and subject, additions first.
   std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
-    return std::tie(a.row->scope, a.row->subject, a.row->kind, b.sign, a.row->what) <
-           std::tie(b.row->scope, b.row->subject, b.row->kind, a.sign, b.row->what);
+    bool audit_a = a.row->kind == "audit", audit_b = b.row->kind == "audit";
+    return std::tie(audit_a, a.row->scope, a.row->subject, a.row->kind, b.sign, a.row->what) <
+           std::tie(audit_b, b.row->scope, b.row->subject, b.row->kind, a.sign, b.row->what);
   });
   return changes;
 }
@@ -125,10 +127,18 @@ std::string Rules(const eval::PermissionRow& r) {
   return out;
 }
 
+bool IsAudit(const Change& c) { return c.row->kind == "audit"; }
+
 void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed) {
   fmt::print("{} added, {} removed\n", added, removed);
   std::string scope, subject;
+  bool audit = false;
   for (const Line& c : Lines(changes)) {
+    if (c.row->kind == "audit" && !audit) {  // spec §14: a section of their own
+      audit = true;
+      scope.clear();
+      fmt::print("\naudit: what the API server and the mesh record\n");
+    }
     if (c.row->scope != scope) {
       scope = c.row->scope;
       subject.clear();
@@ -143,7 +153,7 @@ void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed
 }
 
 void PrintJson(const std::vector<Change>& changes) {
-  llvm::json::Array added, removed;
+  llvm::json::Array added, removed, audit_added, audit_removed;
   for (const Change& c : changes) {
     llvm::json::Array rules;
     for (const auto& r : c.row->rules) rules.push_back(r);
@@ -152,10 +162,15 @@ void PrintJson(const std::vector<Change>& changes) {
                          {"subject", c.row->subject},
                          {"permission", c.row->what},
                          {"rules", std::move(rules)}};
-    (c.sign == '+' ? added : removed).push_back(std::move(o));
+    if (IsAudit(c)) (c.sign == '+' ? audit_added : audit_removed).push_back(std::move(o));
+    else (c.sign == '+' ? added : removed).push_back(std::move(o));
   }
-  fmt::print("{}", diag::JsonText(llvm::json::Object{{"added", std::move(added)},
-                                                   {"removed", std::move(removed)}}));
+  llvm::json::Object doc{{"added", std::move(added)}, {"removed", std::move(removed)}};
+  if (!audit_added.empty() || !audit_removed.empty()) {
+    doc["audit"] = llvm::json::Object{{"added", std::move(audit_added)},
+                                      {"removed", std::move(audit_removed)}};
+  }
+  fmt::print("{}", diag::JsonText(std::move(doc)));
 }
 
 }  // namespace
@@ -171,6 +186,7 @@ int RunDiff(const Options& options) {
     return kExitUsage;
   }
   std::vector<Change> changes = Compare(before.rows, after.rows);
+  std::stable_partition(changes.begin(), changes.end(), [](const Change& c) { return !IsAudit(c); });
   size_t added = std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.sign == '+'; });
   size_t removed = changes.size() - added;
   switch (options.format) {

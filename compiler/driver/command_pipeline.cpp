@@ -31,7 +31,7 @@ std::unique_ptr<Compilation> LoadAndCompile(std::vector<std::string> paths, cons
   }
   auto compilation = Compile(std::move(loaded.inputs));
   if (tests == Tests::Drop) DropExpectations(*compilation->program);
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run});
+  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run, options.access_log_provider});
   FinishDiagnostics(*compilation);
   return compilation;
 }

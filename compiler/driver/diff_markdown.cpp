@@ -1,6 +1,7 @@
 // The Markdown of `stave diff` (GitHub-flavoured: tables, <details>).
 #include "compiler/driver/diff_markdown.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -97,7 +98,28 @@ std::string_view RiskOf(const eval::PermissionRow& row, std::string_view what) {
   return "";
 }
 
+std::string AccessMarkdown(const std::vector<DiffRow>& rows);
+
+// Audit rows (spec §14) come last from cmd_diff and get a section of their
+// own: they change what is recorded, not who may do what.
 std::string DiffMarkdown(const std::vector<DiffRow>& rows) {
+  auto first_audit = std::find_if(rows.begin(), rows.end(),
+                                  [](const DiffRow& r) { return r.row->kind == "audit"; });
+  std::vector<DiffRow> access(rows.begin(), first_audit), audit(first_audit, rows.end());
+  std::string out = AccessMarkdown(access);
+  if (audit.empty()) return out;
+  size_t plus = 0;
+  std::vector<const DiffRow*> all;
+  for (const DiffRow& r : audit) {
+    plus += r.sign == '+';
+    all.push_back(&r);
+  }
+  return out + fmt::format("\n#### Audit: what the API server and the mesh record ({} added, {} "
+                           "removed)\n\n{}",
+                           plus, audit.size() - plus, Table(all));
+}
+
+std::string AccessMarkdown(const std::vector<DiffRow>& rows) {
   size_t added = 0;
   for (const DiffRow& r : rows) added += r.sign == '+';
   std::string out = fmt::format("### stave diff: {} added, {} removed\n\n", added, rows.size() - added);

@@ -16,6 +16,9 @@ const std::vector<OptionSpec>& AllOptions() {
        .help = "the mesh trust domain of the principals", .default_value = "cluster.local",
        .value = ValueKind::Text},
       {.long_name = "istio-dry-run", .help = "annotate AuthorizationPolicies with istio.io/dry-run"},
+      {.long_name = "access-log-provider", .value_name = "NAME",
+       .help = "the MeshConfig extension provider that call audit rules log to (spec §14)",
+       .default_value = "envoy", .value = ValueKind::Text},
       {.long_name = "W", .short_name = 'W', .value_name = "error",
        .help = "`-W error`: warnings fail the run (exit 1)", .value = ValueKind::Choice,
        .choices = {"error"}},
@@ -62,13 +65,13 @@ const std::vector<CommandSpec>& AllCommands() {
        "multi-document YAML stream on stdout, or with -o a directory with one file per "
        "namespace, cluster.yaml and kustomization.yaml (all files or none). Machine formats "
        "go to stderr when stdout carries the YAML.",
-       {"format", "output", "trust-domain", "istio-dry-run", "W", "timings", "docs-url"},
+       {"format", "output", "trust-domain", "istio-dry-run", "access-log-provider", "W", "timings", "docs-url"},
        {"human", "json", "sarif", "github", "codeclimate"}},
       {"test", "[PATH...]", "run the test blocks against the generated objects",
        "Builds the program and evaluates each test block's expectations against the objects "
        "it emits. Prints one line per test and `N passed, N failed`; the machine formats put "
        "every failing expectation in the document at its location.",
-       {"format", "trust-domain", "istio-dry-run", "W", "timings", "docs-url"},
+       {"format", "trust-domain", "istio-dry-run", "access-log-provider", "W", "timings", "docs-url"},
        {"human", "json", "sarif", "github", "junit", "codeclimate"}},
       {"fmt", "[PATH...]", "rewrite files in the canonical layout",
        "Rewrites each .policy file in the canonical layout (docs/formatting.md); files with "

@@ -94,6 +94,12 @@ std::string ReadValues(const cxxopts::ParseResult& result, Options& opts) {
           std::string::npos) {
     return "`--trust-domain` takes a domain such as cluster.local, not `" + opts.trust_domain + "`";
   }
+  if (result.count("access-log-provider")) {
+    opts.access_log_provider = result["access-log-provider"].as<std::string>();
+  }
+  if (std::string problem = CheckAccessLogProvider(opts.access_log_provider); !problem.empty()) {
+    return problem;
+  }
   if (result.count("W")) {
     std::string w = result["W"].as<std::string>();
     if (w != "error") return "`-W` takes `error`, not `" + w + "`";

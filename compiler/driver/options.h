@@ -20,6 +20,7 @@ struct Options {
   std::string output_dir;                    // build -o
   std::string trust_domain = "cluster.local";
   bool istio_dry_run = false;
+  std::string access_log_provider = "envoy";  // --access-log-provider (spec §14)
   bool warnings_as_errors = false;  // -W error
   bool catalog = false;             // explain --catalog
   bool check = false;               // fmt --check
@@ -38,5 +39,8 @@ struct ParsedOptions {
 };
 
 ParsedOptions ParseOptions(int argc, const char* const* argv);
+// "" when NAME can name a MeshConfig extension provider, else the usage
+// error (access_log_provider.cpp).
+std::string CheckAccessLogProvider(const std::string& name);
 
 }  // namespace stave::driver

@@ -266,10 +266,26 @@ void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
 void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
   e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "policyName", b.policy_name);
-  StrList(e, "validationActions", {"Deny"});
+  // Audit too (spec §14): refused PipelineRuns are also in the audit log.
+  StrList(e, "validationActions", {"Deny", "Audit"});
   e << YAML::Key << Plain{"matchResources"} << YAML::Value << YAML::BeginMap;
   GuardedNamespaceSelector(e, b.guarded_ns);
   e << YAML::EndMap << YAML::EndMap;
+}
+
+void TelemetryBody(YAML::Emitter& e, const lower::Telemetry& t) {
+  e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << Plain{"selector"} << YAML::Value << YAML::BeginMap;
+  StrMap(e, "matchLabels", t.selector);
+  e << YAML::EndMap;
+  e << YAML::Key << Plain{"accessLogging"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  e << YAML::Key << Plain{"providers"} << YAML::Value << YAML::BeginSeq;
+  for (const auto& provider : t.providers) {
+    e << YAML::BeginMap;
+    KeyStr(e, "name", provider);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
 }
 
 void Body(YAML::Emitter& e, const Object& o) {
@@ -295,6 +311,7 @@ void Body(YAML::Emitter& e, const Object& o) {
     case Kind::AuthorizationPolicy:
       AuthorizationBody(e, std::get<lower::AuthorizationPolicy>(o.spec));
       break;
+    case Kind::Telemetry: TelemetryBody(e, std::get<lower::Telemetry>(o.spec)); break;
     case Kind::ValidatingAdmissionPolicy:
       AdmissionPolicyBody(e, std::get<lower::AdmissionPolicy>(o.spec));
       break;
@@ -320,6 +337,40 @@ std::string EmitObject(const Object& o) {
   return std::string(e.c_str()) + "\n";
 }
 
+std::string EmitAuditPolicy(const lower::AuditPolicy& policy) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  e << YAML::BeginMap;
+  KeyStr(e, "apiVersion", "audit.k8s.io/v1");
+  KeyStr(e, "kind", "Policy");
+  StrList(e, "omitStages", policy.omit_stages);
+  e << YAML::Key << Plain{"rules"} << YAML::Value;
+  if (policy.rules.empty()) e << YAML::Flow;
+  e << YAML::BeginSeq;
+  for (const auto& rule : policy.rules) {
+    e << YAML::BeginMap;
+    KeyStr(e, "level", rule.level);
+    StrList(e, "users", rule.users);
+    StrList(e, "userGroups", rule.user_groups);
+    StrList(e, "verbs", rule.verbs);
+    if (!rule.resources.empty()) {
+      e << YAML::Key << Plain{"resources"} << YAML::Value << YAML::BeginSeq;
+      for (const auto& r : rule.resources) {
+        e << YAML::BeginMap;
+        KeyStr(e, "group", r.group);
+        StrList(e, "resources", r.resources);
+        StrList(e, "resourceNames", r.resource_names);
+        e << YAML::EndMap;
+      }
+      e << YAML::EndSeq;
+    }
+    StrList(e, "namespaces", rule.namespaces);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
 std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
   std::map<std::string, std::string> files;
   for (const Object& o : output.objects) {
@@ -339,6 +390,9 @@ std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
     if (path != "cluster.yaml") kustomization += "- " + path + "\n";
   }
   files["kustomization.yaml"] = kustomization;
+  // A kube-apiserver flag's file, not an API object: kept out of the
+  // kustomization (spec §14).
+  if (output.audit_policy) files[std::string(kAuditPolicyFile)] = Header() + EmitAuditPolicy(*output.audit_policy);
   return files;
 }
 
@@ -349,6 +403,10 @@ std::string EmitStream(const lower::Output& output) {
     if (!first) out += "---\n";
     first = false;
     out += EmitObject(o);
+  }
+  if (output.audit_policy) {
+    if (!first) out += "---\n";
+    out += EmitAuditPolicy(*output.audit_policy);
   }
   return out;
 }

@@ -19,6 +19,11 @@ inline constexpr std::string_view kGeneratedHeader =
 // One object as one YAML document (no `---`, no header).
 std::string EmitObject(const lower::Object& object);
 
+// The audit policy file (spec §14): `DIR/audit-policy.yaml`, not listed in
+// the kustomization; the last document of the stream.
+inline constexpr std::string_view kAuditPolicyFile = "audit-policy.yaml";
+std::string EmitAuditPolicy(const lower::AuditPolicy& policy);
+
 // `NAMESPACE.yaml` per namespace with objects, `cluster.yaml` when there are
 // cluster-scoped ones, and `kustomization.yaml` listing them.
 std::map<std::string, std::string> EmitFiles(const lower::Output& output);

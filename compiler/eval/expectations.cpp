@@ -8,6 +8,7 @@
 
 #include "compiler/eval/admission_eval.h"
 #include "compiler/eval/app_request.h"
+#include "compiler/eval/audit_eval.h"
 #include "compiler/eval/describe.h"
 #include "compiler/eval/istio_eval.h"
 #include "compiler/eval/rbac_eval.h"
@@ -80,8 +81,34 @@ class Runner {
                        d.rule_index + 1, Origins(*p_.sources, d.binding->origins));
   }
 
+  // `expect audited … [level L]`: logged at L or more detail; `unaudited`
+  // is the opposite (spec §14).
+  void AskAudit(const Who& who, const RbacRequest& request) {
+    static constexpr const char* kLevels[] = {"Metadata", "Request", "RequestResponse"};
+    const char* want = kLevels[static_cast<int>(current_->level)];
+    AuditDecision d = EvaluateAuditPolicy(output_.audit_policy, request);
+    Record(
+        AuditLevelRank(d.level) >= AuditLevelRank(want),
+        [&] {
+          std::string what = request.resource + (request.group.empty() ? "" : "." + request.group) +
+                             (request.name.empty() ? "" : " `" + request.name + "`");
+          return fmt::format("{} {} {} {}", who.description, request.verb, what,
+                             request.ns.empty() ? "cluster-wide" : "in " + request.ns);
+        },
+        [&] {
+          if (!d.rule_index) return std::string("not logged: no rule of the audit policy matches");
+          const auto& rule = output_.audit_policy->rules[*d.rule_index];
+          return fmt::format("logged at {} by audit policy rule {}{}", d.level, *d.rule_index + 1,
+                             Origins(*p_.sources, rule.origins));
+        });
+  }
+
   void AskRbac(const Who& who, const std::string& verb, const std::string& group,
                const std::string& resource, const std::string& name, const std::string& ns) {
+    if (current_->audit) {
+      AskAudit(who, {who.user, verb, group, resource, name, ns});
+      return;
+    }
     RbacDecision d = rbac_.Authorize({who.user, verb, group, resource, name, ns});
     Record(
         d.allowed,
@@ -115,7 +142,8 @@ class Runner {
   }
 
   std::string DescribeMesh(const MeshDecision& d) {
-    std::string verdict = d.allowed ? "allowed" : "denied";
+    std::string verdict = current_->audit ? (d.allowed ? "audited" : "not audited")
+                                          : d.allowed ? "allowed" : "denied";
     if (d.object == nullptr) return fmt::format("{}: {}", verdict, d.reason);
     std::string origin;
     if (d.rule_index) {
@@ -180,7 +208,7 @@ class Runner {
         r.ns = p_.symbol(ns).k8s_name;
         r.principal = c.principal;
         r.source_ns = c.ns;
-        MeshDecision d = mesh_.Authorize(r);
+        MeshDecision d = e.audit ? mesh_.Audit(r) : mesh_.Authorize(r);
         Record(
             d.allowed,
             [&] {

@@ -220,6 +220,7 @@ MeshDecision MeshAuthorizer::Authorize(const MeshRequest& request) const {
     if (o.kind != lower::Kind::AuthorizationPolicy) continue;
     const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
     if (!SelectorMatches(ap.selector, r.labels)) continue;
+    if (ap.action == "AUDIT") continue;  // records, never decides (spec §14)
     (ap.action == "DENY" ? denies : allows).push_back(&o);
   }
   // Tokens are checked before authorization; a refused one is a 401 that no
@@ -247,6 +248,36 @@ MeshDecision MeshAuthorizer::Authorize(const MeshRequest& request) const {
     }
   }
   return {false, allows.front(), std::nullopt, "no ALLOW rule matches"};
+}
+
+}  // namespace stave::eval
+
+namespace stave::eval {
+
+MeshDecision MeshAuthorizer::Audit(const MeshRequest& r) const {
+  auto in_ns = by_ns_.find(r.ns);
+  if (in_ns == by_ns_.end()) return {false, nullptr, std::nullopt, "no AUDIT policy selects the workload"};
+  bool selected = false;
+  for (const lower::Object* o : in_ns->second) {
+    // A STRICT PeerAuthentication refuses plaintext before any policy runs.
+    if (o->kind == lower::Kind::PeerAuthentication && r.principal.empty() &&
+        std::get<lower::PeerAuthentication>(o->spec).mode == "STRICT") {
+      return {false, o, std::nullopt, "plaintext traffic refused before any policy: mTLS is STRICT"};
+    }
+  }
+  for (const lower::Object* o : in_ns->second) {
+    if (o->kind != lower::Kind::AuthorizationPolicy) continue;
+    const auto& ap = std::get<lower::AuthorizationPolicy>(o->spec);
+    if (ap.action != "AUDIT" || !SelectorMatches(ap.selector, r.labels)) continue;
+    selected = true;
+    // HTTP-only fields on TCP traffic: an AUDIT rule behaves as an ALLOW
+    // rule does and never matches.
+    for (size_t i = 0; i < ap.rules.size(); ++i) {
+      if (IstioRuleMatches(ap.rules[i], r, false)) return {true, o, i, "an AUDIT rule matches"};
+    }
+  }
+  return {false, nullptr, std::nullopt,
+          selected ? "no AUDIT rule matches" : "no AUDIT policy selects the workload"};
 }
 
 }  // namespace stave::eval

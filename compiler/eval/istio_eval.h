@@ -56,6 +56,9 @@ class MeshAuthorizer {
  public:
   explicit MeshAuthorizer(const lower::Output& output);
   MeshDecision Authorize(const MeshRequest& request) const;
+  // Whether an AUDIT policy marks the request for the audit log (spec
+  // §14): `allowed` then means audited. AUDIT never changes a decision.
+  MeshDecision Audit(const MeshRequest& request) const;
 
  private:
   std::map<std::string, std::vector<const lower::Object*>> by_ns_;

@@ -179,10 +179,47 @@ void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<Perm
       std::vector<std::string> rules;
       for (const auto& span : ap.rule_origins[i]) rules.push_back(RuleText(p, span));
       for (const std::string& source : Sources(ap.rules[i])) {
-        rows.push_back({"mesh", o.meta.ns, source,
+        // AUDIT rules decide nothing: their own rows, in diff's audit section.
+        rows.push_back({ap.action == "AUDIT" ? "audit" : "mesh", o.meta.ns, source,
                         fmt::format("{} call {}: {}", ap.action, app, OperationText(ap.rules[i])),
                         rules});
       }
+    }
+  }
+}
+
+// What the API server's audit policy and the mesh's access logs record
+// (spec §14): one row per subject of each audit policy entry, and one per
+// Telemetry.
+void AuditRows(const sema::Program& p, const lower::Output& out, std::vector<PermissionRow>& rows) {
+  for (const lower::Object& o : out.objects) {
+    if (o.kind != lower::Kind::Telemetry) continue;
+    const auto& t = std::get<lower::Telemetry>(o.spec);
+    std::string pods;
+    for (const auto& [k, v] : t.selector) pods += (pods.empty() ? "" : ",") + k + "=" + v;
+    std::vector<std::string> rules;
+    for (const auto& span : o.origins) rules.push_back(RuleText(p, span));
+    rows.push_back({"audit", o.meta.ns, "pods " + pods, "access log to " + Join(t.providers), rules});
+  }
+  if (!out.audit_policy) return;
+  for (const lower::AuditRule& r : out.audit_policy->rules) {
+    std::vector<std::string> subjects;
+    for (const auto& u : r.users) subjects.push_back("user " + u);
+    for (const auto& g : r.user_groups) subjects.push_back("group " + g);
+    if (subjects.empty()) subjects.push_back("anyone");
+    std::string what = "log " + r.level + " " + (r.verbs.empty() ? "*" : Join(r.verbs));
+    for (const auto& res : r.resources) {
+      for (const auto& name : res.resources) {
+        what += " " + name + (res.group.empty() ? "" : "." + res.group);
+      }
+      if (!res.resource_names.empty()) what += " " + Join(res.resource_names);
+    }
+    std::vector<std::string> rules;
+    for (const auto& span : r.origins) rules.push_back(RuleText(p, span));
+    std::vector<std::string> scopes = r.namespaces;
+    if (scopes.empty()) scopes.push_back("cluster");
+    for (const auto& scope : scopes) {
+      for (const auto& subject : subjects) rows.push_back({"audit", scope, subject, what, rules});
     }
   }
 }
@@ -216,6 +253,7 @@ std::vector<PermissionRow> Permissions(const sema::Program& p, const lower::Outp
   RbacRows(p, out, rows);
   MeshRows(p, out, rows);
   RunRows(p, rows);
+  AuditRows(p, out, rows);
   std::sort(rows.begin(), rows.end(),
             [](const PermissionRow& a, const PermissionRow& b) { return a.key() < b.key(); });
   // Rows that are the same permission merge their rules.

@@ -14,7 +14,7 @@
 namespace stave::eval {
 
 struct PermissionRow {
-  std::string kind;     // "rbac", "mesh", "run"
+  std::string kind;     // "rbac", "mesh", "run"; "audit" for what is recorded (spec §14)
   std::string scope;    // namespace Kubernetes name, or "cluster"
   std::string subject;  // "group payments-devs", "serviceaccount ci/deployer", "anyone"
   std::string what;     // "update deployments.apps payments-api", "ALLOW call payments.api: GET /v1/*"

@@ -63,7 +63,7 @@ void Printer::JoinRuns(size_t first, const std::vector<bool>& ops) {
 void Printer::PrintRule(const Rule& r) {
   size_t first = lines_.size();
   NewLine(0, LineKind::kChild);
-  Kw(r.effect == Effect::Allow ? "allow" : "deny");
+  Kw(r.effect == Effect::Allow ? "allow" : r.effect == Effect::Deny ? "deny" : "audit");
   CommaList(r.subjects, [&](const Subject& s) { PrintSubject(s); });
   Kw("to");
   if (const auto* api = std::get_if<ApiRule>(&r.target)) {
@@ -74,6 +74,10 @@ void Printer::PrintRule(const Rule& r) {
       Val("cluster", *api->cluster);
     else
       QualList(api->namespaces);
+    if (api->level) {
+      Kw("level");
+      Val(api->level->text, api->level->span);
+    }
   } else if (const auto* run = std::get_if<RunRule>(&r.target)) {
     Kw("run");
     QualList(run->pipelines);
@@ -90,6 +94,12 @@ void Printer::PrintRule(const Rule& r) {
       clauses.emplace_back(op.span.begin, true, [&] { PrintOp(op); });
     for (const Condition& c : call->conditions) {
       clauses.emplace_back(c.span.begin, false, [&] { PrintCondition(c); });
+    }
+    if (call->level) {  // an error (E0230), kept as written
+      clauses.emplace_back(call->level->span.begin, true, [&] {
+        Kw("level");
+        Val(call->level->text, call->level->span);
+      });
     }
     std::sort(clauses.begin(), clauses.end(),
               [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
@@ -150,7 +160,10 @@ void Printer::PrintExpectation(const Expectation& e) {
   size_t first = lines_.size();
   NewLine(1, LineKind::kChild);
   Kw("expect");
-  Kw(e.effect == Effect::Allow ? "allow" : "deny");
+  if (e.audit)
+    Kw(e.effect == Effect::Allow ? "audited" : "unaudited");
+  else
+    Kw(e.effect == Effect::Allow ? "allow" : "deny");
   PrintSubject(e.subject);
   for (const ClaimMatch& claim : e.claims) {
     Kw("claim");
@@ -175,6 +188,10 @@ void Printer::PrintExpectation(const Expectation& e) {
       Val("cluster", *api->cluster);
     else
       Qual(*api->ns);
+    if (api->level) {
+      Kw("level");
+      Val(api->level->text, api->level->span);
+    }
   } else if (const auto* run = std::get_if<ExpectRun>(&e.target)) {
     Kw("run");
     Qual(run->pipeline);

@@ -284,3 +284,49 @@ void LowerCallRules(Lowering& l) {
 }
 
 }  // namespace stave::lower
+
+namespace stave::lower {
+
+// Call audit rules (spec §14): per app and namespace an AUDIT policy whose
+// rules are written as allow rules are, and a Telemetry that turns on the
+// access log of the app's pods, so what AUDIT marks is written down.
+void LowerCallAudits(Lowering& l) {
+  const sema::Program& p = l.program();
+  std::set<const syntax::Rule*> bad_names;
+  for (const sema::CallRule& rule : p.audit_call_rules) {
+    const sema::Symbol& app = p.symbol(rule.app);
+    std::string name = fmt::format("stave-{}-audit", app.qualified());
+    if (!IsDnsSubdomain(name)) {
+      if (bad_names.insert(rule.rule).second) {
+        l.diags().report(diag::Code::E0313, std::get<syntax::CallRule>(rule.rule->target).app.span,
+                         fmt::format("`{}` would be the AuthorizationPolicy's name, which Kubernetes "
+                                     "refuses",
+                                     name),
+                         "names the policy")
+            .label(app.name_span(), "declared here")
+            .with_help("rename the app or its package in lowercase without `_`");
+      }
+      continue;
+    }
+    IstioRule built = BuildRule(p, rule, l.options().trust_domain, {});
+    for (sema::SymbolId ns : rule.namespaces) {
+      WarnWithoutMtls(l, rule, ns);
+      const std::string& k8s_ns = p.symbol(ns).k8s_name;
+      Object& obj = l.Get(Kind::AuthorizationPolicy, k8s_ns, name);
+      auto& policy = std::get<AuthorizationPolicy>(obj.spec);
+      policy.action = "AUDIT";
+      policy.selector.clear();
+      for (const auto& [k, v] : app.app().selector) policy.selector[k] = v;
+      policy.rules.push_back(built);
+      policy.rule_origins.push_back({rule.rule->span});
+      obj.origins.push_back(rule.rule->span);
+      Object& log = l.Get(Kind::Telemetry, k8s_ns, fmt::format("stave-{}-access-log", app.qualified()));
+      auto& telemetry = std::get<Telemetry>(log.spec);
+      telemetry.selector = policy.selector;
+      telemetry.providers = {l.options().access_log_provider};
+      log.origins.push_back(rule.rule->span);
+    }
+  }
+}
+
+}  // namespace stave::lower

@@ -16,6 +16,7 @@ const char* KindName(Kind kind) {
     case Kind::PeerAuthentication: return "PeerAuthentication";
     case Kind::RequestAuthentication: return "RequestAuthentication";
     case Kind::AuthorizationPolicy: return "AuthorizationPolicy";
+    case Kind::Telemetry: return "Telemetry";
     case Kind::ValidatingAdmissionPolicy: return "ValidatingAdmissionPolicy";
     case Kind::ValidatingAdmissionPolicyBinding: return "ValidatingAdmissionPolicyBinding";
   }
@@ -32,6 +33,7 @@ const char* ApiVersion(Kind kind) {
     case Kind::PeerAuthentication:
     case Kind::RequestAuthentication:
     case Kind::AuthorizationPolicy: return "security.istio.io/v1";
+    case Kind::Telemetry: return "telemetry.istio.io/v1";
     case Kind::ValidatingAdmissionPolicy:
     case Kind::ValidatingAdmissionPolicyBinding: return "admissionregistration.k8s.io/v1";
   }
@@ -56,6 +58,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::PeerAuthentication: o.spec = PeerAuthentication{}; break;
     case Kind::RequestAuthentication: o.spec = RequestAuthentication{}; break;
     case Kind::AuthorizationPolicy: o.spec = AuthorizationPolicy{}; break;
+    case Kind::Telemetry: o.spec = Telemetry{}; break;
     case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
     case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
   }
@@ -64,6 +67,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
 
 Output Lowering::Finish() {
   Output out;
+  out.audit_policy = std::move(audit_policy_);
   // Each map node is freed as its object moves out, so the map and the
   // output never hold every object at once (lowering is check's peak).
   while (!objects_.empty()) {
@@ -109,6 +113,8 @@ Output Lower(const sema::Program& program, const LowerOptions& options, diag::Di
   LowerCallRules(l);
   LowerRequestAuthentications(l);
   LowerPipelines(l);
+  LowerAuditPolicy(l);
+  LowerCallAudits(l);
   return l.Finish();
 }
 

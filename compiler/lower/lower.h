@@ -15,6 +15,7 @@ namespace stave::lower {
 struct LowerOptions {
   std::string trust_domain = "cluster.local";
   bool istio_dry_run = false;
+  std::string access_log_provider = "envoy";  // --access-log-provider (spec §14)
 };
 
 Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags);

@@ -24,12 +24,15 @@ class Lowering {
   // the labels every stave object carries.
   Object& Get(Kind kind, const std::string& ns, const std::string& name);
   Output Finish();
+  // The audit policy file (spec §14); set by LowerAuditPolicy.
+  std::optional<AuditPolicy>& audit_policy() { return audit_policy_; }
 
  private:
   const sema::Program& p_;
   const LowerOptions& options_;
   diag::DiagnosticList& diags_;
   std::map<std::tuple<std::string, Kind, std::string>, Object> objects_;
+  std::optional<AuditPolicy> audit_policy_;
 };
 
 void LowerServiceAccounts(Lowering& l);
@@ -38,6 +41,8 @@ void LowerCallRules(Lowering& l);
 void LowerNamespaces(Lowering& l);
 void LowerPipelines(Lowering& l);
 void LowerRequestAuthentications(Lowering& l);  // request_authn.cpp
+void LowerAuditPolicy(Lowering& l);  // API audit rules (audit.cpp)
+void LowerCallAudits(Lowering& l);   // call audit rules: AUDIT policies, Telemetry (istio.cpp)
 
 // RBAC rules from grants: resources of one group with the same verbs and
 // names share a rule (spec §8).

@@ -141,6 +141,37 @@ struct AdmissionBinding {
   std::string guarded_ns;
 };
 
+// telemetry.istio.io/v1 Telemetry: Envoy access logging for an app's pods,
+// so that AUDIT-matched requests are written somewhere (spec §14).
+struct Telemetry {
+  std::map<std::string, std::string> selector;
+  std::vector<std::string> providers;  // MeshConfig extension providers
+};
+
+// audit.k8s.io/v1 Policy (spec §14): kube-apiserver's --audit-policy-file,
+// not an API object, so it lives beside the objects, not among them.
+struct AuditResources {
+  std::string group;  // "" for the core group
+  std::vector<std::string> resources;
+  std::vector<std::string> resource_names;
+  friend auto operator<=>(const AuditResources&, const AuditResources&) = default;
+};
+
+struct AuditRule {
+  std::string level;  // Metadata, Request, RequestResponse
+  std::vector<std::string> users;
+  std::vector<std::string> user_groups;
+  std::vector<std::string> verbs;  // empty: every verb
+  std::vector<AuditResources> resources;
+  std::vector<std::string> namespaces;  // empty: every namespace and cluster scope
+  std::vector<base::Span> origins;      // the audit rules behind it
+};
+
+struct AuditPolicy {
+  std::vector<std::string> omit_stages;
+  std::vector<AuditRule> rules;  // in evaluation order: the first match decides
+};
+
 enum class Kind {
   // In the order of spec §8, which is the order objects appear in a file.
   ServiceAccount,
@@ -151,6 +182,7 @@ enum class Kind {
   PeerAuthentication,
   RequestAuthentication,
   AuthorizationPolicy,
+  Telemetry,
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
 };
@@ -162,7 +194,7 @@ struct Object {
   Kind kind;
   Meta meta;
   std::variant<ServiceAccount, Role, RoleBinding, PeerAuthentication, AuthorizationPolicy,
-               AdmissionPolicy, AdmissionBinding, RequestAuthentication>
+               AdmissionPolicy, AdmissionBinding, RequestAuthentication, Telemetry>
       spec;
   // Where it came from: the declarations and rules that produced it.
   std::vector<base::Span> origins;
@@ -175,6 +207,7 @@ struct Object {
 // the peak of `check`).
 struct Output {
   std::deque<Object> objects;
+  std::optional<AuditPolicy> audit_policy;  // only when there are API audit rules
 };
 
 }  // namespace stave::lower

@@ -135,8 +135,8 @@ bool StartsStatement(const Tok& t, const std::vector<Tok>& stmt) {
   if (t.kind != Tok::Word) return false;
   const auto& kws = TopLevelKeywords();
   if (std::find(kws.begin(), kws.end(), t.text) == kws.end()) return false;
-  if (t.text == "namespace" && !stmt.empty() && IsAny(stmt[0], {"allow", "deny"}) &&
-      Find(stmt, "to") == std::string_view::npos && IsAny(stmt.back(), {"allow", "deny", ","})) {
+  if (t.text == "namespace" && !stmt.empty() && IsAny(stmt[0], {"allow", "deny", "audit"}) &&
+      Find(stmt, "to") == std::string_view::npos && IsAny(stmt.back(), {"allow", "deny", "audit", ","})) {
     return false;
   }
   // `issuer` is also a call source (`allow issuer google to call …`).
@@ -155,7 +155,7 @@ bool Continues(const std::vector<Tok>& stmt) {
                              "==", "!=", "namespace", "user", "group", "serviceaccount",
                              "resource", "action", "app", "pipeline", "test", "expect", "method",
                              "path", "port", "host", "header", "issuer", "subject", "claim",
-                             "via"});
+                             "via", "audit", "level"});
 }
 
 enum class RuleShape { Unknown, Api, Call, Run };
@@ -197,6 +197,26 @@ void CallRuleContext(const std::vector<Tok>& t, CompletionContext& ctx) {
   }
 }
 
+// `… in NS, … level LEVEL` of API audit rules and audit expectations
+// (spec §14): `level` once the namespaces are written, then its values.
+bool AuditLevelContext(const std::vector<Tok>& t, CompletionContext& ctx) {
+  const Tok& prev = t.back();
+  if (Is(prev, "level")) {
+    ctx.keywords = {"metadata", "request", "request-response"};
+    return true;
+  }
+  size_t in = Find(t, "in");
+  if (in == std::string_view::npos || in + 1 >= t.size() || Find(t, "level") != std::string_view::npos) {
+    return false;
+  }
+  if (prev.kind == Tok::Word && !Is(prev, "in")) {
+    ctx.keywords = {"level"};
+    if (!Is(prev, "cluster")) ctx.kinds = {K::Namespace};  // a name being typed may go on
+    return true;
+  }
+  return false;
+}
+
 void RuleContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t offset,
                  CompletionContext& ctx) {
   const Tok& prev = stmt.back();
@@ -220,9 +240,11 @@ void RuleContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t o
     return;
   }
   std::vector<Tok> t(stmt.begin() + static_cast<long>(to) + 1, stmt.end());
+  bool audit = Is(stmt[0], "audit");
   if (t.empty()) {
     ctx.kinds = {K::Action};
-    ctx.keywords = {"call", "run"};
+    ctx.keywords = {"call"};
+    if (!audit) ctx.keywords.push_back("run");
     return;
   }
   if (Is(t[0], "call")) return CallRuleContext(t, ctx);
@@ -231,6 +253,7 @@ void RuleContext(const std::vector<Tok>& stmt, std::string_view text, uint32_t o
     return;
   }
   bool has_in = Find(t, "in") != std::string_view::npos;
+  if (audit && AuditLevelContext(t, ctx)) return;
   if (Is(prev, "in")) {
     ctx.kinds = {K::Namespace};
     ctx.keywords = {"cluster"};
@@ -248,7 +271,7 @@ void StatementContext(const std::vector<Tok>& stmt, std::string_view text, uint3
                       CompletionContext& ctx) {
   const std::string& k = stmt[0].text;
   const Tok& prev = stmt.back();
-  if (k == "allow" || k == "deny") return RuleContext(stmt, text, offset, ctx);
+  if (k == "allow" || k == "deny" || k == "audit") return RuleContext(stmt, text, offset, ctx);
   if (k == "import") {
     if (stmt.size() == 1) ctx.packages = true;
     else if (stmt.size() == 2 && prev.kind == Tok::Word) ctx.keywords = {"as"};
@@ -306,7 +329,7 @@ void ObjectsContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
 void ExpectContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
   std::vector<Tok> e(toks.begin() + 1, toks.end());
   if (e.empty()) {
-    ctx.keywords = {"allow", "deny"};
+    ctx.keywords = {"allow", "deny", "audited", "unaudited"};
     return;
   }
   if (e.size() == 1) {
@@ -340,6 +363,10 @@ void ExpectContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
     return;
   }
   const Tok& prev = t.back();
+  if (IsAny(e[0], {"audited", "unaudited"}) && !Is(t[0], "call") && AuditLevelContext(t, ctx)) {
+    ctx.kinds.clear();  // one namespace per expectation
+    return;
+  }
   if (Is(t[0], "call")) {
     if (t.size() == 1) ctx.kinds = {K::App};
     else if (Is(prev, "in")) ctx.kinds = {K::Namespace};
@@ -420,7 +447,7 @@ void BlockContext(const Frame& f, bool line_start, CompletionContext& ctx) {
 const std::vector<std::string>& TopLevelKeywords() {
   static const std::vector<std::string> words = {
       "package", "import", "namespace", "user", "group", "serviceaccount", "resource",
-      "action",  "app",    "pipeline",  "allow", "deny", "test", "issuer"};
+      "action",  "app",    "pipeline",  "allow", "deny", "test", "issuer", "audit"};
   return words;
 }
 
@@ -485,7 +512,7 @@ CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
   // must go on, or the line is indented under a call rule (whose operation
   // clauses are often written on lines of their own).
   size_t to = Find(stmt, "to", 1);
-  bool call_rule = !stmt.empty() && IsAny(stmt[0], {"allow", "deny"}) &&
+  bool call_rule = !stmt.empty() && IsAny(stmt[0], {"allow", "deny", "audit"}) &&
                    to != std::string_view::npos && to + 1 < stmt.size() && Is(stmt[to + 1], "call");
   bool continuation_line = call_rule && !before.empty();
   if (stmt.empty() || (line_start && !ctx.qualifier && !Continues(stmt) && !continuation_line)) {

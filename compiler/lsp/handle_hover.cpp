@@ -139,7 +139,36 @@ std::string SymbolMarkdown(const Analysis& a, const sema::Symbol& s) {
   return out;
 }
 
+// An API audit rule's entries of the audit policy file (spec §14).
+std::string AuditEntries(const Analysis& a, base::Span origin) {
+  const driver::Compilation& c = a.compilation();
+  if (!c.output.audit_policy) {
+    return c.diagnostics.has_errors()
+               ? "\n---\n_The audit policy entries are shown once the program has no errors._\n"
+               : "";
+  }
+  lower::AuditPolicy mine;
+  mine.omit_stages = c.output.audit_policy->omit_stages;
+  for (const lower::AuditRule& r : c.output.audit_policy->rules) {
+    if (std::find(r.origins.begin(), r.origins.end(), origin) != r.origins.end()) mine.rules.push_back(r);
+  }
+  if (mine.rules.empty()) return "";
+  return fmt::format("\n---\nAdds {} entr{} to `audit-policy.yaml` (kube-apiserver "
+                     "`--audit-policy-file`):\n```yaml\n{}```\n",
+                     mine.rules.size(), mine.rules.size() == 1 ? "y" : "ies",
+                     CapLines(emit::EmitAuditPolicy(mine), kMaxYamlLines));
+}
+
 std::string RuleMarkdown(const Analysis& a, const syntax::Rule& rule) {
+  if (rule.effect == syntax::Effect::Audit) {
+    bool api = std::holds_alternative<syntax::ApiRule>(rule.target);
+    std::string out = fmt::format("**audit {}**\n\n```policy\n{}\n```\n",
+                                  api ? "API rule (audit policy)" : "call rule (Istio AUDIT)",
+                                  base::OneLineText(a.sources(), rule.span));
+    if (!rule.doc.empty()) out += "\n" + rule.doc + "\n";
+    out += "\nRecords requests; grants and refuses nothing.\n";
+    return out + (api ? AuditEntries(a, rule.span) : Objects(a, rule.span, true));
+  }
   bool allow = rule.effect == syntax::Effect::Allow;
   std::string what;
   if (std::holds_alternative<syntax::CallRule>(rule.target)) what = "call rule (Istio)";

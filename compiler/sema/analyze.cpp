@@ -25,6 +25,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckRiskyGrants(checker);
   CheckEscalationPaths(checker);
   CheckUnrunnableGrants(checker);
+  CheckAuditedSecrets(checker);
   ReportUnusedImports(checker, scopes);
   // The program lives through lowering, the peak of a run: give back what
   // growth by doubling left empty (bench/, peak memory is a target).

@@ -298,7 +298,21 @@ void CheckApiRule(Checker& c, FileScope& scope, const syntax::Rule& rule,
                   const syntax::ApiRule& api) {
   Program& p = c.program();
   ApiRule out{&rule, rule.effect, {}, kNoSymbol, kNoSymbol, api.cluster.has_value(), {}};
-  out.subjects = ResolveSubjects(c, scope, rule.subjects, "an API rule");
+  bool audit = rule.effect == Effect::Audit;
+  if (audit) {
+    // `audit any to …` (spec §14) audits every user; `any` grants nothing.
+    std::vector<syntax::Subject> named;
+    for (const syntax::Subject& s : rule.subjects) {
+      if (s.kind == syntax::Subject::Kind::Any) out.subjects.push_back({Principal::Kind::Any, kNoSymbol, s.span});
+      else named.push_back(s);
+    }
+    auto resolved = ResolveSubjects(c, scope, named, "an audit rule");
+    out.subjects.insert(out.subjects.end(), resolved.begin(), resolved.end());
+    out.level = CheckAuditLevel(c, api.level);
+  } else {
+    out.subjects = ResolveSubjects(c, scope, rule.subjects, "an API rule");
+    if (api.level) ReportMisplacedLevel(c, *api.level, rule.effect == Effect::Deny ? "deny" : "allow");
+  }
   out.action = c.Resolve(scope, api.action, {DeclKind::Action});
   if (api.app) out.app = c.Resolve(scope, *api.app, {DeclKind::App});
   if (api.cluster && out.app != kNoSymbol) {
@@ -326,7 +340,7 @@ void CheckApiRule(Checker& c, FileScope& scope, const syntax::Rule& rule,
     }
   }
   if (out.action != kNoSymbol && (out.cluster || !out.namespaces.empty())) {
-    p.api_rules.push_back(std::move(out));
+    (audit ? p.audit_api_rules : p.api_rules).push_back(std::move(out));
   }
 }
 
@@ -352,10 +366,16 @@ void CheckCallRule(Checker& c, FileScope& scope, const syntax::Rule& rule,
     if (call.namespaces.empty()) out.namespaces = app.app().namespaces;
   }
   CheckOps(c, out.app, call);
-  if (out.app != kNoSymbol) p.call_rules.push_back(std::move(out));
+  if (call.level) ReportMisplacedLevel(c, *call.level, "call");
+  if (out.app == kNoSymbol) return;
+  (rule.effect == Effect::Audit ? p.audit_call_rules : p.call_rules).push_back(std::move(out));
 }
 
 void CheckRunRule(Checker& c, FileScope& scope, const syntax::Rule& rule, const syntax::RunRule& run) {
+  if (rule.effect == Effect::Audit) {
+    ReportAuditRun(c, rule);
+    return;
+  }
   if (rule.effect == Effect::Deny) {
     c.diags().report(diag::Code::E0214, rule.effect_span, "`deny … to run` is not supported",
                      "only `allow` can name pipelines to run")

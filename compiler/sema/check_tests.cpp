@@ -175,6 +175,32 @@ bool ResolveRun(Checker& c, FileScope& scope, const syntax::ExpectRun& run, Expe
   return true;
 }
 
+// `expect audited|unaudited` (spec §14) asks about API requests and calls;
+// `level` belongs to the API form of an audit expectation only.
+bool CheckAuditExpectation(Checker& c, const syntax::Expectation& x, Expectation& e) {
+  const auto* api = std::get_if<syntax::ExpectApi>(&x.target);
+  if (api && api->level) {
+    if (x.audit) {
+      e.level = CheckAuditLevel(c, api->level);
+    } else {
+      c.diags().report(diag::Code::E0230, api->level->span,
+                       fmt::format("an `expect {}` takes no `level`",
+                                   x.effect == syntax::Effect::Allow ? "allow" : "deny"),
+                       "only audit expectations have a level")
+          .with_help("to ask how the API server's audit log records the request, write "
+                     "`expect audited …`");
+    }
+  }
+  if (x.audit && std::holds_alternative<syntax::ExpectRun>(x.target)) {
+    c.diags().report(diag::Code::E0231, x.span, "`expect audited … to run` is not supported",
+                     "audit expectations name an API request or a call")
+        .with_help("ask about the PipelineRun itself: `expect audited SUBJECT to create "
+                   "pipelineruns in NS`");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
@@ -187,6 +213,8 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
         Expectation e;
         e.source = &x;
         e.effect = x.effect;
+        e.audit = x.audit;
+        if (!CheckAuditExpectation(c, x, e)) continue;
         bool call = std::holds_alternative<syntax::ExpectCall>(x.target);
         auto subject = OneSubject(c, scope, x.subject, call);
         bool ok = std::visit(

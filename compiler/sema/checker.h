@@ -71,6 +71,7 @@ void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);
 void CheckEscalationPaths(Checker& c);
 void CheckUnrunnableGrants(Checker& c);
+void CheckAuditedSecrets(Checker& c);  // W0520, audit_checks.cpp
 void ReportUnusedImports(Checker& c, const std::vector<FileScope>& scopes);
 // Identity (spec §12, §13; check_identity.cpp).
 void FillIssuer(Checker& c, Symbol& s);

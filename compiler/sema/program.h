@@ -124,6 +124,10 @@ struct Principal {
   std::optional<std::string> token_subject;  // Issuer: `subject "SUB"`, else any subject
 };
 
+// How much of a request the API server's audit log records (spec §14), in
+// the order of detail; kube-apiserver's `None` is "no rule matched".
+enum class AuditLevel { Metadata, Request, RequestResponse };
+
 struct ApiRule {
   const syntax::Rule* rule;
   syntax::Effect effect;
@@ -132,6 +136,7 @@ struct ApiRule {
   SymbolId app = kNoSymbol;
   bool cluster = false;
   std::vector<SymbolId> namespaces;
+  AuditLevel level = AuditLevel::Metadata;  // audit rules only
 };
 
 struct CallRule {
@@ -169,6 +174,10 @@ struct Expectation {
   // twice is a list claim) and the mTLS peer it comes through.
   std::map<std::string, std::vector<std::string>> claims;
   std::optional<Principal> via;
+  // `expect audited|unaudited` (spec §14): effect Allow is audited, Deny
+  // unaudited; `level` is the least detail an audited request must get.
+  bool audit = false;
+  AuditLevel level = AuditLevel::Metadata;
 };
 
 struct Test {
@@ -195,6 +204,10 @@ struct Program {
   std::vector<ApiRule> api_rules;
   std::vector<CallRule> call_rules;
   std::vector<RunRule> run_rules;
+  // `audit` rules (spec §14), kept apart: they grant and refuse nothing.
+  // Subjects of an API audit rule may include `any` (Principal::Kind::Any).
+  std::vector<ApiRule> audit_api_rules;
+  std::vector<CallRule> audit_call_rules;
   std::vector<Test> tests;
 
   const Symbol& symbol(SymbolId id) const { return symbols[id]; }

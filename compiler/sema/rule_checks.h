@@ -31,4 +31,12 @@ void CheckCondition(Checker& c, const syntax::Condition& cond);
 // matched by group and resource (a subresource belongs to its resource).
 bool AppCoversAction(const Program& p, SymbolId app, SymbolId action);
 
+// Audit rules (spec §14, audit_checks.cpp). The level as written (E0330 for
+// an unknown one; Metadata when absent); E0230 for `level` on a rule that
+// is not an API audit rule (`rule_kind`: allow, deny, call); E0231 for
+// `audit … to run`.
+AuditLevel CheckAuditLevel(Checker& c, const std::optional<syntax::Ident>& level);
+void ReportMisplacedLevel(Checker& c, const syntax::Ident& level, std::string_view rule_kind);
+void ReportAuditRun(Checker& c, const syntax::Rule& rule);
+
 }  // namespace stave::sema

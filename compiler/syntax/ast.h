@@ -135,7 +135,9 @@ struct Decl {
 
 // ---------------------------------------------------------------- rules
 
-enum class Effect { Allow, Deny };
+// `audit` (spec §14) records without deciding; sema keeps audit rules apart
+// from allow and deny rules, so nothing that grants or refuses sees them.
+enum class Effect { Allow, Deny, Audit };
 
 struct Subject {
   enum class Kind { Named, Namespace, Any, Authenticated, Plaintext, Issuer } kind;
@@ -149,6 +151,7 @@ struct ApiRule {
   std::optional<QualName> app;
   std::optional<Span> cluster;  // `in cluster`
   std::vector<QualName> namespaces;
+  std::optional<Ident> level;  // `level request` (audit rules, spec §14)
 };
 
 enum class OpField { Methods, Paths, Ports, Hosts };
@@ -187,6 +190,7 @@ struct CallRule {
   std::vector<QualName> namespaces;  // empty: all of the app's
   std::vector<OpClause> ops;
   std::vector<Condition> conditions;
+  std::optional<Ident> level;  // written by mistake: only API audit rules take one
 };
 
 struct RunRule {
@@ -213,6 +217,7 @@ struct ExpectApi {
   std::optional<StringLit> object;
   std::optional<Span> cluster;
   std::optional<QualName> ns;
+  std::optional<Ident> level;  // `expect audited … level request` (spec §14)
 };
 
 struct HeaderMatch {
@@ -244,7 +249,9 @@ struct ClaimMatch {
 };
 
 struct Expectation {
+  // With `audit`, Allow reads `audited` and Deny `unaudited` (spec §14).
   Effect effect;
+  bool audit = false;
   Subject subject;
   // A token request (subject kind Issuer): its claims and its mTLS peer.
   std::vector<ClaimMatch> claims;

@@ -235,8 +235,9 @@ def test_build_output_dir_layout():
         p = stave("build", PAYMENTS, "-o", out)
         expect_exit(p, 0)
         names = sorted(n for n in os.listdir(out) if not n.startswith("."))  # .stave-manifest
-        expect(names == ["cluster.yaml", "kustomization.yaml", "payments-prod.yaml", "payments-staging.yaml",
-                         "tekton-ci.yaml"], names)
+        # audit-policy.yaml: the example's audit rules (spec §14).
+        expect(names == ["audit-policy.yaml", "cluster.yaml", "kustomization.yaml", "payments-prod.yaml",
+                         "payments-staging.yaml", "tekton-ci.yaml"], names)
         for n in names:
             with open(os.path.join(out, n)) as f:
                 expect(f.readline().startswith(HEADER), n)
@@ -358,6 +359,7 @@ def test_format_json_for_test_and_build():
     p = stave("test", PAYMENTS, "--format", "json")
     expect_exit(p, 0)
     doc = json.loads(p.out)
+    # the spec's test and the example's audit test (spec §14)
     expect(doc["tests"]["passed"] == 2 and doc["tests"]["failed"] == 0, doc.get("tests"))
     failing = os.path.join(ROOT, "golden", "test", "fail_wrong_expectations")
     p = stave("test", failing, "--format", "json")
@@ -541,7 +543,8 @@ def test_diff_of_a_pure_refactor_is_empty():
     renamed = (src.replace("group devs", "group developers").replace("allow devs,", "allow developers,")
                .replace("deny devs", "deny developers").replace("expect deny devs", "expect deny developers")
                .replace("app api in", "app payments-api in").replace(" api in ", " payments-api in ")
-               .replace("call api ", "call payments-api "))
+               .replace("call api ", "call payments-api ")
+               .replace("deployer, devs", "deployer, developers").replace("audited devs", "audited developers"))
     head, body = renamed.split("// who may deploy", 1)
     with Dir({"old/p.policy": src, "new/a.policy": "package payments\n// who may deploy" + body,
               "new/b.policy": head}) as d:
@@ -602,6 +605,86 @@ def test_who_can_without_an_object_lists_grants_on_named_objects():
     expect(any("onlyNames" not in g for g in doc["grantees"]), doc)
     p = stave("who-can", "delete", "deployments", "in", "prod", "--path", PAYMENTS)
     expect("nobody the policy declares" in p.out, p.out)
+
+
+AUDIT = """package p
+namespace prod = "p-prod" { mtls strict }
+group devs = "p-devs"
+serviceaccount api-sa = "api" in prod
+app api in prod {
+  selector { app = "api" }
+  serviceaccount api-sa
+}
+action peek { pods: get }
+audit devs to peek in prod level request
+audit any to call api methods POST
+"""
+
+
+def test_audit_policy_file_is_written_but_not_kustomized():
+    with Dir({"p.policy": AUDIT}) as d:
+        out = os.path.join(d, "out")
+        p = stave("build", d, "-o", out)
+        expect_exit(p, 0)
+        files = sorted(os.listdir(out))
+        expect(files == ["audit-policy.yaml", "kustomization.yaml", "p-prod.yaml"], files)
+        text = open(os.path.join(out, "audit-policy.yaml")).read()
+        expect(text.startswith(HEADER), text[:80])
+        expect("kind: Policy" in text and "level: Request" in text, text)
+        kustomization = open(os.path.join(out, "kustomization.yaml")).read()
+        expect("audit-policy" not in kustomization, kustomization)
+        ns = open(os.path.join(out, "p-prod.yaml")).read()
+        # Telemetry after AuthorizationPolicy (spec §8's kind order).
+        expect(ns.index("action: AUDIT") < ns.index("kind: Telemetry"), ns)
+        # Without API audit rules the file goes away on the next build.
+        with open(os.path.join(d, "p.policy"), "w") as f:
+            f.write(AUDIT.replace("audit devs to peek in prod level request\n", ""))
+        p = stave("build", d, "-o", out)
+        expect_exit(p, 0)
+        expect(not os.path.exists(os.path.join(out, "audit-policy.yaml")), os.listdir(out))
+        expect(os.path.exists(os.path.join(out, "p-prod.yaml")), os.listdir(out))
+
+
+def test_audit_policy_is_the_last_document_on_stdout():
+    with Dir({"p.policy": AUDIT}) as d:
+        p = stave("build", d)
+        expect_exit(p, 0)
+        docs = p.out.split("\n---\n")
+        expect(docs[-1].startswith("apiVersion: audit.k8s.io/v1\nkind: Policy\n"), docs[-1][:200])
+
+
+def test_access_log_provider_option():
+    with Dir({"p.policy": AUDIT}) as d:
+        p = stave("build", d, "--access-log-provider", "otel-als")
+        expect_exit(p, 0)
+        expect("- name: otel-als" in p.out, p.out)
+        p = stave("test", d, "--access-log-provider=stackdriver")
+        expect_exit(p, 0)
+        for bad in ["", "two words"]:
+            p = stave("build", d, "--access-log-provider=" + bad)
+            expect_exit(p, 2)
+            expect("--access-log-provider" in p.err, p.err)
+
+
+def test_diff_lists_audit_changes_in_their_own_section():
+    old = AUDIT.replace("level request", "")
+    with Dir({"old/p.policy": old, "new/p.policy": AUDIT}) as d:
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"))
+        expect_exit(p, 1)
+        expect("audit: what the API server and the mesh record" in p.out, p.out)
+        section = p.out.split("audit: what the API server and the mesh record", 1)[1]
+        expect("+ log Request" in section and "- log Metadata" in section, p.out)
+        j = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"), "--format", "json")
+        expect_exit(j, 1)
+        import json
+        doc = json.loads(j.out)
+        expect(doc["added"] == [] and doc["removed"] == [], j.out)
+        expect(len(doc["audit"]["added"]) == 1 and len(doc["audit"]["removed"]) == 1, j.out)
+        m = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"), "--format", "markdown")
+        expect("#### Audit" in m.out, m.out)
+        # who-can leaves audit rules out: they grant nothing.
+        w = stave("who-can", "get", "pods", "in", "prod", "--path", os.path.join(d, "new"))
+        expect("p-devs" not in w.out, w.out)
 
 
 class Skipped(Exception):

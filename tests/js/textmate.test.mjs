@@ -393,6 +393,23 @@ test("strings, escapes, comments and wildcards", () => {
   assert.ok(has(scopesIn(text, 7, "all"), "entity.name.function"));
 });
 
+test("payments.policy: audit rules and expectations (spec §14)", () => {
+  const api = "audit deployer to rollout api in prod level request";
+  expectScope(64, api, "audit", "keyword.control.rule");
+  expectScope(64, api, "level", "keyword.other.clause");
+  expectScope(64, api, "request", "support.constant.audit-level");
+  expectScope(68, "audit any to call api in prod methods POST, PUT, PATCH, DELETE", "methods", "keyword");
+  const exp = '  expect audited deployer to update deployments "payments-api" in prod level request';
+  expectScope(72, exp, "audited", "keyword.control.rule");
+  expectScope(72, exp, "level", "keyword.other.clause");
+  expectScope(72, exp, "request", "support.constant.audit-level", 0);
+  expectScope(74, "  expect unaudited sre to get pods in prod", "unaudited", "keyword.control.rule");
+  // `audit` and `level` are contextual: names elsewhere.
+  const [line] = tokenize('group audit = "auditors"\nallow audit to view in level');
+  const word = line.find((t) => t.text === "audit");
+  assert.ok(!has(word.scopes, "keyword.control.rule"), `\`group audit\`: ${word.scopes.join(" ")}`);
+});
+
 // ---- the extension that ships the grammar --------------------------------------------
 
 test("the VS Code extension's manifest contributes this grammar for *.policy", () => {

@@ -211,6 +211,46 @@ def test_bad_content_length_with_a_body_resynchronizes():
     assert s.request("shutdown")["result"] is None
     s.notify("exit")
     assert s.proc.wait(10) == 0
+def test_audit_hover_completion_and_rename_over_stdio():
+    """Spec §14 in the editor: hover on an audit rule shows the entries of
+    audit-policy.yaml (API) or the AUDIT policy and Telemetry (call) it
+    lowers to; completion offers `audit` and the levels; rename reaches
+    names used in audit rules."""
+    text = ("package p\nnamespace prod = \"p-prod\" { mtls strict }\ngroup devs = \"p-devs\"\n"
+            "serviceaccount api-sa = \"api\" in prod\n"
+            "app api in prod {\n  selector { app = \"api\" }\n  serviceaccount api-sa\n}\n"
+            "audit devs to view in prod level request\n"
+            "audit any to call api methods POST\n")
+    root = workspace({"x.policy": text})
+    uri = "file://" + os.path.join(root, "x.policy")
+    s = Server()
+    s.initialize(root)
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "stave",
+                                                       "version": 1, "text": text}})
+    assert s.diagnostics(uri) == []
+    h = s.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                         "position": {"line": 8, "character": 1}})
+    md = h["result"]["contents"]["value"]
+    assert "audit-policy.yaml" in md and "level: Request" in md and "- p-devs" in md, md
+    h = s.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                         "position": {"line": 9, "character": 1}})
+    md = h["result"]["contents"]["value"]
+    assert "action: AUDIT" in md and "kind: Telemetry" in md, md
+    edit = text + "audit devs to view in prod level "
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                        "contentChanges": [{"text": edit}]})
+    c = s.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                              "position": {"line": 10, "character": 33}})
+    labels = [i["label"] for i in c["result"]["items"]]
+    assert "request-response" in labels and "metadata" in labels, labels
+    r = s.request("textDocument/rename", {"textDocument": {"uri": uri},
+                                          "position": {"line": 8, "character": 7}, "newName": "ops"})
+    changes = r["result"]["changes"][uri]
+    assert len(changes) == 3, changes  # the declaration and both audit rules
+    s.request("shutdown")
+    s.notify("exit")
+    assert s.proc.wait(10) == 0
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def main():

@@ -23,6 +23,8 @@ namespace {
 // An absent key reads as an invalid node, whose size() throws.
 size_t Size(const YAML::Node& n) { return n ? n.size() : 0; }
 
+size_t audit_policies = 0;  // audit-policy.yaml files read back
+
 std::vector<std::string> Strings(const YAML::Node& n) {
   std::vector<std::string> out;
   if (!n) return out;
@@ -154,6 +156,38 @@ void CheckDocument(const YAML::Node& doc, const lower::Object& o) {
     }
   } else if (const auto* binding = std::get_if<lower::AdmissionBinding>(&o.spec)) {
     CHECK(doc["spec"]["policyName"].as<std::string>() == binding->policy_name);
+    CHECK(Strings(doc["spec"]["validationActions"]) == std::vector<std::string>{"Deny", "Audit"});
+  } else if (const auto* t = std::get_if<lower::Telemetry>(&o.spec)) {
+    CHECK(doc["spec"]["selector"]["matchLabels"].as<std::map<std::string, std::string>>() == t->selector);
+    REQUIRE(Size(doc["spec"]["accessLogging"]) == 1);
+    const YAML::Node providers = doc["spec"]["accessLogging"][0]["providers"];
+    REQUIRE(Size(providers) == t->providers.size());
+    for (size_t i = 0; i < t->providers.size(); ++i) {
+      CHECK(providers[i]["name"].as<std::string>() == t->providers[i]);
+    }
+  }
+}
+
+// audit-policy.yaml (spec §14): every entry, field by field, in order.
+void CheckAuditPolicy(const YAML::Node& doc, const lower::AuditPolicy& policy) {
+  CHECK(doc["apiVersion"].as<std::string>() == "audit.k8s.io/v1");
+  CHECK(doc["kind"].as<std::string>() == "Policy");
+  CHECK(Strings(doc["omitStages"]) == policy.omit_stages);
+  REQUIRE(Size(doc["rules"]) == policy.rules.size());
+  for (size_t i = 0; i < policy.rules.size(); ++i) {
+    const YAML::Node rule = doc["rules"][i];
+    const lower::AuditRule& want = policy.rules[i];
+    CHECK(rule["level"].as<std::string>() == want.level);
+    CHECK(Strings(rule["users"]) == want.users);
+    CHECK(Strings(rule["userGroups"]) == want.user_groups);
+    CHECK(Strings(rule["verbs"]) == want.verbs);
+    CHECK(Strings(rule["namespaces"]) == want.namespaces);
+    REQUIRE(Size(rule["resources"]) == want.resources.size());
+    for (size_t j = 0; j < want.resources.size(); ++j) {
+      CHECK(rule["resources"][j]["group"].as<std::string>() == want.resources[j].group);
+      CHECK(Strings(rule["resources"][j]["resources"]) == want.resources[j].resources);
+      CHECK(Strings(rule["resources"][j]["resourceNames"]) == want.resources[j].resource_names);
+    }
   }
 }
 
@@ -169,6 +203,13 @@ void RoundTrip(const lower::Output& output) {
     if (name == "kustomization.yaml") {
       REQUIRE(docs.size() == 1);
       CHECK(Size(docs[0]["resources"]) == by_file.size());
+      continue;
+    }
+    if (name == emit::kAuditPolicyFile) {
+      REQUIRE(output.audit_policy);
+      REQUIRE(docs.size() == 1);
+      CheckAuditPolicy(docs[0], *output.audit_policy);
+      ++audit_policies;
       continue;
     }
     const auto& objects = by_file.at(name);
@@ -200,6 +241,7 @@ TEST_CASE("every file build writes reads back through yaml-cpp as the objects", 
     emitted += c->output.objects.size();
   }
   CHECK(emitted > 100);  // the examples alone lower to more
+  CHECK(audit_policies >= 3);  // examples/payments and the audit golden cases
 }
 
 TEST_CASE("strings YAML could read as something else come back as written", "[emit]") {

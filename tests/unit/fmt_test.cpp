@@ -265,12 +265,17 @@ deny devs to tinker api in prod
 allow namespace staging, authenticated to call api in prod methods GET,POST ports 008080
 allow namespace staging, authenticated, plat.gw to call api in prod not methods DELETE methods GET,POST not paths "/admin/*" ports 08080 not ports 9090 hosts "api.example.com" not hosts "evil"
 allow any to call api when source.namespace != "a","b" when request.headers [ x-tenant ] == "acme" when request.auth.claims["groups"] == "admins" when request.auth.claims["a.b"] == "c"
+audit devs,alice to view in staging,prod level   request-response
+audit any to deploy api in cluster
+audit   namespace staging,authenticated to call api methods POST  when source.namespace=="a"
 test "everything" {
   expect allow deployer to update deployments "api" in prod expect deny devs to * pods in cluster
   expect allow devs to view in staging expect allow deployer to deploy api in prod
   expect allow devs to run release as deployer expect deny plat.x to run release
   expect deny plaintext to call api in prod method GET path "/a" port 8080 host "h" header x-tenant="acme" header "X Y" = "z"
   expect allow api to call api in prod method GET
+  expect audited devs to get pods in prod   level request expect unaudited alice to view in cluster
+  expect   audited api to call api in prod method POST
 }
 test "empty" {})";
   const std::string expected = R"(package constructs
@@ -322,6 +327,9 @@ allow any to call api
   when request.headers[x-tenant] == "acme"
   when request.auth.claims[groups] == "admins"
   when request.auth.claims["a.b"] == "c"
+audit devs, alice to view in staging, prod level request-response
+audit any to deploy api in cluster
+audit namespace staging, authenticated to call api methods POST when source.namespace == "a"
 test "everything" {
   expect allow deployer to update deployments "api" in prod
   expect deny devs to * pods in cluster
@@ -332,6 +340,9 @@ test "everything" {
   expect deny plaintext to call api in prod
     method GET path "/a" port 8080 host "h" header x-tenant = "acme" header "X Y" = "z"
   expect allow api to call api in prod method GET
+  expect audited devs to get pods in prod level request
+  expect unaudited alice to view in cluster
+  expect audited api to call api in prod method POST
 }
 test "empty" {}
 )";

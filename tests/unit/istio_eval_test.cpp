@@ -916,5 +916,54 @@ TEST_CASE("Condition values support prefix, suffix and presence matches", "[isti
       Http(Sa("default", "sleep"), "foo", {}, "GET", "/"), false));
 }
 
+// "Authorization Policy" (reference): the AUDIT action. AUDIT policies do
+// not affect whether requests are allowed or denied; a request is marked
+// for audit when an AUDIT policy on the workload matches it (the page's
+// example audits GET /user/profile/* on httpbin).
+TEST_CASE("Reference: AUDIT marks requests and never decides", "[istio][audit]") {
+  IstioOperation profile;
+  profile.methods = {"GET"};
+  profile.paths = {"/user/profile/*"};
+  Output out;
+  out.objects.push_back(Policy("foo", "httpbin-audit", "AUDIT", kHttpbin, {Rule({}, profile)}));
+  MeshAuthorizer mesh(out);
+  MeshRequest get = Http(Sa("default", "sleep"), "foo", kHttpbin, "GET", "/user/profile/1");
+  MeshDecision audit = mesh.Audit(get);
+  CHECK(audit.allowed);
+  CHECK(Decider(audit) == "httpbin-audit");
+  REQUIRE(audit.rule_index);
+  CHECK(*audit.rule_index == 0);
+  CHECK(!mesh.Audit(Http(Sa("default", "sleep"), "foo", kHttpbin, "POST", "/user/profile/1")).allowed);
+  CHECK(!mesh.Audit(Http(Sa("default", "sleep"), "foo", {{"app", "other"}}, "GET", "/user/profile/1")).allowed);
+  // Not an ALLOW policy: the workload has none, so everything is admitted.
+  MeshDecision d = mesh.Authorize(Http(Sa("default", "sleep"), "foo", kHttpbin, "POST", "/x"));
+  CHECK(d.allowed);
+  CHECK(d.object == nullptr);
+}
+
+TEST_CASE("AUDIT: denied requests are still audited; STRICT plaintext is not", "[istio][audit]") {
+  Output out;
+  out.objects.push_back(Policy("foo", "deny-all", "DENY", kHttpbin, {EmptyRule()}));
+  out.objects.push_back(Policy("foo", "audit-all", "AUDIT", kHttpbin, {EmptyRule()}));
+  MeshAuthorizer mesh(out);
+  MeshRequest r = Http(Sa("default", "sleep"), "foo", kHttpbin, "GET", "/");
+  CHECK(!mesh.Authorize(r).allowed);
+  CHECK(mesh.Audit(r).allowed);
+  out.objects.push_back(PeerAuth("foo", "strict", "STRICT"));
+  MeshAuthorizer strict(out);
+  CHECK(!strict.Audit(Http(kPlaintext, "foo", kHttpbin, "GET", "/")).allowed);
+  CHECK(strict.Audit(r).allowed);
+}
+
+TEST_CASE("AUDIT: HTTP-only fields never match TCP traffic, as in ALLOW", "[istio][audit]") {
+  IstioOperation post;
+  post.methods = {"POST"};
+  Output out;
+  out.objects.push_back(Policy("foo", "audit-posts", "AUDIT", kHttpbin, {Rule({}, post)}));
+  MeshAuthorizer mesh(out);
+  CHECK(!mesh.Audit(Tcp(Sa("default", "sleep"), "foo", kHttpbin, 5432)).allowed);
+  CHECK(mesh.Audit(Http(Sa("default", "sleep"), "foo", kHttpbin, "POST", "/")).allowed);
+}
+
 }  // namespace
 }  // namespace stave::eval

@@ -771,3 +771,29 @@ TEST_CASE("hover on ports says they are the pod's, not the Service's", "[lsp]") 
     CHECK(md.find("not the Service's own `port`") != std::string::npos);
   }
 }
+
+TEST_CASE("completion of audit rules and expectations (spec §14)", "[lsp][completion]") {
+  using K = syntax::DeclKind;
+  auto at_end = [](const std::string& text) {
+    return lsp::AnalyzeCompletion(text, static_cast<uint32_t>(text.size()));
+  };
+  std::string head = "package p\nnamespace prod\n";
+  CHECK(Has(lsp::TopLevelKeywords(), "audit"));
+  CHECK(at_end(head + "audit ").kinds == std::vector<K>{K::User, K::Group, K::ServiceAccount, K::App});
+  // Audit rules do not run pipelines.
+  CHECK(at_end(head + "audit devs to ").keywords == std::vector<std::string>{"call"});
+  auto after_ns = at_end(head + "audit devs to view in prod ");
+  CHECK(after_ns.keywords == std::vector<std::string>{"level"});
+  CHECK(at_end(head + "audit devs to view in cluster ").keywords == std::vector<std::string>{"level"});
+  auto levels = at_end(head + "audit devs to view in prod level ");
+  CHECK(levels.keywords == std::vector<std::string>{"metadata", "request", "request-response"});
+  CHECK(at_end(head + "audit devs to view in prod level request ").empty());
+  CHECK(at_end(head + "audit a to call b when ").condition_keys);
+  CHECK(Has(at_end(head + "audit a to call b in prod\n  ").keywords, "methods"));
+  // Allow rules get no `level`.
+  CHECK(!Has(at_end(head + "allow devs to view in prod ").keywords, "level"));
+  std::string test = head + "test \"t\" {\n  expect ";
+  CHECK(at_end(test).keywords == std::vector<std::string>{"allow", "deny", "audited", "unaudited"});
+  CHECK(at_end(test + "audited a to get pods in prod ").keywords == std::vector<std::string>{"level"});
+  CHECK(Has(at_end(test + "audited a to get pods in prod level ").keywords, "request-response"));
+}

@@ -38,6 +38,7 @@ std::string RuleDescription(antlr4::ParserRuleContext* ctx) {
       case P::RuleConditionKey: return "a call rule";
       case P::RulePolicyRule: {
         antlr4::Token* start = ctx->getStart();
+        if (start && start->getType() == L::AUDIT) return "an audit rule";
         return start && start->getType() == L::DENY ? "a deny rule" : "an allow rule";
       }
       case P::RuleExpectation:
@@ -202,6 +203,7 @@ antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
     case L::PIPELINE:
     case L::ALLOW:
     case L::DENY:
+    case L::AUDIT:
     case L::TEST:
     case L::EXPECT:
     case L::ISSUER:

@@ -24,7 +24,7 @@ size_t KeywordType(std::string_view word) {
     std::string_view text;
     size_t type;
   };
-  static constexpr std::array<Entry, 51> kKeywords{{
+  static constexpr std::array<Entry, 55> kKeywords{{
       {"package", L::PACKAGE}, {"import", L::IMPORT}, {"as", L::AS}, {"namespace", L::NAMESPACE},
       {"user", L::USER}, {"group", L::GROUP}, {"serviceaccount", L::SERVICEACCOUNT},
       {"resource", L::RESOURCE}, {"action", L::ACTION}, {"app", L::APP}, {"pipeline", L::PIPELINE},
@@ -39,6 +39,8 @@ size_t KeywordType(std::string_view word) {
       {"issuer", L::ISSUER}, {"jwks", L::JWKS}, {"audiences", L::AUDIENCES},
       {"prefix", L::PREFIX}, {"subject", L::SUBJECT}, {"claim", L::CLAIM}, {"via", L::VIA},
       {"automount", L::AUTOMOUNT}, {"off", L::OFF}, {"annotations", L::ANNOTATIONS},
+      {"audit", L::AUDIT}, {"level", L::LEVEL}, {"audited", L::AUDITED},
+      {"unaudited", L::UNAUDITED},
   }};
   // For each lowercase first letter, the keywords starting with it.
   static const std::array<std::vector<Entry>, 26> kByLetter = [] {

@@ -507,6 +507,10 @@ CallRule Builder::BuildCall(P::CallTargetContext* ctx) {
       call.conditions.push_back(BuildCondition(when->condition()));
       continue;
     }
+    if (auto* level = Exactly<P::LevelClauseContext>(clause)) {
+      call.level = Name(Need(RuleChild<P::NameContext>(level, P::RuleName)));
+      continue;
+    }
     OpClause op = BuildOp(clause);
     int slot = static_cast<int>(op.field);
     std::string name = op.negated ? std::string("not ") + kNames[slot] : kNames[slot];
@@ -521,7 +525,9 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
   r.span = CtxSpan(ctx);
   r.doc = DocBefore(ctx);
   auto* effect = Need(RuleChild<P::EffectContext>(ctx, P::RuleEffect));
-  r.effect = TokenChild(effect, L::DENY) ? Effect::Deny : Effect::Allow;
+  r.effect = TokenChild(effect, L::DENY)    ? Effect::Deny
+             : TokenChild(effect, L::AUDIT) ? Effect::Audit
+                                            : Effect::Allow;
   r.effect_span = CtxSpan(effect);
   for (auto* s : RuleChildren<P::SubjectContext>(ctx, P::RuleSubject)) {
     r.subjects.push_back(BuildSubject(s));
@@ -542,6 +548,7 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
     if (api->app) a.app = Qual(api->app);
     if (auto* cluster = TokenChild(api, L::CLUSTER)) a.cluster = NodeSpan(cluster);
     else a.namespaces = Names(RuleChild<P::NameListContext>(api, P::RuleNameList));
+    if (api->level) a.level = Name(api->level);
     r.target = std::move(a);
   } else {
     throw Incomplete{};
@@ -552,8 +559,10 @@ Rule Builder::BuildRule(P::PolicyRuleContext* ctx) {
 Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
   Expectation e;
   e.span = CtxSpan(ctx);
-  auto* effect = Need(RuleChild<P::EffectContext>(ctx, P::RuleEffect));
-  e.effect = TokenChild(effect, L::DENY) ? Effect::Deny : Effect::Allow;
+  auto* effect = Need(RuleChild<P::ExpectEffectContext>(ctx, P::RuleExpectEffect));
+  e.audit = TokenChild(effect, L::AUDITED) || TokenChild(effect, L::UNAUDITED);
+  e.effect = TokenChild(effect, L::DENY) || TokenChild(effect, L::UNAUDITED) ? Effect::Deny
+                                                                               : Effect::Allow;
   auto* subject = Need(RuleChild<P::ExpectSubjectContext>(ctx, P::RuleExpectSubject));
   if (auto* plain = Exactly<P::PlaintextSubjectContext>(subject)) {
     e.subject.kind = Subject::Kind::Plaintext;
@@ -618,6 +627,7 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
     if (auto* object = TokenChild(api, L::STRING)) a.object = String(object);
     if (auto* cluster = TokenChild(api, L::CLUSTER)) a.cluster = NodeSpan(cluster);
     else a.ns = Qual(Need(api->ns));
+    if (api->level) a.level = Name(api->level);
     e.target = std::move(a);
   } else {
     throw Incomplete{};
