@@ -19,5 +19,7 @@ int RunWhoCan(const Options& options);
 int RunDiff(const Options& options);
 int RunFmt(const Options& options);
 int RunLsp(const Options& options);
+int RunImport(const Options& options);
+int RunDrift(const Options& options);
 
 }  // namespace stave::driver

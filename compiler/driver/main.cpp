@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
     if (opts.command == "diff") return RunDiff(opts);
     if (opts.command == "fmt") return RunFmt(opts);
     if (opts.command == "lsp") return RunLsp(opts);
+    if (opts.command == "import") return RunImport(opts);
+    if (opts.command == "drift") return RunDrift(opts);
     fmt::print(stderr, "stave: error: unknown command `{}`\n\n{}", opts.command, UsageText());
     return kExitUsage;
   } catch (const std::exception& e) {

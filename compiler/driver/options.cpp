@@ -28,6 +28,12 @@ cxxopts::Options MakeParser() {
       ("version", "print the version")
       ("h,help", "print this help")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
+  parser.add_options("existing clusters")
+      ("cluster", "drift: the cluster dump (file, directory or -)", cxxopts::value<std::string>())
+      ("namespace", "import, drift: the namespace of objects that name none",
+       cxxopts::value<std::string>()->default_value("default"))
+      ("package", "import: the package of the written files",
+       cxxopts::value<std::string>()->default_value("imported"));
   parser.parse_positional({"positional"});
   return parser;
 }
@@ -55,6 +61,13 @@ commands:
                          who-can VERB RESOURCE [NAME] in NS|cluster
                          who-can ACTION [APP] in NS|cluster
                          who-can call APP [in NS] [method M] [path P] [port N]
+  import [FILE|DIR|-...] [-o DIR] [--package NAME] [--namespace NS]
+                       existing RBAC and Istio YAML to .policy files (default
+                       package `imported`, written to the current directory)
+  drift [PATH...] --cluster FILE|DIR|- [--namespace NS]
+                       the cluster dump against the program: missing, changed,
+                       excess and stale; exit 1 on drift;
+                       --format human|json|sarif|markdown
   diff OLD NEW [--path P]...
                        permissions added and removed; OLD and NEW are paths or
                        git revisions (`stave diff main .`); exit 1 on changes;
@@ -95,6 +108,9 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
     opts.timings = result.count("timings") > 0;
+    if (result.count("cluster")) opts.cluster = result["cluster"].as<std::string>();
+    opts.default_namespace = result["namespace"].as<std::string>();
+    opts.package = result["package"].as<std::string>();
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("W")) {
       std::string w = result["W"].as<std::string>();
@@ -138,12 +154,13 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     // Each command reads only some formats; any other would be silently
     // ignored (`check --format markdown` printed nothing and passed).
     bool diagnostics = opts.command == "check" || opts.command == "build" || opts.command == "test";
-    if (opts.format == Format::Markdown && opts.command != "diff") {
+    if (opts.format == Format::Markdown && opts.command != "diff" && opts.command != "drift") {
       out.error = "`--format markdown` is for `stave diff`; check, build and test take human, "
                   "json, sarif or github";
       return out;
     }
-    if ((opts.format == Format::Sarif || opts.format == Format::Github) && !diagnostics) {
+    if ((opts.format == Format::Sarif || opts.format == Format::Github) && !diagnostics &&
+        !(opts.format == Format::Sarif && opts.command == "drift")) {
       out.error = "`--format " + format + "` is for check, build and test; `stave " +
                   opts.command + "` takes human or json";
       return out;

@@ -26,6 +26,10 @@ struct Options {
   std::vector<std::string> policy_paths;  // who-can, diff: --path
   bool version = false;
   bool help = false;
+  // import, drift (spec §15)
+  std::string cluster;                         // drift --cluster FILE|DIR|-
+  std::string default_namespace = "default";   // --namespace: for objects without one
+  std::string package = "imported";            // import --package
 };
 
 struct ParsedOptions {
