@@ -189,8 +189,39 @@ class Comparer {
 
   // Finding (2) for the mesh: requests from declared sources to workloads
   // of declared namespaces that the cluster admits and the policy refuses.
+  // Sources a namespace's policies tell apart: those their rules name (by
+  // principal, principal pattern or namespace). Every other source is
+  // decided alike there, so one of them stands for all: without this,
+  // every workload would be asked about every declared source.
+  struct Named {
+    std::set<std::string> principals, namespaces;
+    std::vector<std::string> patterns;
+  };
+  std::map<std::string, Named> NamedSources() const {
+    std::map<std::string, Named> out;
+    for (const lower::Output* side : {&emitted_, &cluster_}) {
+      for (const lower::Object& o : side->objects) {
+        if (o.kind != lower::Kind::AuthorizationPolicy) continue;
+        Named& n = out[o.meta.ns];
+        for (const lower::IstioRule& r : std::get<lower::AuthorizationPolicy>(o.spec).rules) {
+          for (const lower::IstioSource& src : r.from) {
+            for (const std::string& p : src.principals) {
+              if (p.find('*') == std::string::npos) n.principals.insert(p);
+              else if (p != "*") n.patterns.push_back(p);
+            }
+            n.namespaces.insert(src.namespaces.begin(), src.namespaces.end());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   void Mesh() {
-    std::vector<std::pair<std::string, std::string>> sources;  // principal, namespace
+    struct Source {
+      std::string principal, ns;
+    };
+    std::vector<Source> sources;
     for (const auto& [ns, name] : declared_.serviceaccounts) {
       sources.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, ns, name), ns});
     }
@@ -199,26 +230,38 @@ class Comparer {
     }
     access::MeshSpace space = access::GatherMeshSpace({&emitted_, &cluster_});
     eval::MeshAuthorizer policy(emitted_), cluster(cluster_);
+    std::map<std::string, Named> named = NamedSources();
     for (const access::Workload& w : space.workloads) {
       if (!declared_.namespaces.count(w.ns)) continue;
-      for (const auto& [principal, source_ns] : sources) {
+      const Named& n = named[w.ns];
+      bool represented = false;
+      for (const Source& s : sources) {
+        bool relevant = s.ns == w.ns || n.principals.count(s.principal) || n.namespaces.count(s.ns) ||
+                        std::any_of(n.patterns.begin(), n.patterns.end(),
+                                    [&](const std::string& p) { return eval::IstioStringMatch(p, s.principal); });
+        if (!relevant && represented) continue;
+        represented |= !relevant;
         std::map<std::pair<const lower::Object*, std::optional<size_t>>, std::vector<std::string>> excess;
-        for (const eval::MeshRequest& r : access::MeshProbes(space, w, principal, source_ns, kMeshProbesPerPair)) {
+        for (const eval::MeshRequest& r : access::MeshProbes(space, w, s.principal, s.ns, kMeshProbesPerPair)) {
           eval::MeshDecision c = cluster.Authorize(r);
           if (!c.allowed || policy.Authorize(r).allowed) continue;
           auto& list = excess[{c.object, c.rule_index}];
           if (list.size() < 3) list.push_back(access::DescribeOperation(r));
         }
-        for (auto& [why, examples] : excess) MeshFinding(w, principal, why.first, why.second, std::move(examples));
+        for (auto& [why, examples] : excess) {
+          MeshFinding(w, s.principal, !relevant, why.first, why.second, std::move(examples));
+        }
       }
     }
   }
 
-  void MeshFinding(const access::Workload& w, const std::string& principal, const lower::Object* object,
+  void MeshFinding(const access::Workload& w, const std::string& principal, bool stands_for_others,
+                   const lower::Object* object,
                    std::optional<size_t> rule, std::vector<std::string> examples) {
     std::string ns, name, selector;
     access::ParsePrincipal(principal, ns, name);
     std::string source = name == kProbeAccount ? "any workload of namespace " + ns : "serviceaccount " + ns + "/" + name;
+    if (stands_for_others) source += " (and every declared source the policies there do not name)";
     for (const auto& [k, v] : w.labels) selector += (selector.empty() ? "" : ", ") + k + "=" + v;
     std::string target = selector.empty() ? "every workload" : "workloads with " + selector;
     std::vector<std::string> details = std::move(examples);

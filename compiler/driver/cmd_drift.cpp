@@ -27,6 +27,7 @@ std::string Summary(const drift::Report& r) {
 }
 
 std::string Namespaces(const drift::Report& r) {
+  if (r.namespaces.size() > 12) return fmt::format("{} namespaces and cluster scope", r.namespaces.size());
   std::string out;
   for (const std::string& ns : r.namespaces) out += (out.empty() ? "" : ", ") + ns;
   return out.empty() ? "cluster scope only" : out + " and cluster scope";

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -67,10 +68,13 @@ std::string CheckReplaceable(const std::string& path) {
 
 int RunImport(const Options& options) {
   std::vector<std::string> inputs = options.args.empty() ? std::vector<std::string>{"-"} : options.args;
+  auto start = std::chrono::steady_clock::now();
   kube::ReadResult read;
   int code = ReadKube(inputs, options.default_namespace, read, stderr);
   if (code != kExitOk) return code;
+  double read_ms = MillisecondsSince(start);
   ImportedProgram imported = ImportProgram(read.objects, options.package, options.trust_domain);
+  double import_ms = MillisecondsSince(start) - read_ms;
   if (imported.compilation->diagnostics.has_errors()) {
     Options human = options;
     human.format = Format::Human;
@@ -102,6 +106,10 @@ int RunImport(const Options& options) {
       return kExitUsage;
     }
     fmt::print("wrote {}\n", path);
+  }
+  if (options.timings) {
+    fmt::print(stderr, "read {:.1f} ms, import+format+check {:.1f} ms, write {:.1f} ms\n", read_ms, import_ms,
+               MillisecondsSince(start) - read_ms - import_ms);
   }
   fmt::print(stderr, "imported {} object{} into {} file{}, {} warning{}\n", read.objects.size(),
              read.objects.size() == 1 ? "" : "s", imported.files.size(), imported.files.size() == 1 ? "" : "s",

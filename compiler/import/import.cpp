@@ -99,11 +99,16 @@ class Importer {
   }
 
  private:
-  std::string Fresh(const std::string& wanted, const std::string& kind) {
+  // A readable, stable name: the Kubernetes name; taken, then with its
+  // namespace (`app-0-team-5`), then its kind (`tekton-webhook-role`
+  // beside the serviceaccount), then numbered.
+  std::string Fresh(const std::string& wanted, const std::string& kind, const std::string& ns = "") {
     std::string base = Identifier(wanted);
     if (kReserved.count(base) || std_.names.count(base)) base += "-" + kind;
     std::string name = base;
-    if (used_.count(name)) name = base + "-" + kind;  // `tekton-webhook-role` beside the serviceaccount
+    if (used_.count(name) && !ns.empty()) name = base + "-" + Identifier(ns);
+    if (used_.count(name) && !ns.empty()) name = base + "-" + Identifier(ns) + "-" + kind;
+    if (used_.count(name)) name = base + "-" + kind;
     for (int i = 2; used_.count(name); ++i) name = fmt::format("{}-{}-{}", base, kind, i);
     used_.insert(name);
     return name;
@@ -130,7 +135,7 @@ class Importer {
     if (it != serviceaccounts_.end()) return it->second;
     Namespace(ns);
     if (object) sa_objects_.insert(key);
-    return serviceaccounts_[key] = Fresh(name, "sa");
+    return serviceaccounts_[key] = Fresh(name, "sa", ns);
   }
 
   std::string Subject(const lower::RbacSubject& s) {
@@ -158,7 +163,7 @@ class Importer {
     }
     auto it = actions_.find(atoms);
     if (it != actions_.end()) return it->second;
-    std::string name = Fresh(wanted, "role");
+    std::string name = Fresh(wanted, "role", ns);
     std::map<std::string, std::vector<std::string>> by_resource;
     for (const Atom& a : atoms) by_resource[Resource(RbacResource(a))].push_back(std::get<2>(a));
     std::string body;
@@ -235,7 +240,7 @@ class Importer {
     auto key = std::make_tuple(role.kind, role.ns, role.name, index);
     RbacApp& app = rbac_apps_[key];
     if (app.name.empty()) {
-      app.name = Fresh(role.name + "-objects" + (index ? "-" + std::to_string(index + 1) : ""), "app");
+      app.name = Fresh(role.name + "-objects" + (index ? "-" + std::to_string(index + 1) : ""), "app", role.ns);
       for (const Atom& a : named) {
         std::string res = std::get<1>(a);
         res = res.substr(0, res.find('/'));
@@ -263,7 +268,7 @@ class Importer {
     if (it != mesh_apps_.end()) return it->second;
     std::vector<std::string> values;
     for (const auto& [k, v] : selector) values.push_back(v);
-    return mesh_apps_[key] = Fresh(Join(values, "-"), "app");
+    return mesh_apps_[key] = Fresh(Join(values, "-"), "app", ns);
   }
 
   // A rule's sources, or an empty string after warning why they cannot be said.
