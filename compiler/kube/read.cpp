@@ -3,10 +3,13 @@
 // per-kind model is built in model.cpp. yaml-cpp's exceptions stop at this
 // file's boundary.
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "compiler/emit/yaml.h"
@@ -139,10 +142,59 @@ class DocumentReader {
   std::map<std::string, Origin>& first_skip_;
 };
 
+// yaml-cpp 0.7 never stops on a `,` outside any list or mapping (`,` or
+// `{a: 1},` as a document): it yields empty documents forever, until memory
+// runs out. Such a `,` can only follow a line start, blanks, `]`, `}` or
+// another `,`; only texts with one get a first pass that counts documents
+// with the event parser, which stops where the stream stops advancing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+  void OnMapEnd() override {}
+  YAML::Mark last;
+  size_t events = 0;
+};
+
+bool MayHaveStrayComma(const std::string& text) {
+  char before = '\n';
+  for (char c : text) {
+    if (c == ',' && (before == '\n' || before == ']' || before == '}' || before == ',')) return true;
+    if (c != ' ' && c != '\t') before = c;
+  }
+  return false;
+}
+
+// Where the stream stops advancing, if it does.
+std::optional<YAML::Mark> StrayComma(const std::string& text) {
+  if (text.find(',') == std::string::npos) return std::nullopt;
+  size_t bound = 2;
+  for (size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) ++bound;
+  for (size_t at = text.find(".."); at != std::string::npos; at = text.find("..", at + 2)) ++bound;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (size_t docs = 0; parser.HandleNextDocument(counter);) {
+    if (++docs > bound) return counter.last;
+  }
+  return std::nullopt;
+}
+
 void ReadFile(const InputFile& f, const std::string& default_ns, ReadResult& out,
               std::map<std::string, size_t>& skipped, std::map<std::string, Origin>& first_skip) {
   DocumentReader reader(f.path, default_ns, out, skipped, first_skip);
   try {
+    if (auto mark = StrayComma(f.text)) {
+      out.errors.push_back({{f.path, mark->line + 1, mark->column + 1},
+                            "malformed YAML: a `,` outside any list or mapping"});
+      return;
+    }
     for (const YAML::Node& doc : YAML::LoadAll(f.text)) reader.Document(doc, 0);
   } catch (const YAML::Exception& e) {
     // yaml-cpp's messages are lowercase phrases ("end of map not found").
