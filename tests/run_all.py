@@ -179,6 +179,7 @@ def main():
     suite("unit", lambda: run_catch2(os.path.join(build, "tests", "unit-tests")))
     suite("golden", lambda: run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"]))
     suite("cli", lambda: run_counted([sys.executable, "tests/cli/run_cli.py", stave]))
+    suite("cluster", lambda: run_counted([sys.executable, "tests/cli/run_cluster.py", stave]))
     suite("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave]))
     suite("node", lambda: run_node_tests(stave))
     suite("cli-writes", lambda: run_counted([sys.executable, "tests/cli/run_write_faults.py", stave]))

@@ -20,5 +20,7 @@ int RunDiff(const Options& options);
 int RunFmt(const Options& options);
 int RunLsp(const Options& options);
 int RunCompletions(const Options& options);
+int RunImport(const Options& options);
+int RunDrift(const Options& options);
 
 }  // namespace stave::driver

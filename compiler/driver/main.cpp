@@ -62,6 +62,8 @@ int Run(int argc, char** argv) {
     if (opts.command == "diff") return RunDiff(opts);
     if (opts.command == "fmt") return RunFmt(opts);
     if (opts.command == "lsp") return RunLsp(opts);
+    if (opts.command == "import") return RunImport(opts);
+    if (opts.command == "drift") return RunDrift(opts);
     if (opts.command == "completions") return RunCompletions(opts);
     fmt::print(stderr, "stave: internal error: command `{}` has no implementation\n", opts.command);
     return kExitInternal;

@@ -40,6 +40,14 @@ const std::vector<OptionSpec>& AllOptions() {
        .help = "where docs/diagnostics.md is published: SARIF rules link to its anchors "
                "(default: a placeholder, docs/ci.md)",
        .value = ValueKind::Text},
+      {.long_name = "cluster", .value_name = "FILE|DIR|-",
+       .help = "the cluster dump (`kubectl get ... -A -o yaml`): a file, a directory or - for stdin",
+       .value = ValueKind::Path},
+      {.long_name = "namespace", .value_name = "NS",
+       .help = "the namespace of namespaced objects that name none (as `kubectl apply -f`)",
+       .default_value = "default", .value = ValueKind::Text},
+      {.long_name = "package", .value_name = "NAME", .help = "the package of the written files",
+       .default_value = "imported", .value = ValueKind::Text},
       // For `meson install`, which makes the man pages with it.
       {.long_name = "help-man", .help = "print the man page of stave or of COMMAND",
        .hidden = true},
@@ -99,6 +107,19 @@ const std::vector<CommandSpec>& AllCommands() {
        "comment.",
        {"path", "format", "trust-domain"},
        {"human", "json", "markdown"}},
+      {"import", "[FILE|DIR|-...]", "existing RBAC and Istio YAML to .policy files",
+       "Reads Kubernetes YAML or JSON (multi-document streams, `kind: List`, directories, - "
+       "for stdin) and writes one .policy file per namespace plus cluster.policy, in the "
+       "canonical layout, whose build grants exactly what the input grants. What the language "
+       "cannot express is kept as a comment and reported as a warning (docs/adopting.md).",
+       {"output", "package", "namespace", "trust-domain"},
+       {}},
+      {"drift", "[PATH...]", "the cluster dump against the program",
+       "Compares the objects the program would emit with a cluster dump (--cluster): managed "
+       "objects missing or changed, access the dump grants to declared subjects beyond the "
+       "program's, and stale objects labelled managed-by stave. Exit 1 on drift.",
+       {"cluster", "namespace", "format", "trust-domain", "timings"},
+       {"human", "json", "sarif", "markdown"}},
       {"lsp", "", "run the language server over stdio (docs/editors.md)",
        "Speaks the Language Server Protocol on stdin and stdout: diagnostics, hover, "
        "definitions, references, completion, formatting, rename and quick fixes.",

@@ -86,6 +86,9 @@ std::string ReadValues(const cxxopts::ParseResult& result, Options& opts) {
     if (!opts.output_dir.empty() && opts.output_dir[0] == '=') opts.output_dir.erase(0, 1);
     if (opts.output_dir.empty()) return "`-o` needs a directory";
   }
+  if (result.count("cluster")) opts.cluster = result["cluster"].as<std::string>();
+  if (result.count("namespace")) opts.default_namespace = result["namespace"].as<std::string>();
+  if (result.count("package")) opts.package = result["package"].as<std::string>();
   if (result.count("docs-url")) opts.docs_url = result["docs-url"].as<std::string>();
   if (result.count("trust-domain")) opts.trust_domain = result["trust-domain"].as<std::string>();
   // SPIFFE trust domains: lowercase letters, digits, `.`, `-` and `_`.
@@ -129,6 +132,9 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
     opts.timings = result.count("timings") > 0;
+    if (result.count("cluster")) opts.cluster = result["cluster"].as<std::string>();
+    opts.default_namespace = result["namespace"].as<std::string>();
+    opts.package = result["package"].as<std::string>();
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("positional")) {
       auto positional = result["positional"].as<std::vector<std::string>>();

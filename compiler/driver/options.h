@@ -30,6 +30,10 @@ struct Options {
   bool version = false;
   bool help = false;
   bool help_man = false;  // print a man page (roff): `meson install` makes them
+  // import, drift (spec §15)
+  std::string cluster;                         // drift --cluster FILE|DIR|-
+  std::string default_namespace = "default";   // --namespace: for objects without one
+  std::string package = "imported";            // import --package
 };
 
 struct ParsedOptions {
