@@ -6,7 +6,7 @@ can grow, for checking that `check`, `build` and `test` stay linear in it.
     python3 bench/gen_hostile.py --list
 
 Each shape is a valid program of size O(N) that stave must handle in
-O(N log N); docs/security-bounds.md lists them, bench/results.md has the
+O(N log N); docs/security.md lists them, bench/results.md has the
 timings, and tests/cli/bounds_tests.py runs several of them under a
 timeout that only a quadratic step would exceed.
 """

@@ -64,7 +64,7 @@ uint32_t DisplayWidth(std::string_view text) { return base::CountCodePoints(ForD
 
 // A quoted line is cut to this many bytes around its marks, with `...` at
 // a cut end: a diagnostic on a 6 MB line quotes an excerpt, not the line
-// (docs/security-reads.md).
+// (docs/security.md).
 constexpr uint32_t kMaxQuotedBytes = 120;
 // Of which this many come before the first mark, when the line is cut.
 constexpr uint32_t kLeadBytes = 40;

@@ -1,7 +1,7 @@
 // Reads policy files from disk. Only the driver touches the file system.
 // Nothing here blocks on what is not a regular file (FIFOs, devices,
 // /proc/kmsg), follows a link out of the tree, or reads more than the size
-// limit of one file (docs/security-reads.md).
+// limit of one file (docs/security.md).
 #include "compiler/driver/load.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Finding and reading the program's files: every `.policy` file under the
 // given paths (spec §2). Problems here are usage errors (exit 2), reported
 // as plain messages since there is no source to point into. What is read,
-// and what is never followed or opened, is in docs/security-reads.md.
+// and what is never followed or opened, is in docs/security.md.
 #pragma once
 
 #include <cstddef>

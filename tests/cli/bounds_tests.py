@@ -1,5 +1,5 @@
 """CLI tests of bounded work and of YAML that round-trips every name, run by
-run_cli.py with its helpers (docs/security-bounds.md).
+run_cli.py with its helpers (docs/security.md).
 
 The size tests grow one dimension of a program (bench/gen_hostile.py) to
 tens of thousands and require `check` to finish within a timeout that a

@@ -1,5 +1,5 @@
 """CLI tests of what Stave reads and how much it prints about it
-(docs/security-reads.md): names git quotes, links and special files in the
+(docs/security.md): names git quotes, links and special files in the
 policy tree, files over the size limit, and bounded diagnostics. Run by
 run_cli.py, whose helpers (stave, Dir, expect, git) these use."""
 import os

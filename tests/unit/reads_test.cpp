@@ -1,4 +1,4 @@
-// What Stave reads and how much it says about it (docs/security-reads.md):
+// What Stave reads and how much it says about it (docs/security.md):
 // the policy-tree walk (links, special files, limits), bounded reads, the
 // language server's one walk and its watched-file updates, the transport's
 // resynchronization, and bounded diagnostics.
