@@ -155,7 +155,7 @@ bool Continues(const std::vector<Tok>& stmt) {
                              "==", "!=", "namespace", "user", "group", "serviceaccount",
                              "resource", "action", "app", "pipeline", "test", "expect", "method",
                              "path", "port", "host", "header", "issuer", "subject", "claim",
-                             "via", "audit", "level"});
+                             "via"});
 }
 
 enum class RuleShape { Unknown, Api, Call, Run };

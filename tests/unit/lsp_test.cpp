@@ -796,4 +796,9 @@ TEST_CASE("completion of audit rules and expectations (spec §14)", "[lsp][compl
   CHECK(at_end(test).keywords == std::vector<std::string>{"allow", "deny", "audited", "unaudited"});
   CHECK(at_end(test + "audited a to get pods in prod ").keywords == std::vector<std::string>{"level"});
   CHECK(Has(at_end(test + "audited a to get pods in prod level ").keywords, "request-response"));
+  // `audit` and `level` are contextual: a declaration named so ends its
+  // statement, and the next line starts a new one.
+  for (const char* name : {"level", "audit"}) {
+    CHECK(at_end(head + "group " + name + "\n").keywords == lsp::TopLevelKeywords());
+  }
 }
