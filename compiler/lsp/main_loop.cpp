@@ -5,6 +5,7 @@
 #include "compiler/lsp/main_loop.h"
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -97,9 +98,21 @@ int RunServer(int in_fd, int out_fd, const Server::Options& options) {
   // blocked reading a client that keeps its end open.
   reader.detach();
 
-  Server server([out_fd](std::string body) { WriteAll(out_fd, Frame(body)); }, options);
+  // A client that no longer reads (a closed pipe, a full disk behind a
+  // redirect) gets nothing more: the server stops with exit 2 instead of
+  // answering into the void (docs/security.md).
+  auto client_gone = std::make_shared<bool>(false);
+  Server server(
+      [out_fd, client_gone](std::string body) {
+        if (!*client_gone && !WriteAll(out_fd, Frame(body))) *client_gone = true;
+      },
+      options);
   server.SetCancelCheck([queue](const json::Value& id) { return queue->Cancelled(id); });
   while (!server.ExitRequested()) {
+    if (*client_gone) {
+      std::fputs("stave lsp: cannot write to the client; stopping\n", stderr);
+      return 2;
+    }
     // A due recheck runs even while messages keep coming (`max_delay`).
     std::optional<Server::Clock::time_point> deadline = server.RecheckDeadline();
     if (deadline && Server::Clock::now() >= *deadline) {

@@ -507,6 +507,17 @@ def test_full_or_closed_stdout_fails_every_command():
             expect(b"internal error" not in p.stderr, cmd + ": " + p.stderr.decode())
 
 
+def test_language_server_stops_when_its_client_cannot_read():
+    # Every answer of `stave lsp` is lost on a full stdout: it must stop with
+    # exit 2 and say why, not keep answering into the void.
+    body = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+    frame = b"Content-Length: %d\r\n\r\n" % len(body) + body
+    p = subprocess.run('"%s" lsp >/dev/full' % run_cli.STAVE, shell=True, input=frame,
+                       capture_output=True, timeout=60)
+    expect(p.returncode == 2, "exit %d\n%s" % (p.returncode, p.stderr.decode()))
+    expect(b"cannot write to the client" in p.stderr, p.stderr.decode())
+
+
 GOOD_PROGRAM = ONE_NS
 
 
