@@ -25,6 +25,9 @@ FUZZ_TARGETS = [
     ("fuzz-build", ("examples", "golden")),
     ("fuzz-fmt", ("examples", "golden")),
     ("fuzz-lsp", ("tests/fuzz/lsp-seeds",)),
+    # The Kubernetes YAML reader of import and drift, seeded with the real
+    # objects of ../shared/corpus where it is beside the checkout.
+    ("fuzz-kube", ("../shared/corpus",)),
 ]
 
 
