@@ -132,9 +132,6 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     opts.catalog = result.count("catalog") > 0;
     opts.check = result.count("check") > 0;
     opts.timings = result.count("timings") > 0;
-    if (result.count("cluster")) opts.cluster = result["cluster"].as<std::string>();
-    opts.default_namespace = result["namespace"].as<std::string>();
-    opts.package = result["package"].as<std::string>();
     if (result.count("path")) opts.policy_paths = result["path"].as<std::vector<std::string>>();
     if (result.count("positional")) {
       auto positional = result["positional"].as<std::vector<std::string>>();
