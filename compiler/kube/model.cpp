@@ -209,7 +209,10 @@ class ModelBuilder {
           else if (key == "requestPrincipals") {
             auto rp = Strings(kv.second, at + ".from.source.requestPrincipals");
             request_principals.insert(request_principals.end(), rp.begin(), rp.end());
-            dropped = true;
+            // The evaluators know request principals (spec §12), so drift
+            // decides with them; import still warns (not yet written as
+            // issuers) through `request_principals` below.
+            src.request_principals = std::move(rp);
           } else {
             o_.unsupported.push_back(fmt::format("`{}` in rule {} source {}", key, i + 1, j + 1));
             dropped = true;

@@ -33,7 +33,10 @@ const std::set<std::string> kReadKinds = {
     "ServiceAccount",     "Role",          "ClusterRole",
     "RoleBinding",        "ClusterRoleBinding",
     "AuthorizationPolicy", "PeerAuthentication", "RequestAuthentication",
-    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"};
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    // Emitted for call audit rules (spec §14): drift must see it to say
+    // whether a managed one is missing or changed; compared by content.
+    "Telemetry"};
 
 bool Flatten(const YAML::Node& n, const std::string& path, std::map<std::string, std::string>& out,
              size_t& budget) {

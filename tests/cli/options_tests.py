@@ -8,7 +8,8 @@ import subprocess
 
 import __main__ as cli
 
-COMMANDS = ["check", "build", "test", "fmt", "explain", "who-can", "diff", "lsp", "completions"]
+COMMANDS = ["check", "build", "test", "fmt", "explain", "who-can", "diff", "import", "drift", "lsp",
+            "completions"]
 
 
 def listed_commands(help_text):

@@ -117,7 +117,7 @@ test("payments.policy: comments and doc comments", () => {
 
 test("payments.policy: reserved words have keyword scopes", () => {
   expectScope(5, "package payments", "package", "keyword");
-  const ci = 'namespace ci      = "tekton-ci"';
+  const ci = 'namespace ci = "tekton-ci"';
   expectScope(8, ci, "namespace", "keyword.other");
   const sa = 'serviceaccount deployer = "payments-deployer" in ci { automount off }';
   expectScope(16, sa, "serviceaccount", "keyword.other");
@@ -126,16 +126,16 @@ test("payments.policy: reserved words have keyword scopes", () => {
   expectScope(41, run, "allow", "keyword.control");
   expectScope(41, run, "to", "keyword.other");
   expectScope(41, run, "run", "keyword.other");
-  const deploy = "allow deployer    to deploy api in staging, prod";
+  const deploy = "allow deployer to deploy api in staging, prod";
   expectScope(42, deploy, "in", "keyword.other");
-  expectScope(44, "deny  devs        to deploy api in prod", "deny", "keyword.control");
+  expectScope(44, "deny devs to deploy api in prod", "deny", "keyword.control");
   const call = 'allow frontend to call api in prod methods GET, POST paths "/v1/*" ports 8080';
   expectScope(47, call, "call", "keyword.other");
   // `namespace` as a call source is a keyword, and what follows it a use.
   const ns = "allow namespace staging to call api in staging";
   expectScope(48, ns, "namespace", "keyword.other");
   assert.ok(!has(scopesOf(48, ns, "staging"), "entity.name"), "a use is not a declaration");
-  expectScope(49, 'deny  any to call api paths "/admin/*"', "any", "keyword.other");
+  expectScope(49, 'deny any to call api paths "/admin/*"', "any", "keyword.other");
   const t = 'test "only the pipeline deploys to prod" {';
   expectScope(51, t, "test", "keyword.control");
   const expect = '  expect allow deployer to update deployments "payments-api" in prod';
@@ -147,9 +147,9 @@ test("payments.policy: reserved words have keyword scopes", () => {
 });
 
 test("payments.policy: contextual keywords in their clause positions", () => {
-  const prod = 'namespace prod    = "payments-prod" { default deny  mtls strict }';
+  const prod = 'namespace prod = "payments-prod" { default deny mtls strict }';
   for (const flag of ["default", "deny", "mtls", "strict"]) expectScope(10, prod, flag, "keyword");
-  expectScope(17, 'serviceaccount web-sa   = "frontend" in prod { external }', "external", "keyword");
+  expectScope(17, 'serviceaccount web-sa = "frontend" in prod { external }', "external", "keyword");
   expectScope(23, '  selector { app = "frontend" }', "selector", "keyword");
   expectScope(32, "  ports 8080", "ports", "keyword");
   expectScope(33, "  objects {", "objects", "keyword");
@@ -163,19 +163,19 @@ test("payments.policy: contextual keywords in their clause positions", () => {
 
 test("payments.policy: declared names, label keys, strings, numbers, operators", () => {
   expectScope(5, "package payments", "payments", "entity.name");
-  expectScope(8, 'namespace ci      = "tekton-ci"', "ci", "entity.name.namespace");
+  expectScope(8, 'namespace ci = "tekton-ci"', "ci", "entity.name.namespace");
   expectScope(9, 'namespace staging = "payments-staging" { mtls strict }', "staging", "entity.name.namespace");
   expectScope(12, 'group devs = "payments-devs"', "devs", "entity.name.type");
-  expectScope(14, 'user  alice = "alice@example.com"', "alice", "entity.name.type");
+  expectScope(14, 'user alice = "alice@example.com"', "alice", "entity.name.type");
   expectScope(16, 'serviceaccount deployer = "payments-deployer" in ci { automount off }', "deployer", "entity.name.type");
-  expectScope(17, 'serviceaccount web-sa   = "frontend" in prod { external }', "web-sa", "entity.name.type");
+  expectScope(17, 'serviceaccount web-sa = "frontend" in prod { external }', "web-sa", "entity.name.type");
   expectScope(20, 'pipeline release = "build-and-deploy" in ci { serviceaccount deployer }', "release", "entity.name.function");
   expectScope(22, "app frontend in prod {", "frontend", "entity.name.type");
   expectScope(29, "app api in staging, prod {", "api", "entity.name.type");
   // Not declarations: the clause's account, and the rule's names.
   const clause = '  serviceaccount web-sa';
   assert.ok(!has(scopesOf(24, clause, "web-sa"), "entity.name"), "`serviceaccount web-sa` inside an app names a use");
-  assert.ok(!has(scopesOf(42, "allow deployer    to deploy api in staging, prod", "deployer"), "entity.name"));
+  assert.ok(!has(scopesOf(42, "allow deployer to deploy api in staging, prod", "deployer"), "entity.name"));
 
   // In a selector, `app` is a label key, not the reserved word.
   const selector = '  selector { app = "frontend" }';
@@ -184,9 +184,9 @@ test("payments.policy: declared names, label keys, strings, numbers, operators",
   assert.ok(has(key, "support.type.property-name"), `label key \`app\`: ${key.join(" ")}`);
   expectScope(23, selector, "=", "keyword.operator.assignment");
 
-  expectScope(8, 'namespace ci      = "tekton-ci"', "tekton-ci", "string.quoted.double");
-  expectScope(8, 'namespace ci      = "tekton-ci"', '"', "punctuation.definition.string.begin");
-  const objects = '    configmaps:  "payments-api-config", "payments-api-flags"';
+  expectScope(8, 'namespace ci = "tekton-ci"', "tekton-ci", "string.quoted.double");
+  expectScope(8, 'namespace ci = "tekton-ci"', '"', "punctuation.definition.string.begin");
+  const objects = '    configmaps: "payments-api-config", "payments-api-flags"';
   expectScope(36, objects, "payments-api-flags", "string.quoted.double");
   expectScope(36, objects, ":", "punctuation.separator");
   expectScope(36, objects, ",", "punctuation.separator");
@@ -395,15 +395,15 @@ test("strings, escapes, comments and wildcards", () => {
 
 test("payments.policy: audit rules and expectations (spec §14)", () => {
   const api = "audit deployer to rollout api in prod level request";
-  expectScope(64, api, "audit", "keyword.control.rule");
-  expectScope(64, api, "level", "keyword.other.clause");
-  expectScope(64, api, "request", "support.constant.audit-level");
-  expectScope(68, "audit any to call api in prod methods POST, PUT, PATCH, DELETE", "methods", "keyword");
+  expectScope(98, api, "audit", "keyword.control.rule");
+  expectScope(98, api, "level", "keyword.other.clause");
+  expectScope(98, api, "request", "support.constant.audit-level");
+  expectScope(102, "audit any to call api in prod methods POST, PUT, PATCH, DELETE", "methods", "keyword");
   const exp = '  expect audited deployer to update deployments "payments-api" in prod level request';
-  expectScope(72, exp, "audited", "keyword.control.rule");
-  expectScope(72, exp, "level", "keyword.other.clause");
-  expectScope(72, exp, "request", "support.constant.audit-level", 0);
-  expectScope(74, "  expect unaudited sre to get pods in prod", "unaudited", "keyword.control.rule");
+  expectScope(106, exp, "audited", "keyword.control.rule");
+  expectScope(106, exp, "level", "keyword.other.clause");
+  expectScope(106, exp, "request", "support.constant.audit-level", 0);
+  expectScope(108, "  expect unaudited sre to get pods in prod", "unaudited", "keyword.control.rule");
   // `audit` and `level` are contextual: names elsewhere.
   const [line] = tokenize('group audit = "auditors"\nallow audit to view in level');
   const word = line.find((t) => t.text === "audit");
