@@ -484,9 +484,14 @@ def test_closed_stderr_is_reported_on_stdout_not_an_abort():
         p = shell('exec "%s" check "%s" 2>&-' % (run_cli.STAVE, d))
         expect(p.returncode == 2, "exit %d (a negative exit is a signal)" % p.returncode)
         expect(b"cannot write to standard error: it is closed" in p.stdout, p.stdout)
-    with Dir({"a.policy": GOOD_PROGRAM}) as d:  # nothing to say: nothing lost
-        p = shell('exec "%s" check "%s" 2>&-' % (run_cli.STAVE, d))
+    # Nothing for stderr (a machine format has no summary line): nothing lost.
+    with Dir({"a.policy": GOOD_PROGRAM}) as d:
+        p = shell('exec "%s" check "%s" --format json 2>&-' % (run_cli.STAVE, d))
         expect(p.returncode == 0, "exit %d" % p.returncode)
+    # The human summary of a clean check is output too: losing it is exit 2.
+    with Dir({"a.policy": GOOD_PROGRAM}) as d:
+        p = shell('exec "%s" check "%s" 2>&-' % (run_cli.STAVE, d))
+        expect(p.returncode == 2, "exit %d" % p.returncode)
 
 
 def test_full_or_closed_stdout_fails_every_command():
