@@ -395,15 +395,15 @@ test("strings, escapes, comments and wildcards", () => {
 
 test("payments.policy: audit rules and expectations (spec §14)", () => {
   const api = "audit deployer to rollout api in prod level request";
-  expectScope(98, api, "audit", "keyword.control.rule");
-  expectScope(98, api, "level", "keyword.other.clause");
-  expectScope(98, api, "request", "support.constant.audit-level");
-  expectScope(102, "audit any to call api in prod methods POST, PUT, PATCH, DELETE", "methods", "keyword");
+  expectScope(103, api, "audit", "keyword.control.rule");
+  expectScope(103, api, "level", "keyword.other.clause");
+  expectScope(103, api, "request", "support.constant.audit-level");
+  expectScope(107, "audit any to call api in prod methods POST, PUT, PATCH, DELETE", "methods", "keyword");
   const exp = '  expect audited deployer to update deployments "payments-api" in prod level request';
-  expectScope(106, exp, "audited", "keyword.control.rule");
-  expectScope(106, exp, "level", "keyword.other.clause");
-  expectScope(106, exp, "request", "support.constant.audit-level", 0);
-  expectScope(108, "  expect unaudited sre to get pods in prod", "unaudited", "keyword.control.rule");
+  expectScope(111, exp, "audited", "keyword.control.rule");
+  expectScope(111, exp, "level", "keyword.other.clause");
+  expectScope(111, exp, "request", "support.constant.audit-level", 0);
+  expectScope(113, "  expect unaudited sre to get pods in prod", "unaudited", "keyword.control.rule");
   // `audit` and `level` are contextual: names elsewhere.
   const [line] = tokenize('group audit = "auditors"\nallow audit to view in level');
   const word = line.find((t) => t.text === "audit");
