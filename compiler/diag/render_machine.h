@@ -46,6 +46,11 @@ struct RunReport {
   std::string docs_url = kDefaultDocsUrl;
 };
 
+// A SARIF artifact URI for a path: relative paths stay relative (to the
+// directory stave ran in, which CI makes the repository root); absolute
+// ones become file URIs.
+std::string SarifUri(const std::string& path);
+
 std::string RenderJson(const RunReport& report);
 std::string RenderSarif(const RunReport& report);
 std::string RenderGithub(const RunReport& report);

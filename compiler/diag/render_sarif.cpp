@@ -29,24 +29,12 @@ std::string Level(Severity s) {
   return "error";
 }
 
-// An artifact URI: relative paths stay relative (to the directory stave ran
-// in, which CI makes the repository root); absolute ones become file URIs.
-std::string Uri(const std::string& path) {
-  std::string out = path[0] == '/' ? "file://" : "";
-  for (char c : path) {
-    if (c == ' ') out += "%20";
-    else if (c == '%') out += "%25";
-    else out += c;
-  }
-  return out;
-}
-
 llvm::json::Object PhysicalLocation(const base::SourceSet& sources, base::Span span) {
   const base::SourceFile& f = sources.file(span.file);
   base::LineCol b = f.position(span.begin), e = f.position(span.end);
   return llvm::json::Object{
       {"physicalLocation",
-       llvm::json::Object{{"artifactLocation", llvm::json::Object{{"uri", Uri(f.path())}}},
+       llvm::json::Object{{"artifactLocation", llvm::json::Object{{"uri", SarifUri(f.path())}}},
                           {"region", llvm::json::Object{{"startLine", b.line},
                                                         {"startColumn", b.column},
                                                         {"endLine", e.line},
@@ -179,6 +167,16 @@ class RuleSet {
 };
 
 }  // namespace
+
+std::string SarifUri(const std::string& path) {
+  std::string out = !path.empty() && path[0] == '/' ? "file://" : "";
+  for (char c : path) {
+    if (c == ' ') out += "%20";
+    else if (c == '%') out += "%25";
+    else out += c;
+  }
+  return out;
+}
 
 std::string RenderSarif(const RunReport& r) {
   RuleSet rules;

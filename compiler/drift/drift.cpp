@@ -106,9 +106,13 @@ class Comparer {
   bool InScope(const std::string& ns) const { return ns.empty() || declared_.namespaces.count(ns); }
 
   void Add(FindingKind kind, const std::string& ns, std::string object, std::string message,
-           std::vector<std::string> details, kube::Origin origin) {
+           std::vector<std::string> details, kube::Origin origin, base::Span policy = {}) {
     report_.findings.push_back({kind, Scope(ns), std::move(object), std::move(message), std::move(details),
-                                std::move(origin)});
+                                std::move(origin), policy});
+  }
+
+  static base::Span FirstOrigin(const lower::Object& o) {
+    return o.origins.empty() ? base::Span{} : o.origins.front();
   }
 
   // Findings (1) and (3).
@@ -120,13 +124,14 @@ class Comparer {
       std::string text = ObjectText(kind, o.meta.ns, o.meta.name);
       auto it = by_key_.find({kind, o.meta.ns, o.meta.name});
       if (it == by_key_.end()) {
-        Add(FindingKind::Missing, o.meta.ns, text, "the policy emits it; the cluster does not have it", {}, {});
+        Add(FindingKind::Missing, o.meta.ns, text, "the policy emits it; the cluster does not have it", {}, {},
+            FirstOrigin(o));
         continue;
       }
       std::vector<std::string> diff = ContentDiff(kube::ContentOf(o), it->second->content);
       if (!diff.empty()) {
         Add(FindingKind::Changed, o.meta.ns, text, "the cluster's copy differs from what the policy emits",
-            std::move(diff), it->second->origin);
+            std::move(diff), it->second->origin, FirstOrigin(o));
       }
     }
     for (const auto& [key, o] : by_key_) {
@@ -275,7 +280,19 @@ class Comparer {
     Add(FindingKind::Excess, w.ns,
         object ? ObjectText(lower::KindName(object->kind), object->meta.ns, object->meta.name) : "(no policy)",
         fmt::format("{} may call {} in {}; the policy refuses it", source, target, w.ns), std::move(details),
-        src ? src->origin : kube::Origin{});
+        src ? src->origin : kube::Origin{}, RefusingRule(w));
+  }
+
+  // Where the policy says what the cluster does not: the rules behind the
+  // emitted AuthorizationPolicy of the workload (for a finding with no
+  // object in the dump to point at).
+  base::Span RefusingRule(const access::Workload& w) const {
+    for (const lower::Object& o : emitted_.objects) {
+      if (o.kind != lower::Kind::AuthorizationPolicy || o.meta.ns != w.ns) continue;
+      const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
+      if (ap.selector == w.labels && !o.origins.empty()) return o.origins.front();
+    }
+    return {};
   }
 
   Declared declared_;

@@ -22,6 +22,10 @@ struct Finding {
   std::string message;  // one line
   std::vector<std::string> details;  // changed fields, the requests granted, the trace
   kube::Origin origin;  // where in the dump (none for missing objects)
+  // The declaration or rule behind a missing or changed object: where a
+  // report with no place in the dump points (SARIF and Code Climate need
+  // a location for every result).
+  base::Span policy;
 };
 
 struct Report {

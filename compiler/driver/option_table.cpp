@@ -118,8 +118,8 @@ const std::vector<CommandSpec>& AllCommands() {
        "Compares the objects the program would emit with a cluster dump (--cluster): managed "
        "objects missing or changed, access the dump grants to declared subjects beyond the "
        "program's, and stale objects labelled managed-by stave. Exit 1 on drift.",
-       {"cluster", "namespace", "format", "trust-domain", "timings"},
-       {"human", "json", "sarif", "markdown"}},
+       {"cluster", "namespace", "format", "trust-domain", "timings", "docs-url"},
+       {"human", "json", "sarif", "markdown", "codeclimate"}},
       {"lsp", "", "run the language server over stdio (docs/editors.md)",
        "Speaks the Language Server Protocol on stdin and stdout: diagnostics, hover, "
        "definitions, references, completion, formatting, rename and quick fixes.",

@@ -260,6 +260,24 @@ rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
         expect_exit(s, 1)
         sarif = json.loads(s.out)
         expect(sarif["version"] == "2.1.0" and sarif["runs"][0]["results"], s.out[:500])
+        # GitHub rejects an upload with a result that has no location: a
+        # missing object points at the policy rule that emits it.
+        results = sarif["runs"][0]["results"]
+        expect(all(len(r.get("locations", [])) == 1 for r in results), s.out[:2000])
+        uri = lambda r: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        missing = [r for r in results if r["ruleId"] == "drift/missing"]
+        expect(missing and all(uri(r).endswith(".policy") for r in missing), missing)
+        expect(any(uri(r).endswith("extra.yaml") for r in results if r["ruleId"] == "drift/stale"), results)
+        rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        expect(all(r.get("name") and r.get("helpUri") and r.get("help") for r in rules), rules)
+        c = stave("drift", EXAMPLE, "--cluster", dump, "--format", "codeclimate")
+        expect_exit(c, 1)
+        issues = json.loads(c.out)
+        expect(len(issues) == len(j["findings"]), (len(issues), len(j["findings"])))
+        expect({i["check_name"] for i in issues} == {"drift/" + k for k in kinds}, issues)
+        expect(len({i["fingerprint"] for i in issues}) == len(issues), issues)
+        expect(all(i["location"]["path"].endswith((".policy", ".yaml")) for i in issues), issues)
+        expect(any(i["categories"] == ["Security"] for i in issues if i["check_name"] == "drift/excess"), issues)
         m = stave("drift", EXAMPLE, "--cluster", dump, "--format", "markdown")
         expect("| changed |" in m.out and "| stale |" in m.out, m.out)
 

@@ -50,6 +50,9 @@ const cases = [
   ["check", "missing-directory"],
   ["test", failingTests],
   ["build", resolve(root, "examples/payments"), "-o", join(work, "out")],
+  // drift of the example against a real cluster's objects: missing objects
+  // (no place in the dump) and excess grants
+  ["drift", resolve(root, "examples/payments"), "--cluster", resolve(root, "../shared/corpus/tekton-pipeline")],
 ];
 
 // ---- SARIF -------------------------------------------------------------------
