@@ -3,8 +3,10 @@
 // resourceNames become an app with those objects), each
 // AuthorizationPolicy rule an `allow`/`deny … to call` rule on an app made
 // from its selector, a namespace-wide `spec: {}` `default deny`, a
-// namespace-wide STRICT PeerAuthentication `mtls strict`. What the
-// language cannot say becomes a comment where it would go, and a warning.
+// namespace-wide STRICT PeerAuthentication `mtls strict`, a
+// RequestAuthentication's issuers `issuer` declarations that the policies'
+// `requestPrincipals` name as sources. What the language cannot say
+// becomes a comment where it would go, and a warning.
 #include "compiler/import/import.h"
 
 #include <algorithm>
@@ -12,6 +14,8 @@
 #include <fmt/format.h>
 
 #include "compiler/access/access.h"
+#include "compiler/import/issuers.h"
+#include "compiler/import/policy_text.h"
 
 namespace stave::import {
 namespace {
@@ -22,39 +26,6 @@ const std::set<std::string> kReserved = {
     "authenticated", "cluster", "issuer", "audit"};
 const std::set<std::string> kUnnamedVerbs = {"create", "list", "watch", "deletecollection"};
 const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
-
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '\\' || c == '"') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
-  }
-  return out + "\"";
-}
-
-// A readable identifier from a Kubernetes name: lowercase, `-` for what an
-// identifier cannot hold.
-std::string Identifier(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool ok = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9');
-    if (ok) out += l;
-    else if (!out.empty() && out.back() != '-') out += '-';
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  if (out.empty()) out = "unnamed";
-  if (out[0] >= '0' && out[0] <= '9') out = "x-" + out;
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep = ", ") {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
-}
 
 std::string RbacResource(const Atom& a) {
   const auto& [group, resource, verb] = a;
@@ -84,17 +55,17 @@ class Importer {
     });
     for (const auto* o : objects) {
       if (o->kind == "Role" || o->kind == "ClusterRole") roles_[{o->kind, o->ns, o->name}] = o;
-      if (o->kind == "RequestAuthentication") request_authn_.push_back(o);
     }
     for (const auto* o : objects) {
       if (o->kind == "ServiceAccount") ServiceAccount(o->ns, o->name, true);
+      else if (o->kind == "RequestAuthentication") RequestAuthn(*o);
     }
     for (const auto* o : objects) {
       if (o->kind == "RoleBinding" || o->kind == "ClusterRoleBinding") Binding(*o);
       else if (o->kind == "PeerAuthentication") Peer(*o);
       else if (o->kind == "AuthorizationPolicy") Policy(*o);
-      else if (o->kind == "RequestAuthentication") Warn(*o, o->ns, "issuers (spec §12) are not expressible yet");
     }
+    UnnamedIssuers();
     return Finish();
   }
 
@@ -271,14 +242,40 @@ class Importer {
     return mesh_apps_[key] = Fresh(Join(values, "-"), "app", ns);
   }
 
-  // A rule's sources, or an empty string after warning why they cannot be said.
-  std::string Sources(const kube::ClusterObject& o, const lower::IstioRule& r, size_t index) {
+  // A rule's sources, or an empty string after warning why they cannot be
+  // said. The issuers its request principals name are added to `issuers`.
+  std::string Sources(const kube::ClusterObject& o, const lower::AuthorizationPolicy& ap, const lower::IstioRule& r,
+                      size_t index, std::set<std::string>& issuers) {
     if (r.from.empty()) return "any";
     std::vector<std::string> out;
     for (const lower::IstioSource& s : r.from) {
       if (!s.principals.empty() && !s.namespaces.empty()) {
         Warn(o, o.ns, fmt::format("rule {} has a source with both principals and namespaces", index + 1));
         return "";
+      }
+      if (!s.request_principals.empty()) {
+        if (!s.principals.empty() || !s.namespaces.empty()) {
+          // Fields of one source must all match; stave's sources are alternatives.
+          Warn(o, o.ns, fmt::format("rule {} has a source with both requestPrincipals and peer identities", index + 1));
+          return "";
+        }
+        const auto accepted = accepted_.find({o.ns, ap.selector});
+        std::set<std::string> strings;
+        if (accepted != accepted_.end()) {
+          for (const auto& [issuer, rule] : accepted->second) strings.insert(issuer);
+        }
+        for (const std::string& value : s.request_principals) {
+          auto parsed = ParseRequestPrincipal(value, strings);
+          if (const std::string* why = std::get_if<std::string>(&parsed)) {
+            Warn(o, o.ns, fmt::format("{} in rule {}", *why, index + 1));
+            return "";
+          }
+          const IssuerSource& source = std::get<IssuerSource>(parsed);
+          issuers.insert(source.issuer);
+          std::string name = IssuerName(accepted->second.at(source.issuer));
+          out.push_back("issuer " + name + (source.subject ? " subject " + Quote(*source.subject) : ""));
+        }
+        continue;
       }
       if (s.principals.empty() && s.namespaces.empty()) return "any";
       for (const std::string& p : s.principals) {
@@ -382,8 +379,8 @@ class Importer {
     std::string effect = ap.action == "DENY" ? "deny" : "allow";
     for (size_t i = 0; i < ap.rules.size(); ++i) {
       const lower::IstioRule& r = ap.rules[i];
-      if (i < o.request_principals.size() && !o.request_principals[i].empty()) continue;  // warned
-      std::string sources = Sources(o, r, i);
+      std::set<std::string> issuers;
+      std::string sources = Sources(o, ap, r, i, issuers);
       if (sources.empty()) continue;
       std::string ops;
       if (r.to) {
@@ -400,7 +397,63 @@ class Importer {
         if (!q.empty()) ops += fmt::format(" when {} != {}", ConditionKey(c.key), Join(q));
       }
       File(o.ns).rules.push_back(fmt::format("{} {} to call {} in {}{}", effect, sources, app, Namespace(o.ns), ops));
+      named_[{o.ns, ap.selector}].insert(issuers.begin(), issuers.end());
     }
+  }
+
+  // The issuers a RequestAuthentication accepts, by namespace and selector.
+  // Stave emits one per app, listing the issuers the app's rules name, so
+  // only a workload-level one whose every issuer an imported rule names
+  // means the same after the import (see UnnamedIssuers).
+  void RequestAuthn(const kube::ClusterObject& o) {
+    for (const std::string& u : o.unsupported) Warn(o, o.ns, u);
+    if (!o.model || !o.unsupported.empty()) return;
+    const auto& ra = std::get<lower::RequestAuthentication>(o.model->spec);
+    if (ra.selector.empty()) {
+      Warn(o, o.ns, "a namespace-wide RequestAuthentication (stave validates tokens per app)");
+      return;
+    }
+    auto& accepted = accepted_[{o.ns, ra.selector}];
+    authn_objects_[{o.ns, ra.selector}].push_back(&o);
+    for (const auto& [issuer, rule] : ra.rules) {
+      if (std::string why = InexpressibleJwtRule(rule); !why.empty()) {
+        Warn(o, o.ns, why);
+        continue;
+      }
+      auto [it, inserted] = accepted.emplace(issuer, rule);
+      if (!inserted && it->second != rule) {
+        Warn(o, o.ns, fmt::format("issuer `{}` is also accepted, with other settings, by another "
+                                  "RequestAuthentication of the same workloads", issuer));
+        accepted.erase(it);
+      }
+    }
+  }
+
+  // A token of an accepted issuer that no rule names is validated by the
+  // input but refused (401) by the rebuilt objects: a warning at its
+  // RequestAuthentication.
+  void UnnamedIssuers() {
+    for (const auto& [key, accepted] : accepted_) {
+      const std::set<std::string>& named = named_[key];
+      for (const auto& [issuer, rule] : accepted) {
+        if (named.count(issuer)) continue;
+        for (const kube::ClusterObject* o : authn_objects_[key]) {
+          if (!std::get<lower::RequestAuthentication>(o->model->spec).rules.count(issuer)) continue;
+          Warn(*o, o->ns, fmt::format("issuer `{}` is named by no imported rule of the workloads it "
+                                      "selects; stave validates only the issuers its rules name",
+                                      issuer));
+        }
+      }
+    }
+  }
+
+  // One declaration per issuer and settings, shared by every app.
+  std::string IssuerName(const lower::JwtRule& rule) {
+    auto it = issuers_.find(rule);
+    if (it != issuers_.end()) return it->second;
+    std::string name = Fresh(IssuerNameBase(rule.issuer), "issuer");
+    File("").decls.push_back(IssuerDeclaration(name, rule));
+    return issuers_[rule] = name;
   }
 
   ImportResult Finish() {
@@ -460,7 +513,11 @@ class Importer {
   std::vector<kube::Problem> warnings_;
   std::set<std::tuple<std::string, std::string, std::string>> warned_;
   std::map<std::tuple<std::string, std::string, std::string>, const kube::ClusterObject*> roles_;
-  std::vector<const kube::ClusterObject*> request_authn_;
+  using AppKey = std::pair<std::string, std::map<std::string, std::string>>;  // namespace, selector
+  std::map<AppKey, std::map<std::string, lower::JwtRule>> accepted_;  // by issuer string
+  std::map<AppKey, std::vector<const kube::ClusterObject*>> authn_objects_;
+  std::map<AppKey, std::set<std::string>> named_;  // issuers the imported rules name
+  std::map<lower::JwtRule, std::string> issuers_;
   std::map<std::string, std::string> namespaces_, users_, groups_, resources_;
   std::map<std::pair<std::string, std::string>, std::string> serviceaccounts_;
   std::set<std::pair<std::string, std::string>> sa_objects_;

@@ -1,5 +1,6 @@
 // The permission model of one read object: RBAC roles and bindings, and
-// Istio AuthorizationPolicies and PeerAuthentications, as the structs that
+// Istio AuthorizationPolicies, PeerAuthentications and
+// RequestAuthentications, as the structs that
 // lowering makes, so that eval's authorizers decide over them unchanged.
 // What the structs cannot hold is listed in `unsupported`.
 #include <algorithm>
@@ -50,8 +51,8 @@ class ModelBuilder {
       m.kind = lower::Kind::AuthorizationPolicy;
       if (!PolicyOf(Get(doc, "spec"), m)) return;
     } else if (k == "RequestAuthentication") {
-      JwtRulesOf(Get(doc, "spec"));
-      return;
+      m.kind = lower::Kind::RequestAuthentication;
+      if (!RequestAuthenticationOf(Get(doc, "spec"), m)) return;
     } else {
       return;  // admission kinds: compared by content only
     }
@@ -196,7 +197,6 @@ class ModelBuilder {
   void RuleOf(const YAML::Node& r, size_t i, bool deny, lower::AuthorizationPolicy& ap) {
     std::string at = fmt::format("spec.rules[{}]", i);
     lower::IstioRule rule;
-    std::vector<std::string> request_principals;
     bool dropped = false;
     Entries(Get(r, "from"), at + ".from", [&](const YAML::Node& f, size_t j) {
       const YAML::Node s = Get(f, "source");
@@ -207,12 +207,7 @@ class ModelBuilder {
           if (key == "principals") src.principals = Strings(kv.second, at + ".from.source.principals");
           else if (key == "namespaces") src.namespaces = Strings(kv.second, at + ".from.source.namespaces");
           else if (key == "requestPrincipals") {
-            auto rp = Strings(kv.second, at + ".from.source.requestPrincipals");
-            request_principals.insert(request_principals.end(), rp.begin(), rp.end());
-            // The evaluators know request principals (spec §12), so drift
-            // decides with them; import still warns (not yet written as
-            // issuers) through `request_principals` below.
-            src.request_principals = std::move(rp);
+            src.request_principals = Strings(kv.second, at + ".from.source.requestPrincipals");
           } else {
             o_.unsupported.push_back(fmt::format("`{}` in rule {} source {}", key, i + 1, j + 1));
             dropped = true;
@@ -226,23 +221,16 @@ class ModelBuilder {
       rule.when.push_back({String(Get(w, "key"), wat + ".key"), Strings(Get(w, "values"), wat + ".values"),
                            Strings(Get(w, "notValues"), wat + ".notValues")});
     });
-    if (!request_principals.empty()) {
-      o_.unsupported.push_back(fmt::format("`requestPrincipals` in rule {}", i + 1));
-    }
     if (deny && dropped) return;
     std::vector<lower::IstioOperation> ops;
     Entries(Get(r, "to"), at + ".to", [&](const YAML::Node& t, size_t j) {
       ops.push_back(OperationOf(Get(t, "operation"), fmt::format("{}.to[{}].operation", at, j)));
     });
-    if (ops.empty()) {
-      ap.rules.push_back(rule);
-      o_.request_principals.push_back(request_principals);
-    }
+    if (ops.empty()) ap.rules.push_back(rule);
     for (lower::IstioOperation& op : ops) {
       lower::IstioRule copy = rule;
       if (!op.empty()) copy.to = std::move(op);
       ap.rules.push_back(std::move(copy));
-      o_.request_principals.push_back(request_principals);
     }
   }
 
@@ -277,14 +265,44 @@ class ModelBuilder {
     return true;
   }
 
-  void JwtRulesOf(const YAML::Node& spec) {
-    if (!spec || !spec.IsMap()) return;
-    o_.selector = StringMap(Get(Get(spec, "selector"), "matchLabels"), "spec.selector.matchLabels");
+  // The token checks of a RequestAuthentication (spec §12): each jwtRules
+  // entry's issuer, key set URL, audiences and headers. What changes more
+  // than which tokens are accepted (tokens in query parameters or cookies,
+  // an inline key set, forwarding, claims copied to headers) is listed as
+  // unsupported.
+  bool RequestAuthenticationOf(const YAML::Node& spec, lower::Object& m) {
+    lower::RequestAuthentication ra;
+    if (spec && !spec.IsNull() && !spec.IsMap()) {
+      Error(spec, "`spec` must be a mapping");
+      return false;
+    }
+    if (Get(spec, "targetRef") || Get(spec, "targetRefs")) {
+      o_.unsupported.push_back("`targetRef`/`targetRefs`");
+      return false;
+    }
+    ra.selector = StringMap(Get(Get(spec, "selector"), "matchLabels"), "spec.selector.matchLabels");
+    o_.selector = ra.selector;
     Entries(Get(spec, "jwtRules"), "spec.jwtRules", [&](const YAML::Node& j, size_t i) {
       std::string at = fmt::format("spec.jwtRules[{}]", i);
-      o_.jwt_rules.push_back({String(Get(j, "issuer"), at + ".issuer"), String(Get(j, "jwksUri"), at + ".jwksUri"),
-                              Strings(Get(j, "audiences"), at + ".audiences")});
+      lower::JwtRule rule;
+      rule.issuer = String(Get(j, "issuer"), at + ".issuer");
+      rule.jwks_uri = String(Get(j, "jwksUri"), at + ".jwksUri");
+      rule.audiences = Strings(Get(j, "audiences"), at + ".audiences");
+      Entries(Get(j, "fromHeaders"), at + ".fromHeaders", [&](const YAML::Node& h, size_t) {
+        lower::JwtHeader header{String(Get(h, "name"), at + ".fromHeaders.name"), std::nullopt};
+        if (Get(h, "prefix")) header.prefix = String(Get(h, "prefix"), at + ".fromHeaders.prefix");
+        rule.from_headers.push_back(std::move(header));
+      });
+      for (const auto& kv : j) {
+        std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        if (key != "issuer" && key != "jwksUri" && key != "audiences" && key != "fromHeaders") {
+          o_.unsupported.push_back(fmt::format("`{}` in jwtRules entry {}", key, i + 1));
+        }
+      }
+      ra.rules.emplace(rule.issuer, std::move(rule));
     });
+    m.spec = std::move(ra);
+    return true;
   }
 
   ClusterObject& o_;

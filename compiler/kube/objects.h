@@ -19,13 +19,6 @@ struct Origin {
   int column = 0;    // 1-based, 0 when unknown
 };
 
-// One `jwtRules` entry of a RequestAuthentication.
-struct JwtRule {
-  std::string issuer;
-  std::string jwks_uri;
-  std::vector<std::string> audiences;
-};
-
 struct ClusterObject {
   std::string api_version;
   std::string kind;  // as written: "Role", "AuthorizationPolicy", ...
@@ -44,12 +37,7 @@ struct ClusterObject {
   // (an ALLOW source field dropped, a DENY rule dropped), so drift reports
   // access that may exist rather than hide it; import warns.
   std::vector<std::string> unsupported;
-  // RequestAuthentication only.
-  std::vector<JwtRule> jwt_rules;
   std::map<std::string, std::string> selector;  // RequestAuthentication, PeerAuthentication
-  // AuthorizationPolicy: `requestPrincipals` of each model rule (parallel
-  // to the model's rules; empty when the rule names none).
-  std::vector<std::vector<std::string>> request_principals;
 };
 
 struct Problem {

@@ -10,7 +10,7 @@
 
 namespace stave::kube {
 
-// Fills `o.model`, `o.unsupported`, `o.jwt_rules` and `o.selector` from the
+// Fills `o.model`, `o.unsupported` and `o.selector` from the
 // document; shape errors (a list where a string belongs) go to `errors`.
 void BuildModel(const YAML::Node& doc, ClusterObject& o, std::vector<Problem>& errors);
 

@@ -110,6 +110,7 @@ struct JwtRule {
   std::string jwks_uri;  // empty: OpenID discovery
   std::vector<std::string> audiences;
   std::vector<JwtHeader> from_headers;  // empty: Authorization: Bearer
+  friend auto operator<=>(const JwtRule&, const JwtRule&) = default;
 };
 
 struct RequestAuthentication {

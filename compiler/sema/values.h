@@ -40,6 +40,10 @@ bool IsHttpMethod(std::string_view method);
 Problem CheckPathPattern(std::string_view pattern);
 Problem CheckHostPattern(std::string_view pattern);
 
+// An HTTP header name (RFC 9110 token): letters, digits and
+// !#$%&'*+-.^_`|~ (an issuer's `header`, E0321).
+bool IsHeaderName(std::string_view name);
+
 // Port protocols (spec §4); `IsHttpProtocol` tells which carry HTTP fields.
 const std::vector<std::string>& PortProtocols();
 bool IsKnownProtocol(std::string_view protocol);

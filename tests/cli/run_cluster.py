@@ -107,6 +107,62 @@ def test_import_corpus_sets_check_and_are_formatted():
             expect(c.returncode == 0, name + ":\n" + c.err[-2000:])
 
 
+def test_import_request_principals_become_issuers():
+    """Istio's own JWT task: a RequestAuthentication and the policy that
+    requires its tokens become an issuer and an issuer source, and the
+    rebuilt objects are the input's."""
+    jwt = os.path.join(CORPUS, "istio-security-tasks", "authz-jwt")
+    with Dir({}) as d:
+        p = stave("import", jwt, "-o", d)
+        expect_exit(p, 0)
+        expect("warning:" not in p.err, p.err)
+        text = read(os.path.join(d, "cluster.policy"))
+        expect('issuer testing-secure-istio-io = "testing@secure.istio.io" {' in text, text)
+        expect('jwks "https://raw.githubusercontent.com/istio/istio/release-1.8/security/tools/jwt/samples/jwks.json"'
+               in text, text)
+        foo = read(os.path.join(d, "foo.policy"))
+        expect('allow issuer testing-secure-istio-io subject "testing@secure.istio.io" to call httpbin in foo\n'
+               '  when request.auth.claims[groups] == "group1"' in foo, foo)
+        b = stave("build", d)
+        expect_exit(b, 0)
+        expect("kind: RequestAuthentication" in b.out and 'issuer: "testing@secure.istio.io"' in b.out, b.out)
+        expect("requestPrincipals:\n" in b.out and '"testing@secure.istio.io/testing@secure.istio.io"' in b.out, b.out)
+        # drift of the input against its import: nothing excess
+        dr = stave("drift", d, "--cluster", jwt, "--format", "json")
+        kinds = {f["kind"] for f in json.loads(dr.out)["findings"]}
+        expect("excess" not in kinds, dr.out)
+    # A namespace-wide RequestAuthentication, an http:// key set and a
+    # principal of an issuer nobody validates are warnings naming the object.
+    with Dir({"a.yaml": """apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: all, namespace: shop}
+spec:
+  jwtRules: [{issuer: https://a.example.com}]
+---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  jwtRules: [{issuer: https://b.example.com, jwksUri: http://b.example.com/keys}]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  rules: [{from: [{source: {requestPrincipals: ["https://c.example.com/*"]}}]}]
+"""}) as d:
+        out = os.path.join(d, "out")
+        p = stave("import", os.path.join(d, "a.yaml"), "-o", out)
+        expect_exit(p, 0)
+        for word in ("RequestAuthentication `shop/all`: a namespace-wide RequestAuthentication",
+                     "RequestAuthentication `shop/web`: issuer `https://b.example.com` has a key set URL",
+                     "AuthorizationPolicy `shop/web`: request principal `https://c.example.com/*` names an issuer"):
+            expect(word in p.err, word + "\n" + p.err)
+        expect_exit(stave("check", out), 0)
+
+
 def test_import_malformed_input_has_file_and_line():
     with Dir({"bad.yaml": "apiVersion: v1\nkind: Role\nmetadata:\n  name: [x\n"}) as d:
         p = stave("import", os.path.join(d, "bad.yaml"), "-o", os.path.join(d, "out"))

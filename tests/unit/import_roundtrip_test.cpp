@@ -129,6 +129,61 @@ void CompareMesh(const lower::Output& in, const lower::Output& out, const std::v
       for (eval::MeshRequest& r : access::MeshProbes(space, w, principal, source_ns, 400)) requests.push_back(std::move(r));
     }
   }
+  // Requests with tokens (spec §12): each issuer either side accepts and
+  // one nobody does; the subjects the policies name and one they do not;
+  // each audience, a wrong one and none; the claims the conditions test.
+  std::vector<std::string> issuers = {"https://absent.example.com"};
+  std::vector<std::string> subjects = {"absent-subject"};
+  std::vector<std::vector<std::string>> audiences = {{}, {"absent-audience"}};
+  std::vector<std::pair<std::string, std::string>> claims = {{"groups", "absent-group"}};
+  for (const lower::Output* side : {&in, &out}) {
+    for (const lower::Object& o : side->objects) {
+      if (o.kind == lower::Kind::RequestAuthentication) {
+        for (const auto& [issuer, rule] : std::get<lower::RequestAuthentication>(o.spec).rules) {
+          issuers.push_back(issuer);
+          for (const std::string& a : rule.audiences) audiences.push_back({a});
+        }
+      }
+      if (o.kind != lower::Kind::AuthorizationPolicy) continue;
+      for (const auto& rule : std::get<lower::AuthorizationPolicy>(o.spec).rules) {
+        for (const auto& from : rule.from) {
+          for (const std::string& p : from.request_principals) {
+            for (const std::string& issuer : issuers) {
+              if (p.rfind(issuer + "/", 0) == 0) subjects.push_back(p.substr(issuer.size() + 1));
+            }
+          }
+        }
+        for (const auto& c : rule.when) {
+          const std::string prefix = "request.auth.claims[";
+          if (c.key.rfind(prefix, 0) != 0 || c.key.back() != ']') continue;
+          std::string name = c.key.substr(prefix.size(), c.key.size() - prefix.size() - 1);
+          for (const std::string& v : c.values) claims.push_back({name, v});
+          for (const std::string& v : c.not_values) claims.push_back({name, v});
+        }
+      }
+    }
+  }
+  auto token = [&](std::mt19937& g) {
+    eval::Token t;
+    t.issuer = Pick(g, issuers);
+    t.subject = Pick(g, subjects);
+    t.audiences = Pick(g, audiences);
+    if (g() % 2) {
+      const auto& [name, value] = Pick(g, claims);
+      t.claims[name].push_back(value);
+    }
+    return t;
+  };
+  std::mt19937 token_rng(11);
+  for (const access::Workload& w : space.workloads) {
+    for (const auto& [principal, source_ns] : sources) {
+      std::vector<eval::MeshRequest> probes = access::MeshProbes(space, w, principal, source_ns, 12);
+      for (eval::MeshRequest& r : probes) {
+        r.token = token(token_rng);
+        requests.push_back(std::move(r));
+      }
+    }
+  }
   // And random ones: any method, paths, ports and hosts the input never names.
   std::mt19937 rng(7);
   std::vector<std::string> methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
@@ -151,6 +206,7 @@ void CompareMesh(const lower::Output& in, const lower::Output& out, const std::v
     r.path = Pick(rng, paths);
     r.host = Pick(rng, hosts);
     if (!space.headers.empty() && rng() % 2) r.headers.insert(Pick(rng, space.headers));
+    if (rng() % 3 == 0) r.token = token(rng);
     requests.push_back(std::move(r));
   }
   eval::MeshAuthorizer before(in), after(out);
@@ -162,8 +218,10 @@ void CompareMesh(const lower::Output& in, const lower::Output& out, const std::v
         ++tally.mesh;
         bool a = before.Authorize(r).allowed, b = after.Authorize(r).allowed;
         if (a == b) continue;
-        INFO(fmt::format("`{}` -> {} in `{}`: {}: input {}, rebuilt {}", principal, w.labels.size(), w.ns,
-                         access::DescribeOperation(r), a, b));
+        INFO(fmt::format("`{}` -> {} in `{}`: {}{}: input {}, rebuilt {}", principal, w.labels.size(), w.ns,
+                         access::DescribeOperation(r),
+                         r.token ? fmt::format(" with a token of `{}` for `{}`", r.token->issuer, r.token->subject) : "",
+                         a, b));
         CHECK(loose.count(w.ns));
         ++tally.excused;
       }
@@ -230,7 +288,8 @@ namespace {
 // limited by resourceNames, with verbs that name an object), RoleBindings
 // and ClusterRoleBindings, namespace-wide STRICT mTLS and allow-nothing,
 // ALLOW and DENY AuthorizationPolicies with principals, namespaces,
-// operations and header conditions.
+// request principals, operations and header and claim conditions, and the
+// RequestAuthentications that accept the issuers those name.
 std::string GenerateInput(std::mt19937& rng) {
   auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
   std::vector<std::string> nss = {"ns-a", "ns-b", "ns-c"};
@@ -297,14 +356,26 @@ std::string GenerateInput(std::mt19937& rng) {
     if (rng() % 2) y += fmt::format("---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {{name: default, namespace: {}}}\nspec: {{mtls: {{mode: STRICT}}}}\n", ns);
     if (rng() % 4 == 0) y += fmt::format("---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {{name: deny-all, namespace: {}}}\nspec: {{}}\n", ns);
   }
+  // Issuers each app's rules name: a RequestAuthentication per app accepts
+  // exactly those, which is what stave emits.
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> named_issuers;
   for (int i = 0; i < 5; ++i) {
     std::string rules;
+    std::string ns = pick(nss), app = pick({"api", "web"});
     for (int j = 0, n = 1 + rng() % 2; j < n; ++j) {
       std::vector<std::string> parts;
-      switch (rng() % 4) {
+      bool claim = false;
+      switch (rng() % 6) {
         case 0: parts.push_back("from: [{source: {principals: [cluster.local/ns/" + pick(nss) + "/sa/" + pick({"sa-1", "web"}) + "]}}]"); break;
         case 1: parts.push_back("from: [{source: {namespaces: [" + pick(nss) + "]}}]"); break;
         case 2: parts.push_back("from: [{source: {principals: ['*']}}]"); break;
+        case 3: {
+          std::string issuer = pick({"https://idp.example.com", "testing@secure.istio.io"});
+          named_issuers[{ns, app}].insert(issuer);
+          parts.push_back("from: [{source: {requestPrincipals: ['" + issuer + "/" + pick({"*", "alice"}) + "']}}]");
+          claim = rng() % 2;
+          break;
+        }
         default: break;
       }
       switch (rng() % 4) {
@@ -313,14 +384,26 @@ std::string GenerateInput(std::mt19937& rng) {
         case 2: parts.push_back("to: [{operation: {notPaths: ['/admin*'], methods: [DELETE]}}]"); break;
         default: break;
       }
-      if (rng() % 4 == 0) parts.push_back("when: [{key: 'request.headers[x-tenant]', values: [acme]}]");
+      if (claim) parts.push_back("when: [{key: 'request.auth.claims[groups]', values: [admins]}]");
+      else if (rng() % 4 == 0) parts.push_back("when: [{key: 'request.headers[x-tenant]', values: [acme]}]");
       std::string joined;
       for (const auto& part : parts) joined += (joined.empty() ? "" : ", ") + part;
       rules += "  - {" + joined + "}\n";
     }
     y += fmt::format("---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {{name: ap-{}, namespace: {}}}\n"
                      "spec:\n  selector: {{matchLabels: {{app: {}}}}}\n  action: {}\n  rules:\n{}",
-                     i, pick(nss), pick({"api", "web"}), rng() % 3 ? "ALLOW" : "DENY", rules);
+                     i, ns, app, rng() % 3 ? "ALLOW" : "DENY", rules);
+  }
+  for (const auto& [key, issuers] : named_issuers) {
+    std::string jwt;
+    for (const std::string& issuer : issuers) {
+      jwt += fmt::format("  - issuer: '{}'\n", issuer);
+      if (issuer[0] == 'h') jwt += "    jwksUri: https://idp.example.com/keys\n    audiences: [payments]\n";
+      else jwt += "    fromHeaders: [{name: x-jwt, prefix: 'Token '}]\n";
+    }
+    y += fmt::format("---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {{name: authn-{}, namespace: {}}}\n"
+                     "spec:\n  selector: {{matchLabels: {{app: {}}}}}\n  jwtRules:\n{}",
+                     key.second, key.first, key.second, jwt);
   }
   return y;
 }
