@@ -13,6 +13,7 @@ int RunLsp(const Options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   lsp::Server::Options server_options;
   server_options.lower = {options.trust_domain, options.istio_dry_run};
+  server_options.walk_in_background = true;
   return lsp::RunServer(0, 1, server_options);
 }
 

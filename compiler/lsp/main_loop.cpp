@@ -114,16 +114,15 @@ int RunServer(int in_fd, int out_fd, const Server::Options& options) {
       return 2;
     }
     // A due recheck runs even while messages keep coming (`max_delay`).
-    std::optional<Server::Clock::time_point> deadline = server.RecheckDeadline();
-    if (deadline && Server::Clock::now() >= *deadline) {
+    // So does a background walk that finished (it schedules one).
+    server.CollectWalk(false);
+    std::optional<Server::Clock::time_point> recheck = server.RecheckDeadline();
+    if (recheck && Server::Clock::now() >= *recheck) {
       server.RecheckIfPending();
       continue;
     }
-    std::optional<ReadEvent> event = queue->Pop(deadline);
-    if (!event) {
-      server.RecheckIfPending();
-      continue;
-    }
+    std::optional<ReadEvent> event = queue->Pop(server.NextDeadline());
+    if (!event) continue;  // a deadline: looked at above
     if (event->kind == ReadEvent::Kind::Eof) break;
     if (event->kind == ReadEvent::Kind::Error) server.HandleFramingError(event->error);
     else server.HandleMessage(event->body);

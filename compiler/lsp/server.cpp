@@ -332,19 +332,61 @@ const Analysis& Server::analysis() {
   return *analysis_;
 }
 
-void Server::Recheck() {
-  first_pending_.reset();
-  last_pending_.reset();
-  // The walk's notes (skipped links, a truncated walk) go to the log once,
-  // a few of them: a root like /usr has thousands of links.
-  std::vector<std::string> notes = workspace_.EnsureWalked();
+std::optional<Server::Clock::time_point> Server::NextDeadline() const {
+  std::optional<Clock::time_point> due = RecheckDeadline();
+  if (walk_.valid()) {
+    Clock::time_point poll = Clock::now() + std::chrono::milliseconds(10);
+    if (!due || poll < *due) due = poll;
+  }
+  return due;
+}
+
+// The walk's notes (skipped links, a truncated walk) go to the log once, a
+// few of them: a root like /usr has thousands of links.
+void Server::LogWalkNotes(const std::vector<std::string>& notes) {
   constexpr size_t kMaxNotes = 20;
   for (size_t i = 0; i < notes.size() && i < kMaxNotes; ++i) Log(notes[i]);
   if (notes.size() > kMaxNotes) Log(::fmt::format("and {} more skipped entries", notes.size() - kMaxNotes));
+}
+
+void Server::StartWalk() {
+  if (walk_.valid() || !workspace_.NeedsWalk()) return;
+  walk_ = std::async(std::launch::async, options_.walker, *workspace_.root());
+}
+
+void Server::CollectWalk(bool wait) {
+  if (!walk_.valid()) return;
+  if (!wait && walk_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  WalkOutput out;
+  try {
+    out = walk_.get();
+  } catch (...) {
+    // The walk cannot throw past the filesystem checks; if it did, the
+    // root is treated as holding nothing, as an unreadable root is.
+    out.root = workspace_.root().value_or("");
+  }
+  LogWalkNotes(workspace_.AcceptWalk(std::move(out)));
+  // The analysis so far saw the open documents alone.
+  ScheduleRecheck();
+}
+
+void Server::Recheck() {
+  first_pending_.reset();
+  last_pending_.reset();
+  if (options_.walk_in_background) {
+    StartWalk();
+    CollectWalk(false);
+  } else {
+    LogWalkNotes(workspace_.EnsureWalked());
+  }
   std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs(), &parse_cache_);
   driver::LowerChecked(*c, options_.lower);
   driver::FinishDiagnostics(*c);
   analysis_ = std::make_unique<Analysis>(std::move(c));
+  // Until the walk is in, the program is the open documents alone: good
+  // enough to answer hover, completion and formatting about them, not to
+  // judge them (a name declared in another file would look undefined).
+  if (workspace_.NeedsWalk()) return;
   PublishDiagnostics();
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,13 @@ class Server {
     // `max_delay` after the first unchecked one (continuous typing).
     std::chrono::milliseconds debounce{50};
     std::chrono::milliseconds max_delay{500};
+    // Walk the workspace root on another thread (`stave lsp`): requests
+    // about the open documents are answered from them alone meanwhile, and
+    // diagnostics are published once the walk is in. Off, the first
+    // recheck walks first (deterministic, for in-process tests).
+    bool walk_in_background = false;
+    // Makes the walk; tests put a gate in it.
+    std::function<WalkOutput(const std::string& root)> walker = WalkRoot;
   };
   // Receives each outgoing message (one JSON text, unframed).
   using Sink = std::function<void(std::string)>;
@@ -47,8 +55,15 @@ class Server {
 
   // When the pending recheck is due; nullopt when none is pending.
   std::optional<Clock::time_point> RecheckDeadline() const;
+  // When the main loop must look in again: the recheck deadline, or soon
+  // while a background walk runs.
+  std::optional<Clock::time_point> NextDeadline() const;
   // Runs the pending recheck, if any, and publishes diagnostics.
   void RecheckIfPending();
+  // Takes a finished background walk (waiting for it when `wait`) and
+  // schedules the recheck that publishes the whole program.
+  void CollectWalk(bool wait);
+  bool walk_running() const { return walk_.valid(); }
 
   bool ExitRequested() const { return exit_requested_; }
   // 0 when `shutdown` came before `exit` (or EOF), else 1 (LSP 3.17).
@@ -86,6 +101,8 @@ class Server {
   void SendError(const json::Value& id, int code, std::string message);
   void Send(json::Value message);
   void Recheck();
+  void StartWalk();
+  void LogWalkNotes(const std::vector<std::string>& notes);
   void PublishDiagnostics();
 
   Sink sink_;
@@ -96,6 +113,8 @@ class Server {
   // changed.
   driver::ParseCache parse_cache_;
   std::unique_ptr<Analysis> analysis_;
+  // The background walk of the root, while it runs.
+  std::future<WalkOutput> walk_;
   std::optional<Clock::time_point> first_pending_, last_pending_;
   bool initialized_ = false;
   bool shutdown_ = false;

@@ -38,6 +38,7 @@ void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change
 void Workspace::SetRoot(std::optional<std::string> root) {
   walked_ = false;
   disk_.clear();
+  changed_during_walk_.clear();
   canonical_root_.clear();
   if (root && !root->empty()) {
     std::error_code ec;
@@ -111,18 +112,38 @@ void Workspace::AddWalk(const driver::WalkResult& walk) {
   }
 }
 
-std::vector<std::string> Workspace::EnsureWalked() {
-  if (walked_ || !root_) return {};
-  walked_ = true;
+WalkOutput WalkRoot(const std::string& root) {
+  WalkOutput out;
+  out.root = root;
   // A root without policies, or one that vanished, is an empty program on
   // disk; its errors are not the user's concern while editing.
-  driver::WalkResult walk = driver::WalkPolicyTree(*root_, kWalkLimits);
+  out.walk = driver::WalkPolicyTree(root, kWalkLimits);
+  for (const driver::TreeFile& f : out.walk.files) {
+    std::string text;
+    if (driver::ReadRegularFile(f.target, false, text).empty()) out.files[f.path] = std::move(text);
+  }
+  return out;
+}
+
+std::vector<std::string> Workspace::EnsureWalked() {
+  if (!NeedsWalk()) return {};
+  return AcceptWalk(WalkRoot(*root_));
+}
+
+std::vector<std::string> Workspace::AcceptWalk(WalkOutput out) {
+  if (!NeedsWalk() || out.root != *root_) return {};
+  walked_ = true;
   ++stats_.walks;
-  stats_.entries = walk.entries;
-  stats_.truncated = walk.truncated;
-  AddWalk(walk);
-  std::vector<std::string> notes = std::move(walk.notes);
-  if (walk.truncated) {
+  stats_.entries = out.walk.entries;
+  stats_.truncated = out.walk.truncated;
+  stats_.reads += out.files.size();
+  for (auto& [path, text] : out.files) disk_[path] = std::move(text);
+  // What changed while the walk ran may have been read before the change.
+  std::vector<std::pair<std::string, bool>> changed = std::move(changed_during_walk_);
+  changed_during_walk_.clear();
+  for (const auto& [path, deleted] : changed) DiskChanged(path, deleted);
+  std::vector<std::string> notes = std::move(out.walk.notes);
+  if (out.walk.truncated) {
     notes.push_back(::fmt::format("`{}` is larger than the language server walks ({} entries, {} "
                                 "levels, {} policy files); files past that are not checked",
                                 *root_, kWalkLimits.max_entries, kWalkLimits.max_depth,
@@ -132,7 +153,13 @@ std::vector<std::string> Workspace::EnsureWalked() {
 }
 
 void Workspace::DiskChanged(const std::string& path, bool deleted) {
-  if (!walked_ || !UnderRoot(path)) return;  // the first walk will see it
+  if (!UnderRoot(path)) return;
+  if (!walked_) {
+    // The first walk will see it, unless it is running now and has already
+    // passed the file: replayed when the walk is taken (AcceptWalk).
+    if (changed_during_walk_.size() < kWalkLimits.max_files) changed_during_walk_.push_back({path, deleted});
+    return;
+  }
   if (deleted) {
     // A directory's deletion may come as one event for the directory.
     disk_.erase(path);
@@ -155,7 +182,6 @@ void Workspace::DiskChanged(const std::string& path, bool deleted) {
 }
 
 std::vector<driver::SourceInput> Workspace::Inputs() {
-  EnsureWalked();
   std::map<std::string, std::string> files;
   for (const auto& [path, text] : disk_) files[path] = text;
   for (const auto& [path, doc] : open_) files[path] = doc.text;

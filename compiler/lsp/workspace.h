@@ -35,6 +35,16 @@ void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change
 // out of the root (driver::WalkPolicyTree).
 inline constexpr driver::WalkLimits kWalkLimits{20000, 16, true, 5000};
 
+// The walk of a root and the texts of the policy files it found. Pure (the
+// disk only), so that the server can run it on another thread while it
+// answers requests about the open documents.
+struct WalkOutput {
+  std::string root;
+  driver::WalkResult walk;
+  std::map<std::string, std::string> files;  // path -> text
+};
+WalkOutput WalkRoot(const std::string& root);
+
 class Workspace {
  public:
   // What the disk cost so far (tests assert these instead of timing).
@@ -56,13 +66,18 @@ class Workspace {
   bool Close(const std::string& uri);
   const Document* Find(std::string_view uri) const;
 
-  // The program's files, sorted by path: disk under the root (walked at the
-  // first call), overlaid by open documents.
+  // The program's files, sorted by path: disk under the root (what a walk
+  // found; none before the first), overlaid by open documents.
   std::vector<driver::SourceInput> Inputs();
   // Walks the root and reads its files, once; later calls do nothing.
   // Returns the walk's notes (skipped links) the first time.
   std::vector<std::string> EnsureWalked();
   bool walked() const { return walked_; }
+  // The root is set and not walked yet.
+  bool NeedsWalk() const { return !walked_ && root_.has_value(); }
+  // Takes a walk of the root made elsewhere (WalkRoot); one of another
+  // root (the root changed meanwhile) is dropped. Returns the walk's notes.
+  std::vector<std::string> AcceptWalk(WalkOutput out);
   // A file or directory changed on disk (a watched-file event): re-read it,
   // walk it if it is a new directory, or drop it (and what was under it)
   // when deleted. Paths outside the root are ignored.
@@ -85,6 +100,7 @@ class Workspace {
   std::map<std::string, Document, std::less<>> open_;  // by path
   std::map<std::string, std::string, std::less<>> disk_;  // the root's files as last read
   bool walked_ = false;
+  std::vector<std::pair<std::string, bool>> changed_during_walk_;  // path, deleted
   Stats stats_;
 };
 

@@ -67,6 +67,8 @@ class Client {
  public:
   explicit Client(std::chrono::milliseconds debounce = std::chrono::milliseconds(0))
       : server_([this](std::string text) { Receive(std::move(text)); }, Options(debounce)) {}
+  explicit Client(lsp::Server::Options options)
+      : server_([this](std::string text) { Receive(std::move(text)); }, std::move(options)) {}
 
   static lsp::Server::Options Options(std::chrono::milliseconds debounce) {
     lsp::Server::Options o;

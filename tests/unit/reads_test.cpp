@@ -4,6 +4,8 @@
 // resynchronization, and bounded diagnostics.
 #include <catch2/catch.hpp>
 
+#include <future>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -160,6 +162,55 @@ TEST_CASE("the language server walks its root once and follows watched-file even
   REQUIRE(d_diags);
   CHECK(testing::ToText(testing::Value(std::move(*d_diags))).find("E0102") != std::string::npos);
   CHECK(stats.walks == 1);
+}
+
+TEST_CASE("with a background walk, requests about the open document do not wait for it", "[reads][lsp]") {
+  TempDir dir;
+  dir.Write("a.policy", "package p\nnamespace prod\ngroup devs\n");
+  // The walk waits for the test to open its gate, as a walk of a huge or
+  // slow root would keep the server waiting.
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  lsp::Server::Options options = Client::Options(std::chrono::milliseconds(0));
+  options.walk_in_background = true;
+  options.walker = [opened](const std::string& root) {
+    opened.wait();
+    return lsp::WalkRoot(root);
+  };
+  Client c(options);
+  // Opens the gate however the test ends: the server waits for its walk.
+  bool gate_open = false;
+  struct Opener {
+    std::promise<void>& gate;
+    bool& open;
+    ~Opener() {
+      if (!open) gate.set_value();
+    }
+  } opener{gate, gate_open};
+  c.Initialize(dir.Uri());
+  std::string b = dir.Uri("b.policy");
+  c.Open(b, "package p\n/// Ops.\ngroup ops\nallow devs to view in prod\n");
+  c.Flush();
+  // Answered from the open document alone while the walk runs ...
+  CHECK(c.server().walk_running());
+  testing::Value hover = c.Result("textDocument/hover", testing::Pos(b, 2, 7));
+  CHECK(testing::ToText(hover).find("Ops.") != std::string::npos);
+  testing::Value symbols = c.Result("textDocument/documentSymbol",
+                                    testing::Object{{"textDocument", testing::Object{{"uri", b}}}});
+  CHECK(testing::ToText(symbols).find("ops") != std::string::npos);
+  // ... and judged only with the whole program: no diagnostics yet (`devs`
+  // and `prod` are declared in a.policy, which the walk has not read).
+  CHECK_FALSE(c.Diagnostics(b));
+  CHECK(c.server().workspace().stats().walks == 0);
+  gate.set_value();
+  gate_open = true;
+  c.server().CollectWalk(true);
+  CHECK_FALSE(c.server().walk_running());
+  c.Flush();
+  REQUIRE(c.Diagnostics(b));
+  CHECK(c.Diagnostics(b)->empty());
+  CHECK(c.server().workspace().stats().walks == 1);
+  CHECK(c.server().workspace().stats().reads == 1);
 }
 
 TEST_CASE("a large root is walked within bounds, and the open document is published first", "[reads][lsp]") {
