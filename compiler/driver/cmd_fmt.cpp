@@ -38,7 +38,7 @@ int RunFmt(const Options& options) {
   for (SourceInput& in : inputs) {
     base::FileId id = sources.add(in.path, in.text);
     syntax::ParseResult parsed = syntax::Parse(sources, id);
-    std::optional<std::string> formatted = fmt::FormatFile(parsed.file, sources.file(id));
+    std::optional<std::string> formatted = formatter::FormatFile(parsed.file, sources.file(id));
     if (!formatted) {
       diagnostics.append(parsed.diagnostics);
       code = kExitPolicyError;

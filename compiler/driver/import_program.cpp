@@ -36,7 +36,7 @@ ImportedProgram ImportProgram(const std::vector<kube::ClusterObject>& objects, c
     base::SourceSet one;
     base::FileId id = one.add(name, text);
     syntax::ParseResult parsed = syntax::Parse(one, id);
-    std::optional<std::string> formatted = fmt::FormatFile(parsed.file, one.file(id));
+    std::optional<std::string> formatted = formatter::FormatFile(parsed.file, one.file(id));
     out.files[name] = formatted ? *formatted : text;
     inputs.push_back({name, out.files[name]});
   }

@@ -8,7 +8,7 @@
 
 #include "compiler/fmt/printer.h"
 
-namespace stave::fmt {
+namespace stave::formatter {
 namespace internal {
 
 using namespace syntax;
@@ -363,4 +363,4 @@ std::optional<std::string> FormatFile(const syntax::File& file, const base::Sour
   return internal::FormatChecked(file, source).text;
 }
 
-}  // namespace stave::fmt
+}  // namespace stave::formatter

@@ -9,10 +9,10 @@
 #include "compiler/base/source.h"
 #include "compiler/syntax/ast.h"
 
-namespace stave::fmt {
+namespace stave::formatter {
 
 // The formatted text of `file`, or nullopt when the file has syntax errors
 // (such a file is reported and left untouched).
 std::optional<std::string> FormatFile(const syntax::File& file, const base::SourceFile& source);
 
-}  // namespace stave::fmt
+}  // namespace stave::formatter

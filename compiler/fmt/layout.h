@@ -11,7 +11,7 @@
 #include "compiler/base/source.h"
 #include "compiler/syntax/ast.h"
 
-namespace stave::fmt::internal {
+namespace stave::formatter::internal {
 
 // Lines longer than this (indentation included) are broken where the
 // layout allows: call rules, call expectations, one-line blocks.
@@ -77,4 +77,4 @@ struct Checked {
 // free of syntax errors.
 Checked FormatChecked(const syntax::File& file, const base::SourceFile& source);
 
-}  // namespace stave::fmt::internal
+}  // namespace stave::formatter::internal

@@ -6,7 +6,7 @@
 
 #include "compiler/fmt/printer.h"
 
-namespace stave::fmt::internal {
+namespace stave::formatter::internal {
 
 using namespace syntax;
 
@@ -239,4 +239,4 @@ void Printer::PrintExpectCall(const ExpectCall& c) {
   JoinRuns(first, std::vector<bool>(clauses.size(), true));
 }
 
-}  // namespace stave::fmt::internal
+}  // namespace stave::formatter::internal

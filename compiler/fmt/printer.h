@@ -12,7 +12,7 @@
 #include "compiler/fmt/layout.h"
 #include "compiler/syntax/ast.h"
 
-namespace stave::fmt::internal {
+namespace stave::formatter::internal {
 
 using syntax::Span;
 
@@ -97,4 +97,4 @@ class Printer {
   bool force_next_ = false;
 };
 
-}  // namespace stave::fmt::internal
+}  // namespace stave::formatter::internal

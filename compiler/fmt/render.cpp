@@ -5,7 +5,7 @@
 
 #include "compiler/fmt/layout.h"
 
-namespace stave::fmt::internal {
+namespace stave::formatter::internal {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
@@ -255,4 +255,4 @@ std::string Render(std::string_view source, const std::vector<TokPos>& toks,
   return r.Text();
 }
 
-}  // namespace stave::fmt::internal
+}  // namespace stave::formatter::internal

@@ -6,9 +6,6 @@
 namespace stave::lsp {
 namespace {
 
-uint32_t Clamp32(int64_t v) {
-  return static_cast<uint32_t>(std::clamp<int64_t>(v, 0, UINT32_MAX));
-}
 
 // The cursor is "on" a name when it is inside it or right after its last
 // character (where editors put it after a double click or while typing).
@@ -41,7 +38,7 @@ std::vector<base::FileId> Analysis::UserFiles() const {
 }
 
 uint32_t Analysis::Offset(base::FileId file, const Position& position) const {
-  return c_->sources.file(file).offset_of_utf16(Clamp32(position.line), Clamp32(position.character));
+  return c_->sources.file(file).offset_of_utf16(ClampPosition(position.line), ClampPosition(position.character));
 }
 
 Position Analysis::ToPosition(base::FileId file, uint32_t offset) const {

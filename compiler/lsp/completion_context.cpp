@@ -393,12 +393,12 @@ void ExpectContext(const std::vector<Tok>& toks, CompletionContext& ctx) {
   }
 }
 
-struct Frame {
+struct BlockFrame {
   Block kind;
   std::vector<Tok> toks;
 };
 
-void BlockContext(const Frame& f, bool line_start, CompletionContext& ctx) {
+void BlockContext(const BlockFrame& f, bool line_start, CompletionContext& ctx) {
   const Tok* prev = f.toks.empty() ? nullptr : &f.toks.back();
   switch (f.kind) {
     case Block::Action: return ActionContext(f.toks, ctx);
@@ -478,7 +478,7 @@ CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
   std::string_view before = text.substr(line_begin, anchor - line_begin);
   bool line_start = before.find_first_not_of(" \t\r") == std::string_view::npos;
 
-  std::vector<Frame> stack;
+  std::vector<BlockFrame> stack;
   std::vector<Tok> stmt;
   for (Tok& t : toks) {
     if (Is(t, "{")) {
@@ -496,7 +496,7 @@ CompletionContext AnalyzeCompletion(std::string_view text, uint32_t offset) {
       if (stack.empty()) stmt.clear();
       else stack.back().toks.push_back(std::move(t));
     } else if (!stack.empty()) {
-      Frame& f = stack.back();
+      BlockFrame& f = stack.back();
       if (f.kind == Block::Test && Is(t, "expect")) f.toks.clear();
       f.toks.push_back(std::move(t));
     } else {

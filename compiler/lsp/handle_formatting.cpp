@@ -17,7 +17,7 @@ llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& param
   const syntax::File& tree = a.syntax(file);
   if (tree.has_syntax_errors) return json::Array{};
   const base::SourceFile& source = a.file(file);
-  std::optional<std::string> formatted = fmt::FormatFile(tree, source);
+  std::optional<std::string> formatted = formatter::FormatFile(tree, source);
   if (!formatted || *formatted == source.text()) return json::Array{};
   Range whole{Position{0, 0}, a.ToPosition(file, static_cast<uint32_t>(source.text().size()))};
   return json::Array{TextEdit{whole, std::move(*formatted)}};

@@ -22,6 +22,12 @@ namespace stave::lsp {
 
 namespace json = llvm::json;
 
+// An LSP position's line or character (JSON numbers, maybe negative or
+// huge from a hostile client) clamped to what the line tables take.
+inline uint32_t ClampPosition(int64_t v) {
+  return v < 0 ? 0 : v > int64_t{UINT32_MAX} ? UINT32_MAX : static_cast<uint32_t>(v);
+}
+
 // JSON-RPC and LSP error codes.
 enum ErrorCode : int {
   kParseError = -32700,

@@ -9,19 +9,10 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lsp/uri.h"
+
 namespace stave::lsp {
 namespace {
-
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char a = text[i], b = prefix[i];
-    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
-    if (a != b) return false;
-  }
-  return true;
-}
 
 constexpr std::string_view kLengthHeader = "content-length:";
 // A length past the message limit but below this is taken at its word and

@@ -17,15 +17,18 @@ int HexValue(char c) {
   return -1;
 }
 
+}  // namespace
+
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+    char a = text[i], b = prefix[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
   }
   return true;
 }
-
-}  // namespace
 
 std::optional<std::string> FileUriToPath(std::string_view uri) {
   if (!StartsWithNoCase(uri, "file://")) return std::nullopt;

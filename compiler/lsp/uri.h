@@ -8,6 +8,11 @@
 
 namespace stave::lsp {
 
+// Whether `text` starts with `prefix`, ASCII letters compared without case
+// (URI schemes, header names).
+bool StartsWithNoCase(std::string_view text, std::string_view prefix);
+
+
 // The normalized path of a `file://` URI (percent-decoded), or nullopt for
 // another scheme or a malformed URI.
 std::optional<std::string> FileUriToPath(std::string_view uri);

@@ -13,9 +13,6 @@
 namespace stave::lsp {
 namespace {
 
-uint32_t Clamp32(int64_t v) {
-  return static_cast<uint32_t>(std::clamp<int64_t>(v, 0, UINT32_MAX));
-}
 
 }  // namespace
 
@@ -27,10 +24,10 @@ void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change
   // The line table of the current text; positions past a line's end or the
   // last line are clamped there, as LSP asks.
   base::SourceFile file("", text);
-  uint32_t begin = file.offset_of_utf16(Clamp32(change.range->start.line),
-                                        Clamp32(change.range->start.character));
-  uint32_t end = file.offset_of_utf16(Clamp32(change.range->end.line),
-                                      Clamp32(change.range->end.character));
+  uint32_t begin = file.offset_of_utf16(ClampPosition(change.range->start.line),
+                                        ClampPosition(change.range->start.character));
+  uint32_t end = file.offset_of_utf16(ClampPosition(change.range->end.line),
+                                      ClampPosition(change.range->end.character));
   if (end < begin) std::swap(begin, end);
   text.replace(begin, end - begin, change.text);
 }

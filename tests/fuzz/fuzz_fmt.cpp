@@ -15,7 +15,7 @@ std::optional<std::string> Format(const std::string& text, bool* parse_errors) {
   base::FileId id = sources.add("fuzz.policy", text);
   syntax::ParseResult parsed = syntax::Parse(sources, id);
   if (parse_errors) *parse_errors = parsed.diagnostics.has_errors();
-  return fmt::FormatFile(parsed.file, sources.file(id));
+  return formatter::FormatFile(parsed.file, sources.file(id));
 }
 
 // The YAML `build` would write, or nullopt when the text has errors.

@@ -39,7 +39,7 @@ std::unique_ptr<Parsed> ParseText(const std::string& text) {
 
 std::optional<std::string> Format(const std::string& text) {
   auto p = ParseText(text);
-  return stave::fmt::FormatFile(p->result.file, p->set.file(p->id));
+  return stave::formatter::FormatFile(p->result.file, p->set.file(p->id));
 }
 
 // The formatted text; fails the test when the file does not parse or the
@@ -47,7 +47,7 @@ std::optional<std::string> Format(const std::string& text) {
 std::string Fmt(const std::string& text) {
   auto p = ParseText(text);
   REQUIRE_FALSE(p->result.file.has_syntax_errors);
-  auto checked = stave::fmt::internal::FormatChecked(p->result.file, p->set.file(p->id));
+  auto checked = stave::formatter::internal::FormatChecked(p->result.file, p->set.file(p->id));
   REQUIRE(checked.in_sync);
   return checked.text;
 }
@@ -132,7 +132,7 @@ struct Atom {
 std::vector<Atom> Atoms(const std::string& text) {
   auto p = ParseText(text);
   const auto& comments = p->result.file.comments;
-  auto toks = stave::fmt::internal::LexTokens(text, comments);
+  auto toks = stave::formatter::internal::LexTokens(text, comments);
   std::vector<Atom> out;
   auto comment = [&](const syntax::Comment& c) {
     out.push_back({c.text, c.span.begin, c.span.end, true});
@@ -642,7 +642,7 @@ TEST_CASE("fmt: every example and golden file", "[fmt]") {
       std::string text = ReadFile(entry.path());
       auto p = ParseText(text);
       if (p->result.file.has_syntax_errors) {
-        CHECK_FALSE(stave::fmt::FormatFile(p->result.file, p->set.file(p->id)));
+        CHECK_FALSE(stave::formatter::FormatFile(p->result.file, p->set.file(p->id)));
         ++refused;
         continue;
       }

@@ -58,7 +58,7 @@ Object MakeClusterRoleBinding(const std::string& name, const std::string& role_n
 
 RbacSubject User(const std::string& name) { return {"User", "", name}; }
 RbacSubject Group(const std::string& name) { return {"Group", "", name}; }
-RbacSubject Sa(const std::string& ns, const std::string& name) {
+RbacSubject SaSubject(const std::string& ns, const std::string& name) {
   return {"ServiceAccount", ns, name};
 }
 
@@ -378,7 +378,7 @@ TEST_CASE("Aggregated ClusterRoles decide by their filled-in rules", "[rbac]") {
     out.objects.push_back(MakeClusterRole(
         "monitoring", {Rule({""}, {"services", "endpoints", "pods"}, {"get", "list", "watch"})}));
     out.objects.push_back(MakeClusterRoleBinding("prometheus-monitoring", "monitoring",
-                                                 {Sa("monitoring", "prometheus")}));
+                                                 {SaSubject("monitoring", "prometheus")}));
     RbacAuthorizer authz(out);
     RbacDecision d = authz.Authorize(
         Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "endpoints", ""));
@@ -397,7 +397,7 @@ TEST_CASE("Aggregated ClusterRoles decide by their filled-in rules", "[rbac]") {
     Output out;
     out.objects.push_back(MakeClusterRole("monitoring", {}));
     out.objects.push_back(MakeClusterRoleBinding("prometheus-monitoring", "monitoring",
-                                                 {Sa("monitoring", "prometheus")}));
+                                                 {SaSubject("monitoring", "prometheus")}));
     RbacAuthorizer authz(out);
     CHECK_FALSE(
         authz.Authorize(Req(ServiceAccountUser("monitoring", "prometheus"), "list", "", "pods", ""))
@@ -515,7 +515,7 @@ TEST_CASE("Subjects: users, groups, ServiceAccounts and the system groups", "[rb
         authz.Authorize(Req(PlainUser("frontend-admins"), "get", "", "pods", "default")).allowed);
   }
   SECTION("the default ServiceAccount in kube-system") {
-    bind("kube-system-default", Sa("kube-system", "default"));
+    bind("kube-system-default", SaSubject("kube-system", "default"));
     RbacAuthorizer authz(out);
     CHECK(authz
               .Authorize(
@@ -600,7 +600,7 @@ TEST_CASE("Authorize names the binding, role and rule that allowed, and nothing 
   out.objects.push_back(
       MakeRoleBinding("shop", "unrelated", "Role", "deployer", {User("someone-else")}));
   out.objects.push_back(
-      MakeRoleBinding("shop", "deploy", "Role", "deployer", {Sa("shop", "ci"), User("jane")}));
+      MakeRoleBinding("shop", "deploy", "Role", "deployer", {SaSubject("shop", "ci"), User("jane")}));
   RbacAuthorizer authz(out);
 
   RbacDecision d = authz.Authorize(

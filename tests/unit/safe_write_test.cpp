@@ -19,13 +19,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
+struct WriteTestDir {
   fs::path path;
-  TempDir() {
+  WriteTestDir() {
     std::string templ = (fs::temp_directory_path() / "stave-safe-write-XXXXXX").string();
     path = ::mkdtemp(templ.data());
   }
-  ~TempDir() {
+  ~WriteTestDir() {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
@@ -52,7 +52,7 @@ std::string Read(const fs::path& p) {
 
 TEST_CASE("a failed write, fsync or close leaves no temporary file", "[safe_write]") {
   for (const char* spec : {"open:1", "write:1", "fsync:1", "close:1"}) {
-    TempDir dir;
+    WriteTestDir dir;
     UniqueFd fd = OpenDir(dir.path.string());
     std::string temp;
     Fault fault(spec);
@@ -62,7 +62,7 @@ TEST_CASE("a failed write, fsync or close leaves no temporary file", "[safe_writ
     CHECK(!error->empty());
     CHECK(dir.entries() == 0);
   }
-  TempDir dir;
+  WriteTestDir dir;
   UniqueFd fd = OpenDir(dir.path.string());
   std::string temp;
   REQUIRE_FALSE(WriteNewFile(fd.get(), "a.yaml", "text\n", 0644, temp));
@@ -71,7 +71,7 @@ TEST_CASE("a failed write, fsync or close leaves no temporary file", "[safe_writ
 }
 
 TEST_CASE("CreateFile never replaces or follows what is already there", "[safe_write]") {
-  TempDir dir;
+  WriteTestDir dir;
   fs::path victim = dir.path / "victim";
   std::ofstream(victim) << "precious\n";
   fs::create_symlink(victim, dir.path / "new.policy");
@@ -91,7 +91,7 @@ TEST_CASE("CreateFile never replaces or follows what is already there", "[safe_w
 
 TEST_CASE("InspectFile describes links, FIFOs and directories without opening them",
           "[safe_write]") {
-  TempDir dir;
+  WriteTestDir dir;
   UniqueFd fd = OpenDir(dir.path.string());
   REQUIRE(::mkfifo((dir.path / "fifo.yaml").c_str(), 0644) == 0);
   fs::create_symlink("/dev/zero", dir.path / "zero.yaml");
