@@ -697,10 +697,13 @@ def run_tests(namespace, suite):
     tests = [(n, f) for n, f in sorted(namespace.items()) if n.startswith("test_") and callable(f)]
     passed = failed = skipped = 0
     for name, fn in tests:
+        start = time.monotonic()
         try:
             fn()
             passed += 1
-            print("ok   %s/%s" % (suite, name))
+            took = time.monotonic() - start
+            # The slow ones say so: CI's time is budgeted (docs/ci.md).
+            print("ok   %s/%s%s" % (suite, name, " (%.1f s)" % took if took >= 2 else ""))
         except Skipped as e:
             skipped += 1
             print("skip %s/%s: %s" % (suite, name, e))
