@@ -4,16 +4,20 @@
 Suites: Catch2 unit tests, golden cases, CLI tests, the language server over
 stdio, and the npm suites, all against the build given with `--build`
 (scripts/test passes its AddressSanitizer + UBSan build, so each suite is a
-memory-safety test too); then bounded libFuzzer runs (parse and check;
-lowering and emission; fmt; the language server's message handling) in a
-clang tree of their own. `--quick` skips the fuzzers.
+memory-safety test too), two at a time, each suite's output printed whole
+in a fixed order; then bounded libFuzzer runs (parse and check; lowering
+and emission; fmt; the language server's message handling; the Kubernetes
+YAML reader), one per core, in a clang tree of their own. `--quick` skips
+the fuzzers.
 """
 import argparse
+import io
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -150,18 +154,71 @@ def run_one_fuzzer(build, name, seed_dirs):
            "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=0",
            "-dict=" + os.path.join(ROOT, "tests", "fuzz", "policy.dict"), corpus] + \
         [s for s in seeds if os.path.isdir(s)]
-    p = sh(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     ok = p.returncode == 0
     tail = (p.stdout + p.stderr).strip().splitlines()[-3:]
-    print("%s: %s (%ds)\n  %s" % (name, "ok" if ok else "FAILED", FUZZ_SECONDS, "\n  ".join(tail)))
+    # One write per target: they run side by side.
+    report = "$ %s\n%s: %s (%ds)\n  %s\n" % (" ".join(cmd), name, "ok" if ok else "FAILED", FUZZ_SECONDS,
+                                           "\n  ".join(tail))
     if not ok:
-        sys.stdout.write(p.stderr[-8000:])
+        report += p.stderr[-8000:]
+    sys.stdout.write(report)
+    sys.stdout.flush()
     return ok
 
 
 def run_fuzzer(build):
-    results = [run_one_fuzzer(build, name, seeds) for name, seeds in FUZZ_TARGETS]
+    # One target per core: each is one process, and they share nothing.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(lambda t: run_one_fuzzer(build, *t), FUZZ_TARGETS))
     return sum(results), len(results) - sum(results)
+
+
+class _PerThreadStdout:
+    """sys.stdout for suites run side by side: what a suite's thread prints
+    is kept and printed whole, in the suites' order, when it is done."""
+
+    def __init__(self, real):
+        self.real = real
+        self.local = threading.local()
+
+    def write(self, text):
+        buf = getattr(self.local, "buf", None)
+        return (self.real if buf is None else buf).write(text)
+
+    def flush(self):
+        self.real.flush()
+
+
+def run_side_by_side(suites):
+    """Runs (name, fn) suites two at a time (a 2-core CI machine; each suite
+    is one process at a time) and returns [(name, counts, seconds)] in the
+    order given, printing each suite's output whole."""
+    from concurrent.futures import ThreadPoolExecutor
+    out = sys.stdout if isinstance(sys.stdout, _PerThreadStdout) else _PerThreadStdout(sys.stdout)
+    sys.stdout = out
+
+    def one(item):
+        name, fn = item
+        out.local.buf = io.StringIO()
+        start = time.monotonic()
+        try:
+            counts = fn()
+        except Exception as e:  # noqa: BLE001 - a broken runner fails its suite, not the others
+            print("%s: the runner failed: %r" % (name, e))
+            counts = (0, 1)
+        text = out.local.buf.getvalue()
+        out.local.buf = None
+        return name, counts, time.monotonic() - start, text
+
+    results = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, counts, seconds, text in pool.map(one, suites):
+            out.real.write(text)
+            out.real.flush()
+            results.append((name, counts, seconds))
+    return results
 
 
 def main():
@@ -174,28 +231,24 @@ def main():
     # Sanitizer reports abort the process, so a finding fails its test.
     os.environ.update(ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-    results = []
     fuzz_build = None if a.quick else start_fuzz_build()
-
-    def suite(name, run):
-        start = time.monotonic()
-        counts = run()
-        results.append((name, counts, time.monotonic() - start))
-
-    suite("unit", lambda: run_catch2(os.path.join(build, "tests", "unit-tests")))
-    suite("golden", lambda: run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"]))
-    suite("cli", lambda: run_counted([sys.executable, "tests/cli/run_cli.py", stave]))
-    suite("cluster", lambda: run_counted([sys.executable, "tests/cli/run_cluster.py", stave]))
-    suite("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave]))
-    suite("node", lambda: run_node_tests(stave))
-    suite("cli-writes", lambda: run_counted([sys.executable, "tests/cli/run_write_faults.py", stave]))
-    suite("std-vs-real", lambda: run_counted([sys.executable, "tests/stdlib/run_std_vs_real.py", stave]))
-    suite("docs", lambda: run_counted([sys.executable, "tests/docs/run_docs.py", stave]))
+    suites = [
+        ("unit", lambda: run_catch2(os.path.join(build, "tests", "unit-tests"))),
+        ("cli", lambda: run_counted([sys.executable, "tests/cli/run_cli.py", stave])),
+        ("golden", lambda: run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])),
+        ("cluster", lambda: run_counted([sys.executable, "tests/cli/run_cluster.py", stave])),
+        ("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave])),
+        ("node", lambda: run_node_tests(stave)),
+        ("cli-writes", lambda: run_counted([sys.executable, "tests/cli/run_write_faults.py", stave])),
+        ("std-vs-real", lambda: run_counted([sys.executable, "tests/stdlib/run_std_vs_real.py", stave])),
+        ("docs", lambda: run_counted([sys.executable, "tests/docs/run_docs.py", stave])),
+    ]
+    results = run_side_by_side(suites)
     if not a.quick:
         def fuzz():
             tree = finish_fuzz_build(fuzz_build)
             return run_fuzzer(tree) if tree else (0, 1)
-        suite("fuzz", fuzz)
+        results += run_side_by_side([("fuzz", fuzz)])
     passed = sum(r[1][0] for r in results)
     failed = sum(r[1][1] for r in results)
     print()
