@@ -12,24 +12,19 @@
 namespace stave::kube {
 namespace {
 
-// A mapping's value, or an undefined (false) node: yaml-cpp throws when a
-// missing key's node is indexed again, and every shape of input must be
-// safe here.
-YAML::Node Get(const YAML::Node& n, const char* key) {
-  if (!n || !n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node v = n[key];
-  return v ? v : YAML::Node(YAML::NodeType::Undefined);
-}
+// A mapping's value, or an undefined (false) node when the key is absent
+// or `n` is no mapping.
+const YamlNode& Get(const YamlNode& n, const char* key) { return n[key]; }
 
 class ModelBuilder {
  public:
   ModelBuilder(ClusterObject& o, std::vector<Problem>& errors) : o_(o), errors_(errors) {}
 
-  void Build(const YAML::Node& doc) {
+  void Build(const YamlNode& doc) {
     lower::Object m;
     m.meta.name = o_.name;
     m.meta.ns = o_.ns;
-    const YAML::Node meta = Get(doc, "metadata");
+    const YamlNode& meta = Get(doc, "metadata");
     m.meta.labels = StringMap(Get(meta, "labels"), "metadata.labels");
     m.meta.annotations = StringMap(Get(meta, "annotations"), "metadata.annotations");
     m.meta.annotations.erase("kubectl.kubernetes.io/last-applied-configuration");
@@ -60,14 +55,14 @@ class ModelBuilder {
   }
 
  private:
-  void Error(const YAML::Node& n, const std::string& message) {
+  void Error(const YamlNode& n, const std::string& message) {
     YAML::Mark mark = n.Mark();
     Origin at = mark.line < 0 ? o_.origin : Origin{o_.origin.file, mark.line + 1, mark.column + 1};
     errors_.push_back({at,
                        fmt::format("{} `{}`: {}", o_.kind, o_.name, message)});
   }
 
-  std::string String(const YAML::Node& n, const std::string& what) {
+  std::string String(const YamlNode& n, const std::string& what) {
     if (!n || n.IsNull()) return "";
     if (!n.IsScalar()) {
       Error(n, fmt::format("`{}` must be a string", what));
@@ -76,47 +71,47 @@ class ModelBuilder {
     return n.Scalar();
   }
 
-  std::vector<std::string> Strings(const YAML::Node& n, const std::string& what) {
+  std::vector<std::string> Strings(const YamlNode& n, const std::string& what) {
     std::vector<std::string> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsSequence()) {
       Error(n, fmt::format("`{}` must be a list of strings", what));
       return out;
     }
-    for (const YAML::Node& item : n) out.push_back(String(item, what + "[]"));
+    for (const YamlNode* item : n.items()) out.push_back(String(*item, what + "[]"));
     return out;
   }
 
-  std::map<std::string, std::string> StringMap(const YAML::Node& n, const std::string& what) {
+  std::map<std::string, std::string> StringMap(const YamlNode& n, const std::string& what) {
     std::map<std::string, std::string> out;
     if (!n || n.IsNull()) return out;
     if (!n.IsMap()) {
       Error(n, fmt::format("`{}` must be a mapping of strings", what));
       return out;
     }
-    for (const auto& kv : n) out[String(kv.first, what)] = String(kv.second, what + "." + kv.first.Scalar());
+    for (const auto& kv : n.entries()) out[String(kv.first, what)] = String(kv.second, what + "." + kv.first.Scalar());
     return out;
   }
 
   // Each entry of a list that must hold mappings.
   template <typename F>
-  void Entries(const YAML::Node& n, const std::string& what, F&& each) {
+  void Entries(const YamlNode& n, const std::string& what, F&& each) {
     if (!n || n.IsNull()) return;
     if (!n.IsSequence()) return Error(n, fmt::format("`{}` must be a list", what));
     size_t i = 0;
-    for (const YAML::Node& item : n) {
-      if (!item.IsMap()) {
-        Error(item, fmt::format("`{}[{}]` must be a mapping", what, i));
+    for (const YamlNode* item : n.items()) {
+      if (!item->IsMap()) {
+        Error(*item, fmt::format("`{}[{}]` must be a mapping", what, i));
       } else {
-        each(item, i);
+        each(*item, i);
       }
       ++i;
     }
   }
 
-  lower::Role RoleOf(const YAML::Node& doc) {
+  lower::Role RoleOf(const YamlNode& doc) {
     lower::Role role;
-    Entries(Get(doc, "rules"), "rules", [&](const YAML::Node& r, size_t i) {
+    Entries(Get(doc, "rules"), "rules", [&](const YamlNode& r, size_t i) {
       std::string at = fmt::format("rules[{}]", i);
       lower::PolicyRule rule{Strings(Get(r, "apiGroups"), at + ".apiGroups"),
                              Strings(Get(r, "resources"), at + ".resources"),
@@ -130,16 +125,16 @@ class ModelBuilder {
     return role;
   }
 
-  lower::RoleBinding BindingOf(const YAML::Node& doc) {
+  lower::RoleBinding BindingOf(const YamlNode& doc) {
     lower::RoleBinding b;
-    const YAML::Node ref = Get(doc, "roleRef");
+    const YamlNode& ref = Get(doc, "roleRef");
     if (!ref || !ref.IsMap()) {
       Error(doc, "has no `roleRef`");
       return b;
     }
     b.role_kind = String(Get(ref, "kind"), "roleRef.kind");
     b.role_name = String(Get(ref, "name"), "roleRef.name");
-    Entries(Get(doc, "subjects"), "subjects", [&](const YAML::Node& s, size_t i) {
+    Entries(Get(doc, "subjects"), "subjects", [&](const YamlNode& s, size_t i) {
       std::string at = fmt::format("subjects[{}]", i);
       lower::RbacSubject subject{String(Get(s, "kind"), at + ".kind"), String(Get(s, "namespace"), at + ".namespace"),
                                  String(Get(s, "name"), at + ".name")};
@@ -159,7 +154,7 @@ class ModelBuilder {
     return b;
   }
 
-  bool PeerOf(const YAML::Node& spec, lower::Object& m) {
+  bool PeerOf(const YamlNode& spec, lower::Object& m) {
     lower::PeerAuthentication pa;
     if (spec && spec.IsMap()) {
       o_.selector = StringMap(Get(Get(spec, "selector"), "matchLabels"), "spec.selector.matchLabels");
@@ -178,7 +173,7 @@ class ModelBuilder {
     return true;
   }
 
-  lower::IstioOperation OperationOf(const YAML::Node& op, const std::string& at) {
+  lower::IstioOperation OperationOf(const YamlNode& op, const std::string& at) {
     lower::IstioOperation o;
     o.hosts = Strings(Get(op, "hosts"), at + ".hosts");
     o.not_hosts = Strings(Get(op, "notHosts"), at + ".notHosts");
@@ -194,15 +189,15 @@ class ModelBuilder {
   // One Istio rule; `to` entries are alternatives, so a rule with several
   // becomes one model rule per entry. A DENY rule with a part the model
   // cannot hold is left out; an ALLOW rule keeps the rest (see objects.h).
-  void RuleOf(const YAML::Node& r, size_t i, bool deny, lower::AuthorizationPolicy& ap) {
+  void RuleOf(const YamlNode& r, size_t i, bool deny, lower::AuthorizationPolicy& ap) {
     std::string at = fmt::format("spec.rules[{}]", i);
     lower::IstioRule rule;
     bool dropped = false;
-    Entries(Get(r, "from"), at + ".from", [&](const YAML::Node& f, size_t j) {
-      const YAML::Node s = Get(f, "source");
+    Entries(Get(r, "from"), at + ".from", [&](const YamlNode& f, size_t j) {
+      const YamlNode& s = Get(f, "source");
       lower::IstioSource src;
       if (s && s.IsMap()) {
-        for (const auto& kv : s) {
+        for (const auto& kv : s.entries()) {
           std::string key = kv.first.Scalar();
           if (key == "principals") src.principals = Strings(kv.second, at + ".from.source.principals");
           else if (key == "namespaces") src.namespaces = Strings(kv.second, at + ".from.source.namespaces");
@@ -216,14 +211,14 @@ class ModelBuilder {
       }
       rule.from.push_back(std::move(src));
     });
-    Entries(Get(r, "when"), at + ".when", [&](const YAML::Node& w, size_t j) {
+    Entries(Get(r, "when"), at + ".when", [&](const YamlNode& w, size_t j) {
       std::string wat = fmt::format("{}.when[{}]", at, j);
       rule.when.push_back({String(Get(w, "key"), wat + ".key"), Strings(Get(w, "values"), wat + ".values"),
                            Strings(Get(w, "notValues"), wat + ".notValues")});
     });
     if (deny && dropped) return;
     std::vector<lower::IstioOperation> ops;
-    Entries(Get(r, "to"), at + ".to", [&](const YAML::Node& t, size_t j) {
+    Entries(Get(r, "to"), at + ".to", [&](const YamlNode& t, size_t j) {
       ops.push_back(OperationOf(Get(t, "operation"), fmt::format("{}.to[{}].operation", at, j)));
     });
     if (ops.empty()) ap.rules.push_back(rule);
@@ -234,7 +229,7 @@ class ModelBuilder {
     }
   }
 
-  bool PolicyOf(const YAML::Node& spec, lower::Object& m) {
+  bool PolicyOf(const YamlNode& spec, lower::Object& m) {
     lower::AuthorizationPolicy ap;
     ap.action = "ALLOW";
     if (!spec || spec.IsNull() || (spec.IsMap() && spec.size() == 0)) {
@@ -258,7 +253,7 @@ class ModelBuilder {
     if (Get(spec, "provider")) o_.unsupported.push_back("`provider`");
     ap.selector = StringMap(Get(Get(spec, "selector"), "matchLabels"), "spec.selector.matchLabels");
     Entries(Get(spec, "rules"), "spec.rules",
-            [&](const YAML::Node& r, size_t i) { RuleOf(r, i, ap.action == "DENY", ap); });
+            [&](const YamlNode& r, size_t i) { RuleOf(r, i, ap.action == "DENY", ap); });
     // An ALLOW policy without rules admits nothing, like `spec: {}`.
     if (ap.action == "ALLOW" && ap.rules.empty()) ap.allow_nothing = true;
     m.spec = ap;
@@ -270,7 +265,7 @@ class ModelBuilder {
   // than which tokens are accepted (tokens in query parameters or cookies,
   // an inline key set, forwarding, claims copied to headers) is listed as
   // unsupported.
-  bool RequestAuthenticationOf(const YAML::Node& spec, lower::Object& m) {
+  bool RequestAuthenticationOf(const YamlNode& spec, lower::Object& m) {
     lower::RequestAuthentication ra;
     if (spec && !spec.IsNull() && !spec.IsMap()) {
       Error(spec, "`spec` must be a mapping");
@@ -282,18 +277,18 @@ class ModelBuilder {
     }
     ra.selector = StringMap(Get(Get(spec, "selector"), "matchLabels"), "spec.selector.matchLabels");
     o_.selector = ra.selector;
-    Entries(Get(spec, "jwtRules"), "spec.jwtRules", [&](const YAML::Node& j, size_t i) {
+    Entries(Get(spec, "jwtRules"), "spec.jwtRules", [&](const YamlNode& j, size_t i) {
       std::string at = fmt::format("spec.jwtRules[{}]", i);
       lower::JwtRule rule;
       rule.issuer = String(Get(j, "issuer"), at + ".issuer");
       rule.jwks_uri = String(Get(j, "jwksUri"), at + ".jwksUri");
       rule.audiences = Strings(Get(j, "audiences"), at + ".audiences");
-      Entries(Get(j, "fromHeaders"), at + ".fromHeaders", [&](const YAML::Node& h, size_t) {
+      Entries(Get(j, "fromHeaders"), at + ".fromHeaders", [&](const YamlNode& h, size_t) {
         lower::JwtHeader header{String(Get(h, "name"), at + ".fromHeaders.name"), std::nullopt};
         if (Get(h, "prefix")) header.prefix = String(Get(h, "prefix"), at + ".fromHeaders.prefix");
         rule.from_headers.push_back(std::move(header));
       });
-      for (const auto& kv : j) {
+      for (const auto& kv : j.entries()) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
         if (key != "issuer" && key != "jwksUri" && key != "audiences" && key != "fromHeaders") {
           o_.unsupported.push_back(fmt::format("`{}` in jwtRules entry {}", key, i + 1));
@@ -311,7 +306,7 @@ class ModelBuilder {
 
 }  // namespace
 
-void BuildModel(const YAML::Node& doc, ClusterObject& o, std::vector<Problem>& errors) {
+void BuildModel(const YamlNode& doc, ClusterObject& o, std::vector<Problem>& errors) {
   ModelBuilder(o, errors).Build(doc);
 }
 

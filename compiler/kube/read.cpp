@@ -1,7 +1,7 @@
-// Reading Kubernetes YAML and JSON with yaml-cpp: documents are split,
-// `List`s unwrapped, metadata resolved and content flattened here; the
-// per-kind model is built in model.cpp. yaml-cpp's exceptions stop at this
-// file's boundary.
+// Reading Kubernetes YAML and JSON with yaml-cpp's parser (documents built
+// by yaml_tree.cpp): documents are split, `List`s unwrapped, metadata
+// resolved and content flattened here; the per-kind model is built in
+// model.cpp. yaml-cpp's exceptions stop at this file's boundary.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -9,8 +9,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "compiler/emit/yaml.h"
 #include "compiler/kube/read_internal.h"
@@ -22,6 +21,9 @@ namespace {
 // nodes, and `&a [*a, *a]` nested twenty deep would otherwise be visited a
 // million times over.
 constexpr size_t kNodeBudget = 1'000'000;
+// Nor deeper than this: an alias inside its own anchor (`&a {b: *a}`) is a
+// cycle. Kubernetes objects nest a dozen levels.
+constexpr size_t kMaxDepth = 100;
 
 // Added by the API server (or kubectl), not part of what an object says.
 const std::set<std::string> kServerMetadata = {
@@ -38,23 +40,27 @@ const std::set<std::string> kReadKinds = {
     // whether a managed one is missing or changed; compared by content.
     "Telemetry"};
 
-bool Flatten(const YAML::Node& n, const std::string& path, std::map<std::string, std::string>& out,
-             size_t& budget) {
-  if (budget == 0) return false;
+// False when the budget or the depth runs out.
+bool Flatten(const YamlNode& n, const std::string& path, std::map<std::string, std::string>& out,
+             size_t& budget, size_t depth = 0) {
+  if (budget == 0 || depth > kMaxDepth) {
+    budget = 0;
+    return false;
+  }
   --budget;
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar: out[path] = n.Scalar(); return true;
-    case YAML::NodeType::Sequence: {
+  switch (n.type()) {
+    case YamlNode::Type::Scalar: out[path] = n.Scalar(); return true;
+    case YamlNode::Type::Sequence: {
       size_t i = 0;
-      for (const YAML::Node& item : n) {
-        if (!Flatten(item, fmt::format("{}[{}]", path, i++), out, budget)) return false;
+      for (const YamlNode* item : n.items()) {
+        if (!Flatten(*item, fmt::format("{}[{}]", path, i++), out, budget, depth + 1)) return false;
       }
       return true;
     }
-    case YAML::NodeType::Map:
-      for (const auto& kv : n) {
+    case YamlNode::Type::Map:
+      for (const auto& kv : n.entries()) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-        if (!Flatten(kv.second, path.empty() ? key : path + "." + key, out, budget)) return false;
+        if (!Flatten(kv.second, path.empty() ? key : path + "." + key, out, budget, depth + 1)) return false;
       }
       return true;
     default: return true;  // null and undefined say nothing
@@ -67,17 +73,17 @@ class DocumentReader {
                  std::map<std::string, size_t>& skipped, std::map<std::string, Origin>& first_skip)
       : file_(file), default_ns_(default_ns), out_(out), skipped_(skipped), first_skip_(first_skip) {}
 
-  void Document(const YAML::Node& doc, int depth) {
+  void Document(const YamlNode& doc, int depth) {
     if (doc.IsNull()) return;  // an empty document (`---` at the end)
     if (!doc.IsMap()) return Error(doc, "a document must be a Kubernetes object (a mapping)");
     std::string kind = Scalar(doc["kind"]);
     if (kind.empty()) return Error(doc, "the object has no `kind`");
-    const YAML::Node items = doc["items"];
+    const YamlNode& items = doc["items"];
     if (kind == "List" || (kind.size() > 4 && kind.ends_with("List") && items)) {
       if (depth > 0) return Error(doc, "a `List` inside a `List`");
       if (!items) return;
       if (!items.IsSequence()) return Error(items, "`items` of a `List` must be a list");
-      for (const YAML::Node& item : items) Document(item, depth + 1);
+      for (const YamlNode* item : items.items()) Document(*item, depth + 1);
       return;
     }
     if (!IsReadKind(kind)) {
@@ -88,20 +94,20 @@ class DocumentReader {
   }
 
  private:
-  Origin At(const YAML::Node& n) const {
-    YAML::Mark m = n.Mark();
+  Origin At(const YamlNode& n) const {
+    const YAML::Mark& m = n.Mark();
     return {file_, m.line + 1, m.column + 1};
   }
-  void Error(const YAML::Node& n, std::string message) { out_.errors.push_back({At(n), std::move(message)}); }
+  void Error(const YamlNode& n, std::string message) { out_.errors.push_back({At(n), std::move(message)}); }
 
-  static std::string Scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : ""; }
+  static std::string Scalar(const YamlNode& n) { return n && n.IsScalar() ? n.Scalar() : ""; }
 
-  void Object(const YAML::Node& doc, const std::string& kind) {
+  void Object(const YamlNode& doc, const std::string& kind) {
     ClusterObject o;
     o.kind = kind;
     o.origin = At(doc);
     o.api_version = Scalar(doc["apiVersion"]);
-    const YAML::Node meta = doc["metadata"];
+    const YamlNode& meta = doc["metadata"];
     if (!meta || !meta.IsMap()) return Error(doc, fmt::format("the {} has no `metadata`", kind));
     o.name = Scalar(meta["name"]);
     if (o.name.empty()) return Error(meta, fmt::format("the {} has no `metadata.name`", kind));
@@ -110,12 +116,12 @@ class DocumentReader {
       if (o.ns.empty()) o.ns = default_ns_;
     }
     size_t budget = kNodeBudget;
-    for (const auto& kv : doc) {
+    for (const auto& kv : doc.entries()) {
       std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
       if (key == "apiVersion" || key == "kind" || key == "status") continue;
       if (kind == "ServiceAccount" && key == "secrets") continue;  // the token controller's
       if (key == "metadata") {
-        for (const auto& m : meta) {
+        for (const auto& m : meta.entries()) {
           std::string mk = m.first.IsScalar() ? m.first.Scalar() : "";
           if (kServerMetadata.count(mk)) continue;
           if (!Flatten(m.second, "metadata." + mk, o.content, budget)) break;
@@ -126,8 +132,9 @@ class DocumentReader {
       if (!Flatten(kv.second, key, o.content, budget)) break;
     }
     if (budget == 0) {
-      return Error(doc, fmt::format("the {} `{}` is too large (over {} nodes with aliases expanded)",
-                                    kind, o.name, kNodeBudget));
+      return Error(doc, fmt::format("the {} `{}` is too large (over {} nodes with aliases expanded, "
+                                    "or over {} levels deep: an alias inside its own anchor?)",
+                                    kind, o.name, kNodeBudget, kMaxDepth));
     }
     std::vector<Problem> errors;
     BuildModel(doc, o, errors);
@@ -146,59 +153,31 @@ class DocumentReader {
 };
 
 // yaml-cpp 0.7 never stops on a `,` outside any list or mapping (`,` or
-// `{a: 1},` as a document): it yields empty documents forever, until memory
-// runs out. Such a `,` can only follow a line start, blanks, `]`, `}` or
-// another `,`; only texts with one get a first pass that counts documents
-// with the event parser, which stops where the stream stops advancing.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnMapEnd() override {}
-  YAML::Mark last;
-  size_t events = 0;
-};
-
-bool MayHaveStrayComma(const std::string& text) {
-  char before = '\n';
-  for (char c : text) {
-    if (c == ',' && (before == '\n' || before == ']' || before == '}' || before == ',')) return true;
-    if (c != ' ' && c != '\t') before = c;
-  }
-  return false;
-}
-
-// Where the stream stops advancing, if it does.
-std::optional<YAML::Mark> StrayComma(const std::string& text) {
-  if (text.find(',') == std::string::npos) return std::nullopt;
+// `{a: 1},` as a document): it yields empty documents forever. A stream has
+// at most one document per `---` or `...` marker, plus one, so more than
+// that means the parser stopped advancing.
+size_t MaxDocuments(const std::string& text) {
   size_t bound = 2;
   for (size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) ++bound;
   for (size_t at = text.find(".."); at != std::string::npos; at = text.find("..", at + 2)) ++bound;
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentCounter counter;
-  for (size_t docs = 0; parser.HandleNextDocument(counter);) {
-    if (++docs > bound) return counter.last;
-  }
-  return std::nullopt;
+  return bound;
 }
 
 void ReadFile(const InputFile& f, const std::string& default_ns, ReadResult& out,
               std::map<std::string, size_t>& skipped, std::map<std::string, Origin>& first_skip) {
   DocumentReader reader(f.path, default_ns, out, skipped, first_skip);
+  // A malformed stream gives no objects, only its error.
+  size_t objects = out.objects.size(), errors = out.errors.size();
   try {
-    if (auto mark = StrayComma(f.text)) {
-      out.errors.push_back({{f.path, mark->line + 1, mark->column + 1},
+    YAML::Mark stalled;
+    if (!ParseYamlStream(f.text, MaxDocuments(f.text), [&](const YamlNode& doc) { reader.Document(doc, 0); },
+                         stalled)) {
+      out.objects.erase(out.objects.begin() + static_cast<std::ptrdiff_t>(objects), out.objects.end());
+      out.errors.erase(out.errors.begin() + static_cast<std::ptrdiff_t>(errors), out.errors.end());
+      out.errors.push_back({{f.path, stalled.line + 1, stalled.column + 1},
                             "malformed YAML: a `,` outside any list or mapping"});
       return;
     }
-    for (const YAML::Node& doc : YAML::LoadAll(f.text)) reader.Document(doc, 0);
   } catch (const YAML::Exception& e) {
     // yaml-cpp's messages are lowercase phrases ("end of map not found").
     out.errors.push_back({{f.path, e.mark.line + 1, e.mark.column + 1},

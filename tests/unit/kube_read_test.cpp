@@ -158,6 +158,12 @@ TEST_CASE("hostile YAML is bounded", "[kube]") {
              "   \"metadata\": {\"name\": \"a\"}\n  },\n  {\"kind\": \"ServiceAccount\", \"apiVersion\": \"v1\",\n"
              "   \"metadata\": {\"name\": \"b\"}}\n]}\n").objects.size() == 2);
 
+  // An alias inside its own anchor is a cycle: bounded, not a stack overflow.
+  auto cycle = Read("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n  labels: &a {b: *a}\n");
+  REQUIRE(cycle.errors.size() == 1);
+  CHECK(cycle.errors[0].message.find("alias inside its own anchor") != std::string::npos);
+  CHECK(cycle.errors[0].origin.line == 1);
+
   std::string deep(100000, '[');
   auto d = Read(deep);
   CHECK(d.errors.size() == 1);
