@@ -224,22 +224,22 @@ std::optional<std::string> CreateFile(const std::string& path, std::string_view 
   if (auto error = WriteNewFile(dir_fd.get(), base, text, mode, temp)) {
     return fmt::format("cannot write `{}`: {}", path, *error);
   }
-  // renameat2(RENAME_NOREPLACE): an existing file or link at `path` is an
-  // error, never replaced or followed.
-  int err =
-      InjectedFault("rename") ? errno
-      : ::renameat2(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), RENAME_NOREPLACE) == 0
-          ? 0
-          : errno;
-  if (err == EINVAL) {  // a file system without renameat2: link(2) does not replace either
-    err = ::linkat(dir_fd.get(), temp.c_str(), dir_fd.get(), base.c_str(), 0) == 0 ? 0 : errno;
-  }
+  int err = RenameNoReplace(dir_fd.get(), temp, base);
   ::unlinkat(dir_fd.get(), temp.c_str(), 0);  // fails harmlessly once renamed
   if (err != 0) {
     return fmt::format("cannot write `{}`: {}", path,
                        err == EEXIST ? "it already exists" : Reason(err));
   }
   return SyncDir(dir_fd.get(), dir);
+}
+
+int RenameNoReplace(int dir_fd, const std::string& from, const std::string& to) {
+  if (InjectedFault("rename")) return errno;
+  if (::renameat2(dir_fd, from.c_str(), dir_fd, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL) return errno;
+  // A file system without renameat2: link(2) does not replace either; the
+  // caller removes `from` afterwards.
+  return ::linkat(dir_fd, from.c_str(), dir_fd, to.c_str(), 0) == 0 ? 0 : errno;
 }
 
 int RenameAt(int from_dir, const std::string& from, int to_dir, const std::string& to) {

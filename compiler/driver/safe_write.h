@@ -2,7 +2,7 @@
 // exclusively (O_EXCL|O_NOFOLLOW, unique names) and checked through write,
 // fsync and close before a rename puts them in place; existing files read
 // without following links or blocking on FIFOs and devices. Used by `fmt`,
-// `build -o` and (later) `import`. Errors are messages for the user.
+// `build -o` and `import`. Errors are messages for the user.
 #pragma once
 
 #include <sys/stat.h>
@@ -70,6 +70,13 @@ std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name,
 // Creates the new file `path` atomically (a complete temporary file,
 // renamed into place only if nothing exists at `path`); for `import`.
 std::optional<std::string> CreateFile(const std::string& path, std::string_view text, mode_t mode);
+
+// Renames `from` to `to` in `dir_fd` unless something exists at `to`
+// (renameat2 RENAME_NOREPLACE, or link(2) where the file system lacks it,
+// after which `from` is still there for the caller to remove), never
+// replacing or following it; with the rename fault hook; 0 or the errno
+// (EEXIST when `to` exists).
+int RenameNoReplace(int dir_fd, const std::string& from, const std::string& to);
 
 // renameat with the rename fault hook; errno-style: 0 or the error.
 int RenameAt(int from_dir, const std::string& from, int to_dir, const std::string& to);
