@@ -15,14 +15,14 @@
 #include "compiler/driver/diff_markdown.h"
 #include "compiler/driver/git_source.h"
 #include "compiler/driver/render.h"
-#include "compiler/eval/permissions.h"
+#include "compiler/access/permissions.h"
 
 namespace stave::driver {
 namespace {
 
 struct Side {
   std::unique_ptr<Compilation> compilation;
-  std::vector<eval::PermissionRow> rows;
+  std::vector<access::PermissionRow> rows;
 };
 
 // Git's empty tree, and the all-zero revision CI systems give as the base
@@ -60,19 +60,19 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
     PrintDiagnostics(side.compilation->diagnostics, side.compilation->sources, human, stderr);
     return false;
   }
-  side.rows = eval::Permissions(*side.compilation->program, side.compilation->output);
+  side.rows = access::Permissions(*side.compilation->program, side.compilation->output);
   return true;
 }
 
 struct Change {
   char sign;  // '+' or '-'
-  const eval::PermissionRow* row;
+  const access::PermissionRow* row;
 };
 
-std::vector<Change> Compare(const std::vector<eval::PermissionRow>& before,
-                            const std::vector<eval::PermissionRow>& after) {
+std::vector<Change> Compare(const std::vector<access::PermissionRow>& before,
+                            const std::vector<access::PermissionRow>& after) {
   std::vector<Change> changes;
-  auto less = [](const eval::PermissionRow& a, const eval::PermissionRow& b) { return a.key() < b.key(); };
+  auto less = [](const access::PermissionRow& a, const access::PermissionRow& b) { return a.key() < b.key(); };
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
     if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
@@ -101,7 +101,7 @@ std::vector<Line> Lines(const std::vector<Change>& changes) {
   std::map<std::tuple<char, std::string, std::string, std::vector<std::string>, std::string>, size_t>
       by_object;
   for (const Change& c : changes) {
-    const eval::PermissionRow& r = *c.row;
+    const access::PermissionRow& r = *c.row;
     if (r.kind != "rbac") {
       lines.push_back({c.sign, &r, r.what});
       continue;
@@ -121,7 +121,7 @@ std::vector<Line> Lines(const std::vector<Change>& changes) {
   return lines;
 }
 
-std::string Rules(const eval::PermissionRow& r) {
+std::string Rules(const access::PermissionRow& r) {
   std::string out;
   for (const auto& rule : r.rules) out += (out.empty() ? "" : "; ") + rule;
   return out;

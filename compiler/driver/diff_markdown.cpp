@@ -78,7 +78,7 @@ std::string MarkdownCell(std::string_view text) {
   return out;
 }
 
-std::string_view RiskOf(const eval::PermissionRow& row, std::string_view what) {
+std::string_view RiskOf(const access::PermissionRow& row, std::string_view what) {
   std::vector<std::string> w = Words(what);
   if (row.kind == "mesh") {
     return row.subject == "anyone" && what.rfind("ALLOW", 0) == 0 ? "W0509" : "";

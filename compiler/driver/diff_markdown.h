@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/eval/permissions.h"
+#include "compiler/access/permissions.h"
 
 namespace stave::driver {
 
@@ -16,7 +16,7 @@ namespace stave::driver {
 // resource share a row, verbs joined ("get, list, watch pods").
 struct DiffRow {
   char sign;  // '+' or '-'
-  const eval::PermissionRow* row;
+  const access::PermissionRow* row;
   std::string what;
 };
 
@@ -26,7 +26,7 @@ inline constexpr size_t kCollapseRowsAfter = 30;
 std::string DiffMarkdown(const std::vector<DiffRow>& rows);
 
 // The risk lint a row's permission falls under ("W0502"), or empty.
-std::string_view RiskOf(const eval::PermissionRow& row, std::string_view what);
+std::string_view RiskOf(const access::PermissionRow& row, std::string_view what);
 
 // Markdown table cell text: inline markup characters escaped, `|` too.
 std::string MarkdownCell(std::string_view text);

@@ -1,7 +1,9 @@
-// Who may do what, as rows read off the lowered objects: RBAC grants
-// (subject, verb, resource, name, namespace), mesh admissions (source, app,
-// namespace, operation) and pipeline runs. `stave diff` compares two sets
-// of rows; each row remembers the source rules behind it.
+// Who may do what, as rows of the shared access model (access.h) read off
+// a program's lowered objects: RBAC grants (subject, verb, resource, name,
+// namespace: the concrete grants ExpandRbac makes, as drift and import
+// ask them), mesh admissions (source, workloads, namespace, operation, by
+// policy rule), pipeline runs and what is audited. `stave diff` compares
+// two sets of rows; each row remembers the source rules behind it.
 #pragma once
 
 #include <string>
@@ -11,7 +13,7 @@
 #include "compiler/lower/objects.h"
 #include "compiler/sema/program.h"
 
-namespace stave::eval {
+namespace stave::access {
 
 struct PermissionRow {
   std::string kind;     // "rbac", "mesh", "run"; "audit" for what is recorded (spec §14)
@@ -26,4 +28,4 @@ struct PermissionRow {
 // Sorted by kind, scope, subject, what; no duplicates.
 std::vector<PermissionRow> Permissions(const sema::Program& program, const lower::Output& output);
 
-}  // namespace stave::eval
+}  // namespace stave::access

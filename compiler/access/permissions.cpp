@@ -2,8 +2,9 @@
 // bindings and the roles they reference; mesh rows from AuthorizationPolicy
 // rules (the app is found by its selector); run rows from run rules, which
 // the admission policy enforces as written.
-#include "compiler/eval/permissions.h"
+#include "compiler/access/permissions.h"
 
+#include "compiler/access/access.h"
 #include "compiler/eval/describe.h"
 
 #include <algorithm>
@@ -13,13 +14,8 @@
 
 #include "compiler/sema/grants.h"
 
-namespace stave::eval {
+namespace stave::access {
 namespace {
-
-std::string SubjectText(const lower::RbacSubject& s) {
-  if (s.kind == "ServiceAccount") return fmt::format("serviceaccount {}/{}", s.ns, s.name);
-  return fmt::format("{} {}", s.kind == "User" ? "user" : "group", s.name);
-}
 
 // The rules among `origins` that name this identity among their subjects.
 std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base::Span>& origins,
@@ -39,53 +35,32 @@ std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base
   };
   for (const base::Span& o : origins) {
     for (const sema::ApiRule& r : p.api_rules) {
-      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(RuleText(p, o));
+      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(eval::RuleText(p, o));
     }
     for (const sema::RunRule& r : p.run_rules) {
-      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(RuleText(p, o));
+      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(eval::RuleText(p, o));
     }
   }
   if (out.empty()) {
-    for (const base::Span& o : origins) out.push_back(RuleText(p, o));
+    for (const base::Span& o : origins) out.push_back(eval::RuleText(p, o));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
+// The concrete grants of the access model (a ClusterRoleBinding's at
+// cluster scope), each with the source rules of its binding.
 void RbacRows(const sema::Program& p, const lower::Output& out, std::vector<PermissionRow>& rows) {
-  for (const lower::Object& b : out.objects) {
-    if (b.kind != lower::Kind::RoleBinding && b.kind != lower::Kind::ClusterRoleBinding) continue;
-    const auto& binding = std::get<lower::RoleBinding>(b.spec);
-    lower::Kind role_kind = binding.role_kind == "Role" ? lower::Kind::Role : lower::Kind::ClusterRole;
-    const lower::Object* role = nullptr;
-    for (const lower::Object& o : out.objects) {
-      if (o.kind == role_kind && o.meta.name == binding.role_name &&
-          o.meta.ns == (role_kind == lower::Kind::Role ? b.meta.ns : "")) {
-        role = &o;
-      }
-    }
-    if (role == nullptr) continue;
-    std::string scope = b.meta.ns.empty() ? "cluster" : b.meta.ns;
-    for (const lower::RbacSubject& s : binding.subjects) {
-      std::string subject = SubjectText(s);
-      std::vector<std::string> rules = RulesFor(p, b.origins, subject);
-      for (const lower::PolicyRule& r : std::get<lower::Role>(role->spec).rules) {
-        for (const auto& group : r.api_groups) {
-          for (const auto& resource : r.resources) {
-            std::string res = resource + (group.empty() ? "" : "." + group);
-            for (const auto& verb : r.verbs) {
-              if (r.resource_names.empty()) {
-                rows.push_back({"rbac", scope, subject, verb + " " + res, rules});
-              }
-              for (const auto& name : r.resource_names) {
-                rows.push_back({"rbac", scope, subject, verb + " " + res + " " + name, rules});
-              }
-            }
-          }
-        }
-      }
-    }
+  std::map<std::pair<const lower::Object*, std::string>, std::vector<std::string>> rules_of;
+  for (const RbacGrant& g : ExpandRbac(out, {}, [](const lower::RbacSubject&) { return true; })) {
+    std::string subject = SubjectText(g.subject);
+    auto [it, fresh] = rules_of.try_emplace({g.binding, subject});
+    if (fresh) it->second = RulesFor(p, g.binding->origins, subject);
+    const eval::RbacRequest& r = g.request;
+    std::string what = r.verb + " " + r.resource + (r.group.empty() ? "" : "." + r.group) +
+                       (r.name.empty() ? "" : " " + r.name);
+    rows.push_back({"rbac", r.ns.empty() ? "cluster" : r.ns, subject, what, it->second});
   }
 }
 
@@ -126,12 +101,9 @@ std::vector<std::string> Sources(const lower::IstioRule& rule) {
         out.push_back("any mTLS workload");
         continue;
       }
-      // TD/ns/NS/sa/NAME
-      size_t ns = pr.find("/ns/"), sa = pr.find("/sa/");
-      out.push_back(ns == std::string::npos || sa == std::string::npos
-                        ? "principal " + pr
-                        : fmt::format("serviceaccount {}/{}", pr.substr(ns + 4, sa - ns - 4),
-                                      pr.substr(sa + 4)));
+      std::string ns, name;
+      out.push_back(ParsePrincipal(pr, ns, name) ? fmt::format("serviceaccount {}/{}", ns, name)
+                                                 : "principal " + pr);
     }
     for (const auto& n : src.namespaces) out.push_back("workloads of namespace " + n);
     for (const auto& rp : src.request_principals) out.push_back("tokens of " + rp);
@@ -152,7 +124,7 @@ void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<Perm
   for (const lower::Object& o : out.objects) {
     if (o.kind == lower::Kind::PeerAuthentication) {
       rows.push_back({"mesh", o.meta.ns, "plaintext callers", "refused (mtls strict)",
-                      {RuleText(p, o.origins.front())}});
+                      {eval::RuleText(p, o.origins.front())}});
     }
     if (o.kind == lower::Kind::RequestAuthentication) {
       // Spec §12: which issuers' tokens the workloads accept (others: 401).
@@ -161,7 +133,7 @@ void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<Perm
       for (const auto& [k, v] : ra.selector) pods += (pods.empty() ? "" : ",") + k + "=" + v;
       for (const auto& [issuer, rule] : ra.rules) {
         std::vector<std::string> rules;
-        for (const auto& span : o.origins) rules.push_back(RuleText(p, span));
+        for (const auto& span : o.origins) rules.push_back(eval::RuleText(p, span));
         rows.push_back({"mesh", o.meta.ns, "tokens of issuer " + issuer,
                         fmt::format("validated for pods {} (RequestAuthentication)", pods), rules});
       }
@@ -171,13 +143,13 @@ void MeshRows(const sema::Program& p, const lower::Output& out, std::vector<Perm
     const auto& ap = std::get<lower::AuthorizationPolicy>(o.spec);
     if (ap.allow_nothing) {
       rows.push_back({"mesh", o.meta.ns, "anyone", "refused unless allowed (default deny)",
-                      {RuleText(p, o.origins.front())}});
+                      {eval::RuleText(p, o.origins.front())}});
       continue;
     }
     std::string app = Workloads(o);
     for (size_t i = 0; i < ap.rules.size(); ++i) {
       std::vector<std::string> rules;
-      for (const auto& span : ap.rule_origins[i]) rules.push_back(RuleText(p, span));
+      for (const auto& span : ap.rule_origins[i]) rules.push_back(eval::RuleText(p, span));
       for (const std::string& source : Sources(ap.rules[i])) {
         // AUDIT rules decide nothing: their own rows, in diff's audit section.
         rows.push_back({ap.action == "AUDIT" ? "audit" : "mesh", o.meta.ns, source,
@@ -198,7 +170,7 @@ void AuditRows(const sema::Program& p, const lower::Output& out, std::vector<Per
     std::string pods;
     for (const auto& [k, v] : t.selector) pods += (pods.empty() ? "" : ",") + k + "=" + v;
     std::vector<std::string> rules;
-    for (const auto& span : o.origins) rules.push_back(RuleText(p, span));
+    for (const auto& span : o.origins) rules.push_back(eval::RuleText(p, span));
     rows.push_back({"audit", o.meta.ns, "pods " + pods, "access log to " + Join(t.providers), rules});
   }
   if (!out.audit_policy) return;
@@ -215,7 +187,7 @@ void AuditRows(const sema::Program& p, const lower::Output& out, std::vector<Per
       if (!res.resource_names.empty()) what += " " + Join(res.resource_names);
     }
     std::vector<std::string> rules;
-    for (const auto& span : r.origins) rules.push_back(RuleText(p, span));
+    for (const auto& span : r.origins) rules.push_back(eval::RuleText(p, span));
     std::vector<std::string> scopes = r.namespaces;
     if (scopes.empty()) scopes.push_back("cluster");
     for (const auto& scope : scopes) {
@@ -239,7 +211,7 @@ void RunRows(const sema::Program& p, std::vector<PermissionRow>& rows) {
                                                   idn.kind == sema::Identity::Kind::User ? "user" : "group",
                                                   idn.name);
           rows.push_back({"run", p.symbol(pl.pipeline().ns).k8s_name, subject, what,
-                          {RuleText(p, r.rule->span)}});
+                          {eval::RuleText(p, r.rule->span)}});
         }
       }
     }
@@ -271,4 +243,4 @@ std::vector<PermissionRow> Permissions(const sema::Program& p, const lower::Outp
   return merged;
 }
 
-}  // namespace stave::eval
+}  // namespace stave::access
