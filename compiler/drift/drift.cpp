@@ -236,16 +236,49 @@ class Comparer {
     access::MeshSpace space = access::GatherMeshSpace({&emitted_, &cluster_});
     eval::MeshAuthorizer policy(emitted_), cluster(cluster_);
     std::map<std::string, Named> named = NamedSources();
+    // Sources by namespace and by principal, so that a workload finds the
+    // ones its namespace's policies name without looking at every source.
+    std::map<std::string, std::vector<size_t>> by_ns;
+    std::map<std::string, size_t> by_principal;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      by_ns[sources[i].ns].push_back(i);
+      by_principal.emplace(sources[i].principal, i);
+    }
     for (const access::Workload& w : space.workloads) {
       if (!declared_.namespaces.count(w.ns)) continue;
       const Named& n = named[w.ns];
-      bool represented = false;
-      for (const Source& s : sources) {
-        bool relevant = s.ns == w.ns || n.principals.count(s.principal) || n.namespaces.count(s.ns) ||
-                        std::any_of(n.patterns.begin(), n.patterns.end(),
-                                    [&](const std::string& p) { return eval::IstioStringMatch(p, s.principal); });
-        if (!relevant && represented) continue;
-        represented |= !relevant;
+      std::vector<size_t> relevant;
+      auto add_ns = [&](const std::string& ns) {
+        auto it = by_ns.find(ns);
+        if (it != by_ns.end()) relevant.insert(relevant.end(), it->second.begin(), it->second.end());
+      };
+      add_ns(w.ns);
+      for (const std::string& ns : n.namespaces) add_ns(ns);
+      for (const std::string& p : n.principals) {
+        if (auto it = by_principal.find(p); it != by_principal.end()) relevant.push_back(it->second);
+      }
+      if (!n.patterns.empty()) {
+        for (size_t i = 0; i < sources.size(); ++i) {
+          for (const std::string& p : n.patterns) {
+            if (eval::IstioStringMatch(p, sources[i].principal)) relevant.push_back(i);
+          }
+        }
+      }
+      std::sort(relevant.begin(), relevant.end());
+      relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
+      // The first source the policies do not tell apart stands for the rest.
+      std::vector<std::pair<size_t, bool>> asked;  // index, stands for others
+      size_t first_other = 0;
+      for (size_t r : relevant) {
+        if (r != first_other) break;
+        ++first_other;
+      }
+      for (size_t r : relevant) asked.push_back({r, false});
+      if (first_other < sources.size()) asked.push_back({first_other, true});
+      std::sort(asked.begin(), asked.end());
+      for (const auto& [index, stands_for_others] : asked) {
+        const Source& s = sources[index];
+        bool relevant_source = !stands_for_others;
         std::map<std::pair<const lower::Object*, std::optional<size_t>>, std::vector<std::string>> excess;
         for (const eval::MeshRequest& r : access::MeshProbes(space, w, s.principal, s.ns, kMeshProbesPerPair)) {
           eval::MeshDecision c = cluster.Authorize(r);
@@ -254,7 +287,7 @@ class Comparer {
           if (list.size() < 3) list.push_back(access::DescribeOperation(r));
         }
         for (auto& [why, examples] : excess) {
-          MeshFinding(w, s.principal, !relevant, why.first, why.second, std::move(examples));
+          MeshFinding(w, s.principal, !relevant_source, why.first, why.second, std::move(examples));
         }
       }
     }
