@@ -10,6 +10,7 @@
 #include <cctype>
 #include <ostream>
 #include <string_view>
+#include <vector>
 
 namespace stave::emit {
 namespace {
@@ -54,6 +55,61 @@ std::ostream& operator<<(std::ostream& out, Plain p) {
 
 YAML::Emitter& operator<<(YAML::Emitter& e, Plain p) { return e.WriteIntegralType(p); }
 
+// The objects' content as `kube::ClusterObject::content` holds it (every
+// scalar by path: `spec.rules[0].verbs[1]` -> `get`; empty lists and maps
+// left out), taken from the same calls that write the YAML, so that drift
+// compares without reading the YAML back. The YAML's own round-trip test
+// (tests/unit/emit_roundtrip_test.cpp) checks the two agree.
+class FlatSink {
+ public:
+  FlatSink& operator<<(YAML::EMITTER_MANIP m) {
+    switch (m) {
+      case YAML::Key: expect_key_ = true; break;
+      case YAML::Value: expect_key_ = false; break;
+      case YAML::BeginMap: Open(false); break;
+      case YAML::BeginSeq: Open(true); break;
+      case YAML::EndMap:
+      case YAML::EndSeq: stack_.pop_back(); break;
+      default: break;  // styles: Flow, DoubleQuoted
+    }
+    return *this;
+  }
+  FlatSink& operator<<(Plain p) { return Scalar(std::string(p.text)); }
+  FlatSink& operator<<(bool b) { return Scalar(b ? "true" : "false"); }
+  FlatSink& Scalar(std::string text) {
+    if (!stack_.empty() && !stack_.back().seq && expect_key_) {
+      stack_.back().key = std::move(text);
+      return *this;
+    }
+    out_[NextPath()] = std::move(text);
+    return *this;
+  }
+  std::map<std::string, std::string> Take() { return std::move(out_); }
+
+ private:
+  struct Frame {
+    std::string path;
+    bool seq;
+    size_t index = 0;
+    std::string key;
+  };
+  std::string NextPath() {
+    if (stack_.empty()) return "";
+    Frame& f = stack_.back();
+    if (f.seq) return f.path + "[" + std::to_string(f.index++) + "]";
+    return f.path.empty() ? f.key : f.path + "." + f.key;
+  }
+  void Open(bool seq) {
+    std::string path = NextPath();
+    stack_.push_back({std::move(path), seq});
+  }
+  std::vector<Frame> stack_;
+  bool expect_key_ = false;
+  std::map<std::string, std::string> out_;
+};
+
+void Str(FlatSink& e, const std::string& s) { e.Scalar(s); }
+
 void Str(YAML::Emitter& e, const std::string& s) {
   // yaml-cpp writes plain strings over 1 KiB as long keys (`? …`).
   if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
@@ -61,12 +117,14 @@ void Str(YAML::Emitter& e, const std::string& s) {
   else e << YAML::DoubleQuoted << s;
 }
 
-void KeyStr(YAML::Emitter& e, const char* key, const std::string& value) {
+template <class E>
+void KeyStr(E& e, const char* key, const std::string& value) {
   e << YAML::Key << Plain{key} << YAML::Value;
   Str(e, value);
 }
 
-void StrList(YAML::Emitter& e, const char* key, const std::vector<std::string>& values,
+template <class E>
+void StrList(E& e, const char* key, const std::vector<std::string>& values,
              bool keep_empty = false) {
   if (values.empty() && !keep_empty) return;
   e << YAML::Key << Plain{key} << YAML::Value;
@@ -79,7 +137,8 @@ void StrList(YAML::Emitter& e, const char* key, const std::vector<std::string>& 
   e << YAML::EndSeq;
 }
 
-void StrMap(YAML::Emitter& e, const char* key, const std::map<std::string, std::string>& m) {
+template <class E>
+void StrMap(E& e, const char* key, const std::map<std::string, std::string>& m) {
   if (m.empty()) return;
   e << YAML::Key << Plain{key} << YAML::Value << YAML::BeginMap;
   for (const auto& [k, v] : m) {
@@ -91,7 +150,8 @@ void StrMap(YAML::Emitter& e, const char* key, const std::map<std::string, std::
   e << YAML::EndMap;
 }
 
-void Metadata(YAML::Emitter& e, const lower::Meta& m) {
+template <class E>
+void Metadata(E& e, const lower::Meta& m) {
   e << YAML::Key << Plain{"metadata"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "name", m.name);
   if (!m.ns.empty()) KeyStr(e, "namespace", m.ns);
@@ -100,7 +160,8 @@ void Metadata(YAML::Emitter& e, const lower::Meta& m) {
   e << YAML::EndMap;
 }
 
-void RoleBody(YAML::Emitter& e, const lower::Role& role) {
+template <class E>
+void RoleBody(E& e, const lower::Role& role) {
   e << YAML::Key << Plain{"rules"} << YAML::Value;
   if (role.rules.empty()) {
     e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
@@ -118,7 +179,8 @@ void RoleBody(YAML::Emitter& e, const lower::Role& role) {
   e << YAML::EndSeq;
 }
 
-void BindingBody(YAML::Emitter& e, const lower::RoleBinding& b) {
+template <class E>
+void BindingBody(E& e, const lower::RoleBinding& b) {
   e << YAML::Key << Plain{"roleRef"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "apiGroup", "rbac.authorization.k8s.io");
   KeyStr(e, "kind", b.role_kind);
@@ -136,7 +198,8 @@ void BindingBody(YAML::Emitter& e, const lower::RoleBinding& b) {
   e << YAML::EndSeq;
 }
 
-void Operation(YAML::Emitter& e, const lower::IstioOperation& op) {
+template <class E>
+void Operation(E& e, const lower::IstioOperation& op) {
   e << YAML::Key << Plain{"to"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
   e << YAML::Key << Plain{"operation"} << YAML::Value << YAML::BeginMap;
   StrList(e, "hosts", op.hosts);
@@ -150,7 +213,8 @@ void Operation(YAML::Emitter& e, const lower::IstioOperation& op) {
   e << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
 }
 
-void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
+template <class E>
+void AuthorizationBody(E& e, const lower::AuthorizationPolicy& ap) {
   e << YAML::Key << Plain{"spec"} << YAML::Value;
   if (ap.allow_nothing) {
     // Istio's allow-nothing policy: ALLOW with no rules matches nothing.
@@ -198,7 +262,8 @@ void AuthorizationBody(YAML::Emitter& e, const lower::AuthorizationPolicy& ap) {
 
 // Spec §12: `jwtRules` sorted by issuer; `jwksUri`, `audiences` and
 // `fromHeaders` only when the issuer declares them.
-void RequestAuthenticationBody(YAML::Emitter& e, const lower::RequestAuthentication& ra) {
+template <class E>
+void RequestAuthenticationBody(E& e, const lower::RequestAuthentication& ra) {
   e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   e << YAML::Key << Plain{"selector"} << YAML::Value << YAML::BeginMap;
   StrMap(e, "matchLabels", ra.selector);
@@ -224,7 +289,8 @@ void RequestAuthenticationBody(YAML::Emitter& e, const lower::RequestAuthenticat
   e << YAML::EndSeq << YAML::EndMap;
 }
 
-void GuardedNamespaceSelector(YAML::Emitter& e, const std::string& ns) {
+template <class E>
+void GuardedNamespaceSelector(E& e, const std::string& ns) {
   // `kubernetes.io/metadata.name` is set on every namespace by the API
   // server (Kubernetes 1.21+), so it selects exactly the guarded one.
   e << YAML::Key << Plain{"namespaceSelector"} << YAML::Value << YAML::BeginMap;
@@ -232,7 +298,8 @@ void GuardedNamespaceSelector(YAML::Emitter& e, const std::string& ns) {
   e << YAML::EndMap;
 }
 
-void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
+template <class E>
+void AdmissionPolicyBody(E& e, const lower::AdmissionPolicy& ap) {
   e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "failurePolicy", "Fail");
   e << YAML::Key << Plain{"matchConstraints"} << YAML::Value << YAML::BeginMap;
@@ -263,7 +330,8 @@ void AdmissionPolicyBody(YAML::Emitter& e, const lower::AdmissionPolicy& ap) {
   e << YAML::EndSeq << YAML::EndMap;
 }
 
-void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
+template <class E>
+void AdmissionBindingBody(E& e, const lower::AdmissionBinding& b) {
   e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "policyName", b.policy_name);
   // Audit too (spec §14): refused PipelineRuns are also in the audit log.
@@ -273,7 +341,8 @@ void AdmissionBindingBody(YAML::Emitter& e, const lower::AdmissionBinding& b) {
   e << YAML::EndMap << YAML::EndMap;
 }
 
-void TelemetryBody(YAML::Emitter& e, const lower::Telemetry& t) {
+template <class E>
+void TelemetryBody(E& e, const lower::Telemetry& t) {
   e << YAML::Key << Plain{"spec"} << YAML::Value << YAML::BeginMap;
   e << YAML::Key << Plain{"selector"} << YAML::Value << YAML::BeginMap;
   StrMap(e, "matchLabels", t.selector);
@@ -288,7 +357,8 @@ void TelemetryBody(YAML::Emitter& e, const lower::Telemetry& t) {
   e << YAML::EndSeq << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
 }
 
-void Body(YAML::Emitter& e, const Object& o) {
+template <class E>
+void Body(E& e, const Object& o) {
   switch (o.kind) {
     case Kind::ServiceAccount:
       if (std::get<lower::ServiceAccount>(o.spec).automount_off) {
@@ -335,6 +405,17 @@ std::string EmitObject(const Object& o) {
   Body(e, o);
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
+}
+
+std::map<std::string, std::string> FlattenObject(const Object& o) {
+  FlatSink e;
+  e << YAML::BeginMap;
+  KeyStr(e, "apiVersion", lower::ApiVersion(o.kind));
+  KeyStr(e, "kind", lower::KindName(o.kind));
+  Metadata(e, o.meta);
+  Body(e, o);
+  e << YAML::EndMap;
+  return e.Take();
 }
 
 std::string EmitAuditPolicy(const lower::AuditPolicy& policy) {

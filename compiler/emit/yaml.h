@@ -19,6 +19,12 @@ inline constexpr std::string_view kGeneratedHeader =
 // One object as one YAML document (no `---`, no header).
 std::string EmitObject(const lower::Object& object);
 
+// What that document says, every scalar by its path (`kind`,
+// `metadata.labels.app`, `rules[0].verbs[1]`), empty lists and maps left
+// out: what reading EmitObject's text back and flattening it gives, made
+// from the same writer without the text.
+std::map<std::string, std::string> FlattenObject(const lower::Object& object);
+
 // The audit policy file (spec §14): `DIR/audit-policy.yaml`, not listed in
 // the kustomization; the last document of the stream.
 inline constexpr std::string_view kAuditPolicyFile = "audit-policy.yaml";

@@ -74,7 +74,8 @@ lower::Output ModelOutput(const std::vector<ClusterObject>& objects,
 // `NS/NAME`, or `NAME` when cluster-scoped.
 std::string Qualified(const ClusterObject& object);
 
-// A dump's content of one emitted object, for comparing with the cluster.
+// A dump's content of one emitted object, for comparing with the cluster:
+// what reading its emitted YAML back would give.
 std::map<std::string, std::string> ContentOf(const lower::Object& object);
 
 }  // namespace stave::kube

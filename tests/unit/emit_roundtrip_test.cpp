@@ -14,6 +14,7 @@
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/load.h"
 #include "compiler/emit/yaml.h"
+#include "compiler/kube/objects.h"
 
 using namespace stave;
 namespace fs = std::filesystem;
@@ -191,6 +192,22 @@ void CheckAuditPolicy(const YAML::Node& doc, const lower::AuditPolicy& policy) {
   }
 }
 
+// Drift compares a cluster's objects with what the program emits without
+// reading the emitted YAML back (kube::ContentOf flattens the structs
+// through the emitter's own calls): reading the YAML back must give the
+// same content, path for path.
+size_t flat_checked = 0;
+void CheckFlatContent(const std::string& text, const std::vector<const lower::Object*>& objects) {
+  kube::ReadResult read = kube::ReadObjects({{"emitted.yaml", text}}, "");
+  REQUIRE(read.errors.empty());
+  REQUIRE(read.objects.size() == objects.size());
+  for (size_t i = 0; i < objects.size(); ++i) {
+    INFO(lower::KindName(objects[i]->kind) << " " << objects[i]->meta.ns << "/" << objects[i]->meta.name);
+    CHECK(kube::ContentOf(*objects[i]) == read.objects[i].content);
+    ++flat_checked;
+  }
+}
+
 // Emits `output` as `build -o` would and reads every file back.
 void RoundTrip(const lower::Output& output) {
   std::map<std::string, std::vector<const lower::Object*>> by_file;
@@ -215,6 +232,7 @@ void RoundTrip(const lower::Output& output) {
     const auto& objects = by_file.at(name);
     REQUIRE(docs.size() == objects.size());
     for (size_t i = 0; i < docs.size(); ++i) CheckDocument(docs[i], *objects[i]);
+    CheckFlatContent(text, objects);
   }
 }
 
@@ -241,6 +259,7 @@ TEST_CASE("every file build writes reads back through yaml-cpp as the objects", 
     emitted += c->output.objects.size();
   }
   CHECK(emitted > 100);  // the examples alone lower to more
+  CHECK(flat_checked == emitted);
   CHECK(audit_policies >= 3);  // examples/payments and the audit golden cases
 }
 
