@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "compiler/access/access.h"
+#include "compiler/access/mesh_compare.h"
 
 namespace stave::drift {
 namespace {
@@ -192,104 +193,22 @@ class Comparer {
     }
   }
 
-  // Finding (2) for the mesh: requests from declared sources to workloads
-  // of declared namespaces that the cluster admits and the policy refuses.
-  // Sources a namespace's policies tell apart: those their rules name (by
-  // principal, principal pattern or namespace). Every other source is
-  // decided alike there, so one of them stands for all: without this,
-  // every workload would be asked about every declared source.
-  struct Named {
-    std::set<std::string> principals, namespaces;
-    std::vector<std::string> patterns;
-  };
-  std::map<std::string, Named> NamedSources() const {
-    std::map<std::string, Named> out;
-    for (const lower::Output* side : {&emitted_, &cluster_}) {
-      for (const lower::Object& o : side->objects) {
-        if (o.kind != lower::Kind::AuthorizationPolicy) continue;
-        Named& n = out[o.meta.ns];
-        for (const lower::IstioRule& r : std::get<lower::AuthorizationPolicy>(o.spec).rules) {
-          for (const lower::IstioSource& src : r.from) {
-            for (const std::string& p : src.principals) {
-              if (p.find('*') == std::string::npos) n.principals.insert(p);
-              else if (p != "*") n.patterns.push_back(p);
-            }
-            n.namespaces.insert(src.namespaces.begin(), src.namespaces.end());
-          }
-        }
-      }
-    }
-    return out;
-  }
-
+  // Finding (2) for the mesh: requests from declared sources (each
+  // declared serviceaccount, and any workload of each declared namespace)
+  // to workloads of declared namespaces that the cluster admits and the
+  // policy refuses.
   void Mesh() {
-    struct Source {
-      std::string principal, ns;
-    };
-    std::vector<Source> sources;
+    std::vector<access::MeshSource> sources;
     for (const auto& [ns, name] : declared_.serviceaccounts) {
       sources.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, ns, name), ns});
     }
     for (const std::string& ns : declared_.namespaces) {
       sources.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, ns, kProbeAccount), ns});
     }
-    access::MeshSpace space = access::GatherMeshSpace({&emitted_, &cluster_});
-    eval::MeshAuthorizer policy(emitted_), cluster(cluster_);
-    std::map<std::string, Named> named = NamedSources();
-    // Sources by namespace and by principal, so that a workload finds the
-    // ones its namespace's policies name without looking at every source.
-    std::map<std::string, std::vector<size_t>> by_ns;
-    std::map<std::string, size_t> by_principal;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      by_ns[sources[i].ns].push_back(i);
-      by_principal.emplace(sources[i].principal, i);
-    }
-    for (const access::Workload& w : space.workloads) {
-      if (!declared_.namespaces.count(w.ns)) continue;
-      const Named& n = named[w.ns];
-      std::vector<size_t> relevant;
-      auto add_ns = [&](const std::string& ns) {
-        auto it = by_ns.find(ns);
-        if (it != by_ns.end()) relevant.insert(relevant.end(), it->second.begin(), it->second.end());
-      };
-      add_ns(w.ns);
-      for (const std::string& ns : n.namespaces) add_ns(ns);
-      for (const std::string& p : n.principals) {
-        if (auto it = by_principal.find(p); it != by_principal.end()) relevant.push_back(it->second);
-      }
-      if (!n.patterns.empty()) {
-        for (size_t i = 0; i < sources.size(); ++i) {
-          for (const std::string& p : n.patterns) {
-            if (eval::IstioStringMatch(p, sources[i].principal)) relevant.push_back(i);
-          }
-        }
-      }
-      std::sort(relevant.begin(), relevant.end());
-      relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
-      // The first source the policies do not tell apart stands for the rest.
-      std::vector<std::pair<size_t, bool>> asked;  // index, stands for others
-      size_t first_other = 0;
-      for (size_t r : relevant) {
-        if (r != first_other) break;
-        ++first_other;
-      }
-      for (size_t r : relevant) asked.push_back({r, false});
-      if (first_other < sources.size()) asked.push_back({first_other, true});
-      std::sort(asked.begin(), asked.end());
-      for (const auto& [index, stands_for_others] : asked) {
-        const Source& s = sources[index];
-        bool relevant_source = !stands_for_others;
-        std::map<std::pair<const lower::Object*, std::optional<size_t>>, std::vector<std::string>> excess;
-        for (const eval::MeshRequest& r : access::MeshProbes(space, w, s.principal, s.ns, kMeshProbesPerPair)) {
-          eval::MeshDecision c = cluster.Authorize(r);
-          if (!c.allowed || policy.Authorize(r).allowed) continue;
-          auto& list = excess[{c.object, c.rule_index}];
-          if (list.size() < 3) list.push_back(access::DescribeOperation(r));
-        }
-        for (auto& [why, examples] : excess) {
-          MeshFinding(w, s.principal, !relevant_source, why.first, why.second, std::move(examples));
-        }
-      }
+    for (access::MeshAdmission& m :
+         access::MeshAdmittedOnlyBy(cluster_, emitted_, sources, declared_.namespaces, kMeshProbesPerPair)) {
+      MeshFinding(m.workload, sources[m.source].principal, m.stands_for_others, m.object, m.rule,
+                  std::move(m.examples));
     }
   }
 

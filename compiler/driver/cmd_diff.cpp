@@ -1,5 +1,6 @@
 // `stave diff OLD NEW`: the permissions added and removed between two
-// versions of a program, each side a path or a git revision. Exit 0 when
+// versions of a program, each side a path or a git revision, and the mesh
+// requests whose decision changes (diff_mesh.h). Exit 0 when
 // nothing changed, 1 when something did, 2 on errors. Output: human, JSON,
 // or a Markdown table for a pull-request comment (`--format markdown`).
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/diff_markdown.h"
+#include "compiler/driver/diff_mesh.h"
 #include "compiler/driver/git_source.h"
 #include "compiler/driver/render.h"
 #include "compiler/access/permissions.h"
@@ -152,7 +154,57 @@ void PrintHuman(const std::vector<Change>& changes, size_t added, size_t removed
   }
 }
 
-void PrintJson(const std::vector<Change>& changes) {
+std::string Requests(const MeshDecisionChange& m) {
+  std::string out;
+  for (const auto& e : m.examples) out += (out.empty() ? "" : ", ") + e;
+  return out;
+}
+
+void PrintMeshHuman(const std::vector<MeshDecisionChange>& mesh) {
+  if (mesh.empty()) return;
+  fmt::print("\nmesh requests that change (both versions asked)\n");
+  std::string scope;
+  for (const MeshDecisionChange& m : mesh) {
+    if (m.scope != scope) {
+      scope = m.scope;
+      fmt::print("\nnamespace {}\n", scope);
+    }
+    fmt::print("  {} {} {} call {}: {}\n        {} {}\n", m.sign, m.source, m.sign == '+' ? "may now" : "may no longer",
+               m.workloads, Requests(m), m.sign == '+' ? "admitted by" : "admitted before by", m.decided_by);
+  }
+}
+
+llvm::json::Array MeshJson(const std::vector<MeshDecisionChange>& mesh) {
+  llvm::json::Array out;
+  for (const MeshDecisionChange& m : mesh) {
+    llvm::json::Array requests;
+    for (const auto& e : m.examples) requests.push_back(e);
+    out.push_back(llvm::json::Object{{"change", m.sign == '+' ? "admitted" : "refused"},
+                                     {"scope", m.scope},
+                                     {"source", m.source},
+                                     {"workloads", m.workloads},
+                                     {"requests", std::move(requests)},
+                                     {"decidedBy", m.decided_by}});
+  }
+  return out;
+}
+
+std::string MeshMarkdown(const std::vector<MeshDecisionChange>& mesh) {
+  if (mesh.empty()) return "";
+  size_t plus = std::count_if(mesh.begin(), mesh.end(), [](const MeshDecisionChange& m) { return m.sign == '+'; });
+  std::string out = fmt::format("\n#### Mesh requests that change ({} now admitted, {} now refused)\n\n"
+                                "| change | namespace | caller | callee | requests | decided by |\n"
+                                "|---|---|---|---|---|---|\n",
+                                plus, mesh.size() - plus);
+  for (const MeshDecisionChange& m : mesh) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", m.sign == '+' ? "admitted" : "refused",
+                       MarkdownCell(m.scope), MarkdownCell(m.source), MarkdownCell(m.workloads),
+                       MarkdownCell(Requests(m)), MarkdownCell(m.decided_by));
+  }
+  return out;
+}
+
+void PrintJson(const std::vector<Change>& changes, const std::vector<MeshDecisionChange>& mesh) {
   llvm::json::Array added, removed, audit_added, audit_removed;
   for (const Change& c : changes) {
     llvm::json::Array rules;
@@ -170,6 +222,7 @@ void PrintJson(const std::vector<Change>& changes) {
     doc["audit"] = llvm::json::Object{{"added", std::move(audit_added)},
                                       {"removed", std::move(audit_removed)}};
   }
+  if (!mesh.empty()) doc["mesh"] = MeshJson(mesh);
   fmt::print("{}", diag::JsonText(std::move(doc)));
 }
 
@@ -189,10 +242,17 @@ int RunDiff(const Options& options) {
   std::stable_partition(changes.begin(), changes.end(), [](const Change& c) { return !IsAudit(c); });
   size_t added = std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.sign == '+'; });
   size_t removed = changes.size() - added;
+  auto side = [](const Side& s) {
+    return s.compilation ? DiffSide{s.compilation->program.get(), &s.compilation->output} : DiffSide{};
+  };
+  std::vector<MeshDecisionChange> mesh = MeshDecisionChanges(side(before), side(after), options.trust_domain);
   switch (options.format) {
-    case Format::Json: PrintJson(changes); break;
-    case Format::Markdown: fmt::print("{}", DiffMarkdown(Lines(changes))); break;
-    default: PrintHuman(changes, added, removed); break;
+    case Format::Json: PrintJson(changes, mesh); break;
+    case Format::Markdown: fmt::print("{}{}", DiffMarkdown(Lines(changes)), MeshMarkdown(mesh)); break;
+    default:
+      PrintHuman(changes, added, removed);
+      PrintMeshHuman(mesh);
+      break;
   }
   return changes.empty() ? kExitOk : kExitPolicyError;
 }

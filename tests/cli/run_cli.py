@@ -5,6 +5,7 @@ one line per test and closes with `cli: N passed, N failed`.
 
 usage: run_cli.py STAVE
 """
+import json
 import os
 import shutil
 import subprocess
@@ -553,6 +554,48 @@ def test_diff_of_a_pure_refactor_is_empty():
         p = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"))
         expect_exit(p, 0)
         expect(p.out.startswith("0 added, 0 removed"), p.out)
+        expect("mesh requests that change" not in p.out, p.out)
+
+
+def test_diff_asks_both_versions_which_mesh_requests_change():
+    """Beside the policy rules that change, diff lists the mesh requests
+    whose decision changes, asked of both versions' objects through the
+    mesh authorizer, with the policy rule that admits them."""
+    src = open(os.path.join(PAYMENTS, "payments.policy")).read()
+    wider = src.replace('allow frontend to call api in prod methods GET, POST paths "/v1/*" ports 8080',
+                        'allow frontend to call api in prod methods GET, POST, DELETE paths "/v1/*" ports 8080')
+    expect(wider != src, "the example's frontend rule moved")
+    narrower = src.replace('allow frontend to call api in prod methods GET, POST paths "/v1/*" ports 8080',
+                           'allow frontend to call api in prod methods GET paths "/v1/*" ports 8080')
+    # Removing the only ALLOW rule of an app in a namespace leaves no ALLOW
+    # policy selecting it there: Istio then admits every request the DENY
+    # rules do not refuse. The rows say a rule went; the requests say what
+    # that opened.
+    opened = src.replace('allow namespace staging to call api in staging\n', '')
+    expect(opened != src, "the example's staging rule moved")
+    with Dir({"old/p.policy": src, "wider/p.policy": wider, "narrower/p.policy": narrower,
+              "opened/p.policy": opened}) as d:
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "wider"))
+        expect_exit(p, 1)
+        expect("+ serviceaccount payments-prod/frontend may now call pods app=payments-api: DELETE /v1/" in p.out, p.out)
+        expect("admitted by AuthorizationPolicy payments-prod/stave-payments.api-allow rule" in p.out, p.out)
+        expect("may no longer" not in p.out, p.out)
+        j = json.loads(stave("diff", os.path.join(d, "old"), os.path.join(d, "wider"), "--format", "json").out)
+        expect([m["change"] for m in j["mesh"]] == ["admitted"], j)
+        expect(all(r.startswith("DELETE ") for r in j["mesh"][0]["requests"]), j)
+        m = stave("diff", os.path.join(d, "old"), os.path.join(d, "wider"), "--format", "markdown").out
+        expect("#### Mesh requests that change (1 now admitted, 0 now refused)" in m, m)
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "narrower"))
+        expect_exit(p, 1)
+        expect("- serviceaccount payments-prod/frontend may no longer call pods app=payments-api: POST /v1/" in p.out,
+               p.out)
+        expect("admitted before by AuthorizationPolicy payments-prod/stave-payments.api-allow rule" in p.out, p.out)
+        expect("may now" not in p.out, p.out)
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "opened"))
+        expect_exit(p, 1)
+        expect("0 added, 1 removed" in p.out, p.out)
+        expect("may now call pods app=payments-api: DELETE /" in p.out, p.out)
+        expect("admitted by default allow (no ALLOW policy selects the workloads)" in p.out, p.out)
 
 
 def test_who_can_call_lists_token_callers():

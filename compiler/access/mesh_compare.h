@@ -1,0 +1,42 @@
+// Mesh access that one set of objects admits and another refuses, asked of
+// both through eval's MeshAuthorizer: `stave drift` (the cluster against
+// the program) and `stave diff` (one version against the other) compare
+// mesh access with it.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/access/access.h"
+
+namespace stave::access {
+
+// A caller: an mTLS peer `TD/ns/NS/sa/NAME` of namespace NS.
+struct MeshSource {
+  std::string principal, ns;
+};
+
+// Requests from one source to one workload that `admits` admits and
+// `refuses` refuses, grouped by what decided on the admitting side (a
+// policy and rule, or nothing: no ALLOW policy selects the workload).
+struct MeshAdmission {
+  Workload workload;
+  size_t source;                   // index into the sources given
+  bool stands_for_others = false;  // the source stands for every one the policies do not name
+  const lower::Object* object = nullptr;
+  std::optional<size_t> rule;
+  std::vector<std::string> examples;  // at most 3, DescribeOperation
+};
+
+// Asks, for every workload of `namespaces` (the workloads are the
+// selectors of both sides), every source a policy of its namespace tells
+// apart (by principal, principal pattern or namespace) and, standing for
+// all the others, the first one none does; up to `probes_per_pair`
+// requests each (MeshProbes).
+std::vector<MeshAdmission> MeshAdmittedOnlyBy(const lower::Output& admits, const lower::Output& refuses,
+                                              const std::vector<MeshSource>& sources,
+                                              const std::set<std::string>& namespaces, size_t probes_per_pair);
+
+}  // namespace stave::access

@@ -1,0 +1,93 @@
+// Mesh decisions of two versions compared (diff_mesh.h). The callers asked
+// about are each serviceaccount either version declares, any workload of
+// each declared namespace, and plaintext callers; the callees, every
+// workload the two versions' policies select in a declared namespace.
+#include "compiler/driver/diff_mesh.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "compiler/access/mesh_compare.h"
+
+namespace stave::driver {
+namespace {
+
+constexpr size_t kProbesPerPair = 64;
+// A serviceaccount no namespace has: it stands for any workload there.
+constexpr const char* kProbeAccount = "stave-diff-probe";
+
+void Declared(const DiffSide& side, std::set<std::string>& namespaces,
+              std::set<std::pair<std::string, std::string>>& accounts) {
+  if (side.program == nullptr) return;
+  for (const sema::Symbol& s : side.program->symbols) {
+    if (s.builtin) continue;
+    if (s.kind == sema::DeclKind::Namespace) namespaces.insert(s.k8s_name);
+    if (s.kind == sema::DeclKind::ServiceAccount) {
+      for (sema::SymbolId ns : s.sa().namespaces) accounts.insert({side.program->symbol(ns).k8s_name, s.k8s_name});
+    }
+  }
+}
+
+std::string SourceText(const access::MeshSource& s, bool stands_for_others) {
+  if (s.principal.empty()) return "plaintext callers";
+  std::string ns, name;
+  access::ParsePrincipal(s.principal, ns, name);
+  std::string out = name == kProbeAccount ? "any workload of namespace " + ns : "serviceaccount " + ns + "/" + name;
+  return stands_for_others ? out + " (and every caller the policies there do not name)" : out;
+}
+
+std::string WorkloadsText(const access::Workload& w) {
+  std::string labels;
+  for (const auto& [k, v] : w.labels) labels += (labels.empty() ? "" : ",") + k + "=" + v;
+  return labels.empty() ? "every workload" : "pods " + labels;
+}
+
+std::string DecidedBy(const lower::Object* o, const std::optional<size_t>& rule) {
+  if (o == nullptr) return "default allow (no ALLOW policy selects the workloads)";
+  return fmt::format("{} {}/{}{}", lower::KindName(o->kind), o->meta.ns, o->meta.name,
+                     rule ? fmt::format(" rule {}", *rule + 1) : "");
+}
+
+}  // namespace
+
+std::vector<MeshDecisionChange> MeshDecisionChanges(const DiffSide& before, const DiffSide& after,
+                                                    const std::string& trust_domain) {
+  static const lower::Output kNothing;
+  const lower::Output& old_objects = before.output ? *before.output : kNothing;
+  const lower::Output& new_objects = after.output ? *after.output : kNothing;
+  std::set<std::string> namespaces;
+  std::set<std::pair<std::string, std::string>> accounts;
+  Declared(before, namespaces, accounts);
+  Declared(after, namespaces, accounts);
+  std::vector<access::MeshSource> peers_list;
+  for (const auto& [ns, name] : accounts) peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, name), ns});
+  for (const std::string& ns : namespaces) {
+    peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, kProbeAccount), ns});
+  }
+  // Plaintext callers are asked on their own: no policy names them, yet
+  // they are not like any peer (`mtls strict`, `authenticated`).
+  const std::vector<access::MeshSource>& peers = peers_list;
+  const std::vector<access::MeshSource> plaintext = {{"", ""}};
+  std::vector<MeshDecisionChange> out;
+  for (char sign : {'+', '-'}) {
+    const lower::Output& admits = sign == '+' ? new_objects : old_objects;
+    const lower::Output& refuses = sign == '+' ? old_objects : new_objects;
+    for (const auto* sources : {&peers, &plaintext}) {
+      for (access::MeshAdmission& m : access::MeshAdmittedOnlyBy(admits, refuses, *sources, namespaces, kProbesPerPair)) {
+        bool stands = m.stands_for_others && sources == &peers;
+        out.push_back({sign, m.workload.ns, SourceText((*sources)[m.source], stands), WorkloadsText(m.workload),
+                       std::move(m.examples), DecidedBy(m.object, m.rule)});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const MeshDecisionChange& a, const MeshDecisionChange& b) {
+    return std::tie(a.scope, a.source, a.workloads, b.sign, a.decided_by) <
+           std::tie(b.scope, b.source, b.workloads, a.sign, b.decided_by);
+  });
+  return out;
+}
+
+}  // namespace stave::driver
