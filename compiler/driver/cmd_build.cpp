@@ -52,9 +52,7 @@ int RunBuild(const Options& options) {
   auto emitting = std::chrono::steady_clock::now();
   auto timings = [&] {
     if (!options.timings) return;
-    fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms, emit {:.1f} ms\n",
-               compilation->parse_ms, compilation->check_ms, compilation->lower_ms,
-               MillisecondsSince(emitting));
+    PrintTimings(*compilation, fmt::format(", emit {:.1f} ms", MillisecondsSince(emitting)));
   };
   if (options.output_dir.empty()) {
     std::string stream = emit::EmitStream(output);
@@ -68,8 +66,12 @@ int RunBuild(const Options& options) {
   WriteResult written;
   if (errors.empty()) {
     auto files = emit::EmitFiles(output);
-    timings();
+    double emit_ms = MillisecondsSince(emitting);
+    auto writing = std::chrono::steady_clock::now();
     written = WriteOutputDir(options.output_dir, files);
+    if (options.timings) {
+      PrintTimings(*compilation, fmt::format(", emit {:.1f} ms, write {:.1f} ms", emit_ms, MillisecondsSince(writing)));
+    }
     for (const std::string& note : written.notes) fmt::print(stderr, "stave: note: {}\n", note);
     errors = written.errors;
   }

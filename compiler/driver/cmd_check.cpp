@@ -11,10 +11,7 @@ namespace stave::driver {
 int RunCheck(const Options& options) {
   auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false), Tests::Drop);
   if (!compilation) return kExitUsage;
-  if (options.timings) {
-    fmt::print(stderr, "timings: parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms\n",
-               compilation->parse_ms, compilation->check_ms, compilation->lower_ms);
-  }
+  if (options.timings) PrintTimings(*compilation);
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, false), nullptr, SuccessLine::Caller);
   int code = ExitCodeFor(compilation->diagnostics, options);
