@@ -391,6 +391,17 @@ void Body(E& e, const Object& o) {
   }
 }
 
+// One object: apiVersion, kind, metadata, then its kind's fields.
+template <class E>
+void Document(E& e, const Object& o) {
+  e << YAML::BeginMap;
+  KeyStr(e, "apiVersion", lower::ApiVersion(o.kind));
+  KeyStr(e, "kind", lower::KindName(o.kind));
+  Metadata(e, o.meta);
+  Body(e, o);
+  e << YAML::EndMap;
+}
+
 std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
 
 }  // namespace
@@ -398,23 +409,13 @@ std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
 std::string EmitObject(const Object& o) {
   YAML::Emitter e;
   e.SetIndent(2);
-  e << YAML::BeginMap;
-  KeyStr(e, "apiVersion", lower::ApiVersion(o.kind));
-  KeyStr(e, "kind", lower::KindName(o.kind));
-  Metadata(e, o.meta);
-  Body(e, o);
-  e << YAML::EndMap;
+  Document(e, o);
   return std::string(e.c_str()) + "\n";
 }
 
 std::map<std::string, std::string> FlattenObject(const Object& o) {
   FlatSink e;
-  e << YAML::BeginMap;
-  KeyStr(e, "apiVersion", lower::ApiVersion(o.kind));
-  KeyStr(e, "kind", lower::KindName(o.kind));
-  Metadata(e, o.meta);
-  Body(e, o);
-  e << YAML::EndMap;
+  Document(e, o);
   return e.Take();
 }
 
