@@ -11,10 +11,6 @@
 #include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
-namespace {
-
-
-}  // namespace
 
 void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change) {
   if (!change.range) {
