@@ -192,15 +192,19 @@ llvm::json::Array MeshJson(const std::vector<MeshDecisionChange>& mesh) {
 std::string MeshMarkdown(const std::vector<MeshDecisionChange>& mesh) {
   if (mesh.empty()) return "";
   size_t plus = std::count_if(mesh.begin(), mesh.end(), [](const MeshDecisionChange& m) { return m.sign == '+'; });
-  std::string out = fmt::format("\n#### Mesh requests that change ({} now admitted, {} now refused)\n\n"
-                                "| change | namespace | caller | callee | requests | decided by |\n"
-                                "|---|---|---|---|---|---|\n",
-                                plus, mesh.size() - plus);
+  std::string out = fmt::format("\n#### Mesh requests that change ({} now admitted, {} now refused)\n\n", plus,
+                                mesh.size() - plus);
+  // A first policy closes much that was open: a long table is collapsed,
+  // as the rows' is (diff_markdown.h).
+  bool collapse = mesh.size() > kCollapseRowsAfter;
+  if (collapse) out += "<details><summary>every caller and callee</summary>\n\n";
+  out += "| change | namespace | caller | callee | requests | decided by |\n|---|---|---|---|---|---|\n";
   for (const MeshDecisionChange& m : mesh) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", m.sign == '+' ? "admitted" : "refused",
                        MarkdownCell(m.scope), MarkdownCell(m.source), MarkdownCell(m.workloads),
                        MarkdownCell(Requests(m)), MarkdownCell(m.decided_by));
   }
+  if (collapse) out += "\n</details>\n";
   return out;
 }
 

@@ -591,6 +591,18 @@ def test_diff_asks_both_versions_which_mesh_requests_change():
                p.out)
         expect("admitted before by AuthorizationPolicy payments-prod/stave-payments.api-allow rule" in p.out, p.out)
         expect("may now" not in p.out, p.out)
+        # A first policy against an empty base closes much: a long table folds.
+        many = "package m\nnamespace shop\napp api in shop { selector { app = \"api\" } }\n" + "".join(
+            'serviceaccount sa%d = "sa-%d" in shop\nallow sa%d to call api in shop methods GET paths "/v%d/*"\n'
+            % (i, i, i, i) for i in range(40))
+        with open(os.path.join(d, "many.policy"), "w") as f:
+            f.write(many)
+        first = stave("diff", "4b825dc642cb6eb9a060e54bf8d69288fbee4904", os.path.join(d, "many.policy"),
+                      "--format", "markdown").out
+        section = first[first.index("#### Mesh requests that change"):]
+        expect("now refused)" in section and "<details><summary>every caller and callee</summary>" in section,
+               section[:600])
+        expect(section.count("\n| refused | shop | serviceaccount shop/sa-") == 40, section[:2000])
         p = stave("diff", os.path.join(d, "old"), os.path.join(d, "opened"))
         expect_exit(p, 1)
         expect("0 added, 1 removed" in p.out, p.out)
