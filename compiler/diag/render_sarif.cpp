@@ -20,14 +20,8 @@ namespace {
 // Failing test expectations are results of this rule, which has no code.
 constexpr const char* kTestRule = "stave-test";
 
-std::string Level(Severity s) {
-  switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
-  }
-  return "error";
-}
+// SARIF's levels are stave's severity names (error, warning, note).
+std::string Level(Severity s) { return std::string(SeverityName(s)); }
 
 llvm::json::Object PhysicalLocation(const base::SourceSet& sources, base::Span span) {
   const base::SourceFile& f = sources.file(span.file);

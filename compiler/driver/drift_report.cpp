@@ -12,13 +12,11 @@
 #include <map>
 #include <optional>
 
+#include "compiler/base/version.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/diag/render_machine.h"
 #include "compiler/driver/diff_markdown.h"
 
-#ifndef STAVE_VERSION
-#define STAVE_VERSION "unknown"
-#endif
 
 namespace stave::driver {
 namespace {
@@ -172,7 +170,7 @@ std::string Sarif(const drift::Report& r, const base::SourceSet& sources, const 
   Object invocation{{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
   Object run{{"tool", Object{{"driver", Object{{"name", "stave"},
-                                               {"semanticVersion", STAVE_VERSION},
+                                               {"semanticVersion", stave::base::kVersion},
                                                {"informationUri", HelpUri(docs_url)},
                                                {"rules", std::move(rules)}}}}},
              {"invocations", Array{std::move(invocation)}},

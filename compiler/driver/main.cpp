@@ -7,14 +7,12 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/version.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/help.h"
 #include "compiler/driver/options.h"
 #include "compiler/driver/std_streams.h"
 
-#ifndef STAVE_VERSION
-#define STAVE_VERSION "unknown"
-#endif
 
 namespace {
 
@@ -34,7 +32,7 @@ int Run(int argc, char** argv) {
     }
     const Options& opts = *parsed.options;
     if (opts.version) {
-      fmt::print("stave {}\n", STAVE_VERSION);
+      fmt::print("stave {}\n", stave::base::kVersion);
       return kExitOk;
     }
     const CommandSpec* command = FindCommand(opts.command);
@@ -43,7 +41,7 @@ int Run(int argc, char** argv) {
       return kExitUsage;
     }
     if (opts.help_man) {
-      fmt::print("{}", ManPage(command, STAVE_VERSION));
+      fmt::print("{}", ManPage(command, stave::base::kVersion));
       return kExitOk;
     }
     if (opts.help) {

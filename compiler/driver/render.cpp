@@ -8,11 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/version.h"
 #include "compiler/diag/render_human.h"
 
-#ifndef STAVE_VERSION
-#define STAVE_VERSION "unknown"
-#endif
 
 namespace stave::driver {
 namespace {
@@ -73,7 +71,7 @@ void PrintLoadErrors(const std::vector<std::string>& errors, const Options& opti
   if (options.format != Format::Human) {
     diag::RunReport report;
     report.command = options.command;
-    report.tool_version = STAVE_VERSION;
+    report.tool_version = stave::base::kVersion;
     if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.load_errors = errors;
     PrintMachine(report, options, machine);
@@ -91,7 +89,7 @@ void PrintDiagnostics(const diag::DiagnosticList& list, const base::SourceSet& s
   if (options.format != Format::Human) {
     diag::RunReport report = tests ? *tests : diag::RunReport{};
     report.command = options.command;
-    report.tool_version = STAVE_VERSION;
+    report.tool_version = stave::base::kVersion;
     if (!options.docs_url.empty()) report.docs_url = options.docs_url;
     report.diagnostics = &list;
     report.sources = &sources;

@@ -2,13 +2,11 @@
 // `shutdown` and `exit`.
 #include <llvm/ADT/StringRef.h>
 
+#include "compiler/base/version.h"
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
 #include "compiler/lsp/uri.h"
 
-#ifndef STAVE_VERSION
-#define STAVE_VERSION "unknown"
-#endif
 
 namespace stave::lsp {
 
@@ -37,7 +35,7 @@ llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& param
   };
   return json::Object{
       {"capabilities", std::move(capabilities)},
-      {"serverInfo", json::Object{{"name", std::string(kServerName)}, {"version", STAVE_VERSION}}},
+      {"serverInfo", json::Object{{"name", std::string(kServerName)}, {"version", stave::base::kVersion}}},
   };
 }
 

@@ -191,6 +191,11 @@ struct Reference {
   SymbolId target;
 };
 
+// Ownership: the Program owns the syntax trees (`files`); every
+// `const syntax::…*` in a Symbol, rule or test points into them and lives
+// as long as the Program does (moving the Program keeps them valid: the
+// vector's elements do not move). `sources` is the caller's (the
+// compilation's SourceSet) and must outlive it.
 struct Program {
   const base::SourceSet* sources = nullptr;
   std::vector<syntax::File> files;  // sorted by path; std files included

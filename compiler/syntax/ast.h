@@ -36,7 +36,6 @@ struct QualName {
   std::optional<Ident> package;
   Ident name;
   Span span;
-  uint32_t id = 0;  // unique within the file
 
   std::string text() const { return package ? package->text + "." + name.text : name.text; }
 };

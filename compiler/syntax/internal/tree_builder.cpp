@@ -128,7 +128,6 @@ class Builder {
   const OffsetMap& map_;
   base::FileId file_;
   diag::DiagnosticList& diags_;
-  uint32_t next_id_ = 1;
 };
 
 Ident Builder::Name(P::NameContext* ctx) {
@@ -156,7 +155,6 @@ QualName Builder::Qual(P::QualifiedNameContext* ctx) {
     q.name = Name(names[0]);
   }
   q.span = CtxSpan(ctx);
-  q.id = next_id_++;
   return q;
 }
 
