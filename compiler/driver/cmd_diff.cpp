@@ -52,9 +52,10 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
                        "empty base)\n", spec, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
     return false;
   }
-  side.compilation = Compile(std::move(loaded.inputs));
-  LowerChecked(*side.compilation, {options.trust_domain, options.istio_dry_run});
-  FinishDiagnostics(*side.compilation);
+  PipelineOptions pipeline;
+  pipeline.lowering = {options.trust_domain, options.istio_dry_run};
+  pipeline.drop_expectations = true;
+  side.compilation = CompileFinished(std::move(loaded.inputs), pipeline);
   if (side.compilation->diagnostics.has_errors()) {
     fmt::print(stderr, "stave: error: `{}` does not compile:\n", spec);
     Options human = options;

@@ -6,22 +6,6 @@
 #include <fmt/format.h>
 
 namespace stave::driver {
-namespace {
-
-// Keeps each test block's span, which `stave:allow` comments attach to.
-void DropExpectations(sema::Program& program) {
-  program.tests.clear();
-  program.tests.shrink_to_fit();
-  for (syntax::File& file : program.files) {
-    for (syntax::TestBlock& block : file.tests) {
-      block.expectations.clear();
-      block.expectations.shrink_to_fit();
-    }
-  }
-}
-
-}  // namespace
-
 void KeepUntilExit::operator()(Compilation* c) const {
   // Never destroyed: reachable from here until the process exits.
   static auto* kept = new std::vector<Compilation*>;
@@ -39,11 +23,11 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
     PrintLoadErrors(loaded.errors, options, machine);
     return nullptr;
   }
-  CompilationPtr compilation(Compile(std::move(loaded.inputs)).release());
+  PipelineOptions pipeline;
+  pipeline.lowering = {options.trust_domain, options.istio_dry_run, options.access_log_provider};
+  pipeline.drop_expectations = tests == Tests::Drop;
+  CompilationPtr compilation(CompileFinished(std::move(loaded.inputs), pipeline).release());
   compilation->read_ms = read_ms;
-  if (tests == Tests::Drop) DropExpectations(*compilation->program);
-  LowerChecked(*compilation, {options.trust_domain, options.istio_dry_run, options.access_log_provider});
-  FinishDiagnostics(*compilation);
   return compilation;
 }
 

@@ -98,6 +98,30 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
   return c;
 }
 
+namespace {
+
+// Keeps each test block's span, which `stave:allow` comments attach to.
+void DropExpectations(sema::Program& program) {
+  program.tests.clear();
+  program.tests.shrink_to_fit();
+  for (syntax::File& file : program.files) {
+    for (syntax::TestBlock& block : file.tests) {
+      block.expectations.clear();
+      block.expectations.shrink_to_fit();
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, const PipelineOptions& options) {
+  std::unique_ptr<Compilation> c = Compile(std::move(inputs), options.cache);
+  if (options.drop_expectations) DropExpectations(*c->program);
+  if (options.lower) LowerChecked(*c, options.lowering);
+  FinishDiagnostics(*c);
+  return c;
+}
+
 void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
   if (c.diagnostics.has_errors()) return;
   auto start = std::chrono::steady_clock::now();

@@ -68,4 +68,21 @@ void LowerChecked(Compilation& c, const lower::LowerOptions& options);
 // stage that reports (check, or lowering in build).
 void FinishDiagnostics(Compilation& c);
 
+// What a finished compilation is made with.
+struct PipelineOptions {
+  bool lower = true;  // lower the program when it has no errors
+  lower::LowerOptions lowering;
+  // Free the test blocks' expectations before lowering (check, build,
+  // drift, diff never evaluate them): the peak of a run, since in a
+  // typical repository they are half the statements.
+  bool drop_expectations = false;
+  ParseCache* cache = nullptr;
+};
+
+// The sequence every user of the pipeline runs, written once: parse and
+// check, drop the expectations when asked, lower, then apply `stave:allow`
+// comments and sort, in that order (W0104, an unused allow, needs every
+// stage's diagnostics).
+std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, const PipelineOptions& options);
+
 }  // namespace stave::driver

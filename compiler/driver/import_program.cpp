@@ -40,9 +40,9 @@ ImportedProgram ImportProgram(const std::vector<kube::ClusterObject>& objects, c
     out.files[name] = formatted ? *formatted : text;
     inputs.push_back({name, out.files[name]});
   }
-  out.compilation = Compile(std::move(inputs));
-  LowerChecked(*out.compilation, {trust_domain, false});
-  FinishDiagnostics(*out.compilation);
+  PipelineOptions pipeline;
+  pipeline.lowering = {trust_domain, false};
+  out.compilation = CompileFinished(std::move(inputs), pipeline);
   return out;
 }
 

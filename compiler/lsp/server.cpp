@@ -379,9 +379,10 @@ void Server::Recheck() {
   } else {
     LogWalkNotes(workspace_.EnsureWalked());
   }
-  std::unique_ptr<driver::Compilation> c = driver::Compile(workspace_.Inputs(), &parse_cache_);
-  driver::LowerChecked(*c, options_.lower);
-  driver::FinishDiagnostics(*c);
+  driver::PipelineOptions pipeline;
+  pipeline.lowering = options_.lower;
+  pipeline.cache = &parse_cache_;
+  std::unique_ptr<driver::Compilation> c = driver::CompileFinished(workspace_.Inputs(), pipeline);
   analysis_ = std::make_unique<Analysis>(std::move(c));
   // Until the walk is in, the program is the open documents alone: good
   // enough to answer hover, completion and formatting about them, not to

@@ -38,9 +38,7 @@ TEST_CASE("every code has an explanation whose example reports it", "[explain]")
     REQUIRE(e.has_value());
     REQUIRE_FALSE(e->example.empty());
     if (!e->example_checked) continue;  // a ```text example: not one policy file
-    auto c = testing::CompileText(SplitFiles(e->example));
-    driver::LowerChecked(*c, {});
-    driver::FinishDiagnostics(*c);
+    auto c = testing::CompileFinishedText(SplitFiles(e->example));
     bool found = false;
     for (const auto& d : c->diagnostics.items()) found = found || d.code == info.code;
     INFO("example:\n" << e->example << "reported: " << testing::Codes(*c));

@@ -77,9 +77,7 @@ std::vector<std::string> CommentTexts(const std::string& text) {
 
 // What a program means: its lowered YAML, and the codes it reports.
 std::string Meaning(const Files& files) {
-  auto c = testing::CompileText(files);
-  if (!c->diagnostics.has_errors()) driver::LowerChecked(*c, {});
-  driver::FinishDiagnostics(*c);
+  auto c = testing::CompileFinishedText(files);
   std::vector<std::string> codes;
   for (const auto& d : c->diagnostics.items()) codes.emplace_back(diag::Info(d.code).name);
   std::sort(codes.begin(), codes.end());

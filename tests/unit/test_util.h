@@ -16,6 +16,15 @@ inline std::unique_ptr<driver::Compilation> CompileText(
   return driver::Compile(std::move(inputs));
 }
 
+// Parsed, checked, lowered when there are no errors, diagnostics finished:
+// what `stave check` reports.
+inline std::unique_ptr<driver::Compilation> CompileFinishedText(
+    std::vector<std::pair<std::string, std::string>> files) {
+  std::vector<driver::SourceInput> inputs;
+  for (auto& [path, text] : files) inputs.push_back({path, text});
+  return driver::CompileFinished(std::move(inputs), {});
+}
+
 inline std::unique_ptr<driver::Compilation> CompileOne(const std::string& text) {
   return CompileText({{"a.policy", text}});
 }
