@@ -167,24 +167,40 @@ std::vector<eval::MeshRequest> MeshProbes(const MeshSpace& space, const Workload
   // rare, and the product would be too large to ask.
   std::vector<std::optional<std::pair<std::string, std::string>>> headers = {std::nullopt};
   for (const auto& h : space.headers) headers.push_back(h);
-  size_t total = ports.size() * space.methods.size() * space.paths.size() * space.hosts.size() * headers.size();
+  // Every combination of port, method, path, host and header when they are
+  // at most `limit`; else `limit` of them drawn with a fixed seed. Drawn by
+  // index, not by walking the product: a large program's policies mention
+  // thousands of paths, and the product of all the values would be walked
+  // once per workload and caller.
+  const size_t radix[] = {ports.size(), space.methods.size(), space.paths.size(), space.hosts.size(),
+                          headers.size()};
+  size_t total = 1;
+  for (size_t r : radix) {
+    if (r == 0) return out;
+    total = total > SIZE_MAX / r ? SIZE_MAX : total * r;
+  }
+  auto add = [&](size_t index) {
+    size_t digit[5];
+    for (int i = 4; i >= 0; --i) {
+      digit[i] = index % radix[i];
+      index /= radix[i];
+    }
+    eval::MeshRequest r = base();
+    r.port = ports[digit[0]];
+    r.method = space.methods[digit[1]];
+    r.path = space.paths[digit[2]];
+    r.host = space.hosts[digit[3]];
+    if (const auto& header = headers[digit[4]]) r.headers[header->first] = header->second;
+    out.push_back(std::move(r));
+  };
+  if (total <= limit) {
+    for (size_t i = 0; i < total; ++i) add(i);
+    return out;
+  }
   std::mt19937_64 rng(0x57a7e);
-  double keep = total <= limit ? 1.0 : static_cast<double>(limit) / static_cast<double>(total);
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
-  for (const auto& port : ports)
-    for (const std::string& method : space.methods)
-      for (const std::string& path : space.paths)
-        for (const std::string& host : space.hosts)
-          for (const auto& header : headers) {
-            if (keep < 1.0 && coin(rng) >= keep) continue;
-            eval::MeshRequest r = base();
-            r.port = port;
-            r.method = method;
-            r.path = path;
-            r.host = host;
-            if (header) r.headers[header->first] = header->second;
-            out.push_back(std::move(r));
-          }
+  std::set<size_t> picked;
+  while (picked.size() < limit) picked.insert(static_cast<size_t>(rng() % total));
+  for (size_t i : picked) add(i);
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -17,9 +18,29 @@
 namespace stave::access {
 namespace {
 
+// The API and run rules by the span of their source rule, so that finding
+// the rules behind an object's origins costs a lookup each, not a pass over
+// every rule of the program (a binding has a few origins; a large program
+// has tens of thousands of rules).
+class RulesBySpan {
+ public:
+  explicit RulesBySpan(const sema::Program& p) {
+    for (const sema::ApiRule& r : p.api_rules) by_span_[Key(r.rule->span)].push_back(&r.subjects);
+    for (const sema::RunRule& r : p.run_rules) by_span_[Key(r.rule->span)].push_back(&r.subjects);
+  }
+  const std::vector<const std::vector<sema::Principal>*>* Find(const base::Span& span) const {
+    auto it = by_span_.find(Key(span));
+    return it == by_span_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  static std::tuple<base::FileId, uint32_t, uint32_t> Key(const base::Span& s) { return {s.file, s.begin, s.end}; }
+  std::map<std::tuple<base::FileId, uint32_t, uint32_t>, std::vector<const std::vector<sema::Principal>*>> by_span_;
+};
+
 // The rules among `origins` that name this identity among their subjects.
-std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base::Span>& origins,
-                                  const std::string& subject) {
+std::vector<std::string> RulesFor(const sema::Program& p, const RulesBySpan& rules,
+                                  const std::vector<base::Span>& origins, const std::string& subject) {
   std::vector<std::string> out;
   auto names_subject = [&](const std::vector<sema::Principal>& subjects) {
     for (const sema::Principal& s : subjects) {
@@ -34,11 +55,10 @@ std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base
     return false;
   };
   for (const base::Span& o : origins) {
-    for (const sema::ApiRule& r : p.api_rules) {
-      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(eval::RuleText(p, o));
-    }
-    for (const sema::RunRule& r : p.run_rules) {
-      if (r.rule->span == o && names_subject(r.subjects)) out.push_back(eval::RuleText(p, o));
+    const auto* found = rules.Find(o);
+    if (found == nullptr) continue;
+    for (const std::vector<sema::Principal>* subjects : *found) {
+      if (names_subject(*subjects)) out.push_back(eval::RuleText(p, o));
     }
   }
   if (out.empty()) {
@@ -52,11 +72,12 @@ std::vector<std::string> RulesFor(const sema::Program& p, const std::vector<base
 // The concrete grants of the access model (a ClusterRoleBinding's at
 // cluster scope), each with the source rules of its binding.
 void RbacRows(const sema::Program& p, const lower::Output& out, std::vector<PermissionRow>& rows) {
+  RulesBySpan rules(p);
   std::map<std::pair<const lower::Object*, std::string>, std::vector<std::string>> rules_of;
   for (const RbacGrant& g : ExpandRbac(out, {}, [](const lower::RbacSubject&) { return true; })) {
     std::string subject = SubjectText(g.subject);
     auto [it, fresh] = rules_of.try_emplace({g.binding, subject});
-    if (fresh) it->second = RulesFor(p, g.binding->origins, subject);
+    if (fresh) it->second = RulesFor(p, rules, g.binding->origins, subject);
     const eval::RbacRequest& r = g.request;
     std::string what = r.verb + " " + r.resource + (r.group.empty() ? "" : "." + r.group) +
                        (r.name.empty() ? "" : " " + r.name);

@@ -1,16 +1,20 @@
 // Mesh decisions of two versions compared (diff_mesh.h). The callers asked
 // about are each serviceaccount either version declares, any workload of
 // each declared namespace, and plaintext callers; the callees, every
-// workload the two versions' policies select in a declared namespace.
+// workload the two versions' policies select in a declared namespace whose
+// mesh objects differ between the versions.
 #include "compiler/driver/diff_mesh.h"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "compiler/access/mesh_compare.h"
+#include "compiler/emit/yaml.h"
 
 namespace stave::driver {
 namespace {
@@ -29,6 +33,20 @@ void Declared(const DiffSide& side, std::set<std::string>& namespaces,
       for (sema::SymbolId ns : s.sa().namespaces) accounts.insert({side.program->symbol(ns).k8s_name, s.k8s_name});
     }
   }
+}
+
+// Each namespace's mesh objects as text: the mesh authorizer decides a
+// request to a workload from its namespace's objects alone, so where these
+// are equal in both versions no decision there can differ.
+std::map<std::string, std::string> MeshObjectsByNamespace(const lower::Output& output) {
+  std::map<std::string, std::string> out;
+  for (const lower::Object& o : output.objects) {
+    if (o.kind == lower::Kind::AuthorizationPolicy || o.kind == lower::Kind::PeerAuthentication ||
+        o.kind == lower::Kind::RequestAuthentication) {
+      out[o.meta.ns] += emit::EmitObject(o) + "---\n";
+    }
+  }
+  return out;
 }
 
 std::string SourceText(const access::MeshSource& s, bool stands_for_others) {
@@ -58,13 +76,24 @@ std::vector<MeshDecisionChange> MeshDecisionChanges(const DiffSide& before, cons
   static const lower::Output kNothing;
   const lower::Output& old_objects = before.output ? *before.output : kNothing;
   const lower::Output& new_objects = after.output ? *after.output : kNothing;
-  std::set<std::string> namespaces;
+  std::set<std::string> declared, namespaces;
   std::set<std::pair<std::string, std::string>> accounts;
-  Declared(before, namespaces, accounts);
-  Declared(after, namespaces, accounts);
+  Declared(before, declared, accounts);
+  Declared(after, declared, accounts);
+  // Callers come from every declared namespace; callees only from those
+  // whose mesh objects changed (a pull request that touches one team's
+  // policies asks about that team's workloads).
+  std::map<std::string, std::string> old_text = MeshObjectsByNamespace(old_objects);
+  std::map<std::string, std::string> new_text = MeshObjectsByNamespace(new_objects);
+  for (const std::string& ns : declared) {
+    auto a = old_text.find(ns), b = new_text.find(ns);
+    std::string_view was = a == old_text.end() ? "" : std::string_view(a->second);
+    std::string_view is = b == new_text.end() ? "" : std::string_view(b->second);
+    if (was != is) namespaces.insert(ns);
+  }
   std::vector<access::MeshSource> peers_list;
   for (const auto& [ns, name] : accounts) peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, name), ns});
-  for (const std::string& ns : namespaces) {
+  for (const std::string& ns : declared) {
     peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, kProbeAccount), ns});
   }
   // Plaintext callers are asked on their own: no policy names them, yet

@@ -610,6 +610,20 @@ def test_diff_asks_both_versions_which_mesh_requests_change():
         expect("admitted by default allow (no ALLOW policy selects the workloads)" in p.out, p.out)
 
 
+def test_diff_tells_apart_sources_that_conditions_name():
+    """A `when source.namespace` condition names sources as a `from` does:
+    both namespaces whose callers' decisions change are reported, not one
+    caller standing for all the unnamed ones."""
+    src = ('package p\nnamespace a = "team-a"\nnamespace b = "team-b"\nnamespace c = "team-c"\n'
+           'app api in a { selector { app = "api" } }\n'
+           'allow authenticated to call api in a when source.namespace == "team-c"\n')
+    with Dir({"old/p.policy": src, "new/p.policy": src.replace('namespace == "team-c"', 'namespace == "team-b"')}) as d:
+        p = stave("diff", os.path.join(d, "old"), os.path.join(d, "new"))
+        expect_exit(p, 1)
+        expect("+ any workload of namespace team-b may now call pods app=api" in p.out, p.out)
+        expect("- any workload of namespace team-c may no longer call pods app=api" in p.out, p.out)
+
+
 def test_who_can_call_lists_token_callers():
     # Spec §12: issuer sources answer `who-can call`; each subject a rule
     # names, and any other subject, through an mTLS peer.
