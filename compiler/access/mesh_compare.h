@@ -32,9 +32,12 @@ struct MeshAdmission {
 
 // Asks, for every workload of `namespaces` (the workloads are the
 // selectors of both sides), every source a policy of its namespace tells
-// apart (by principal, principal pattern or namespace) and, standing for
-// all the others, the first one none does; up to `probes_per_pair`
-// requests each (MeshProbes).
+// apart (by principal or namespace, in a rule's `from` or a
+// `source.principal` / `source.namespace` condition, exactly or by
+// pattern), every source of the workload's own namespace, and, standing
+// for all the others, the first one none of that names; up to
+// `probes_per_pair` requests each (MeshProbes). Sources no policy names
+// are decided alike, so they are asked once and share the answer.
 std::vector<MeshAdmission> MeshAdmittedOnlyBy(const lower::Output& admits, const lower::Output& refuses,
                                               const std::vector<MeshSource>& sources,
                                               const std::set<std::string>& namespaces, size_t probes_per_pair);
