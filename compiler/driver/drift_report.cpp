@@ -7,13 +7,12 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/xxhash.h>
 
-#include <map>
 #include <optional>
 
 #include "compiler/base/version.h"
 #include "compiler/diag/json_text.h"
+#include "compiler/diag/machine_text.h"
 #include "compiler/diag/render_machine.h"
 #include "compiler/driver/diff_markdown.h"
 
@@ -70,19 +69,13 @@ std::string FullText(const drift::Finding& f) {
   return text;
 }
 
-// Stable across line moves: what the finding is, never where. Equal
-// findings are numbered in order.
-class Fingerprints {
- public:
-  std::string Next(const drift::Finding& f) {
-    uint64_t hash = llvm::xxHash64(fmt::format("{}\x1f{}\x1f{}\x1f{}", drift::FindingName(f.kind), f.scope,
-                                               f.object, f.message));
-    return fmt::format("{:016x}:{}", hash, ++seen_[hash]);
-  }
+// Stable across line moves: the rule and what the finding is, never where
+// (no span, so diag's fingerprints key on the rule and the text alone).
+std::string FingerprintText(const drift::Finding& f) {
+  return fmt::format("{}\x1f{}\x1f{}", f.scope, f.object, f.message);
+}
 
- private:
-  std::map<uint64_t, int> seen_;
-};
+std::string RuleId(const drift::Finding& f) { return std::string("drift/") + drift::FindingName(f.kind); }
 
 std::string HelpUri(const std::string& docs_url) {
   std::string base = docs_url.empty() ? diag::kDefaultDocsUrl : docs_url;
@@ -147,9 +140,9 @@ std::string Sarif(const drift::Report& r, const base::SourceSet& sources, const 
     }
     rules.push_back(std::move(rule));
   }
-  Fingerprints fingerprints;
+  diag::Fingerprints fingerprints;
   for (const drift::Finding& f : r.findings) {
-    std::string id = std::string("drift/") + drift::FindingName(f.kind);
+    std::string id = RuleId(f);
     std::optional<Place> place = PlaceOf(f, sources);
     if (!place) {
       notifications.push_back(Object{{"descriptor", Object{{"id", id}}},
@@ -165,7 +158,7 @@ std::string Sarif(const drift::Report& r, const base::SourceSet& sources, const 
         {"locations", Array{Object{{"physicalLocation",
                                     Object{{"artifactLocation", Object{{"uri", diag::SarifUri(place->path)}}},
                                            {"region", Object{{"startLine", place->line}}}}}}}},
-        {"partialFingerprints", Object{{"stave/v1", fingerprints.Next(f)}}}});
+        {"partialFingerprints", Object{{"stave/v1", fingerprints.Next(id, nullptr, {}, FingerprintText(f))}}}});
   }
   Object invocation{{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
@@ -184,16 +177,16 @@ std::string Sarif(const drift::Report& r, const base::SourceSet& sources, const 
 // repository root when it has none); excess access is a security issue.
 std::string CodeClimate(const drift::Report& r, const base::SourceSet& sources) {
   Array issues;
-  Fingerprints fingerprints;
+  diag::Fingerprints fingerprints;
   for (const drift::Finding& f : r.findings) {
     Place place = PlaceOf(f, sources).value_or(Place{".", 1});
     bool excess = f.kind == drift::FindingKind::Excess;
     Object issue{{"type", "issue"},
-                 {"check_name", std::string("drift/") + drift::FindingName(f.kind)},
+                 {"check_name", RuleId(f)},
                  {"description", f.object + ": " + f.message},
                  {"categories", Array{excess ? "Security" : "Bug Risk"}},
                  {"severity", excess ? "critical" : "major"},
-                 {"fingerprint", fingerprints.Next(f)},
+                 {"fingerprint", fingerprints.Next(RuleId(f), nullptr, {}, FingerprintText(f))},
                  {"location", Object{{"path", place.path},
                                      {"lines", Object{{"begin", place.line}, {"end", place.line}}}}}};
     if (!f.details.empty()) issue["content"] = Object{{"body", FullText(f)}};
