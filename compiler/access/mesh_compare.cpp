@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 namespace stave::access {
 namespace {
 
@@ -55,6 +57,28 @@ std::map<std::string, Named> NamedSources(const std::vector<const lower::Output*
 using ByDecision = std::map<std::pair<const lower::Object*, std::optional<size_t>>, std::vector<std::string>>;
 
 }  // namespace
+
+// A serviceaccount no namespace has (DeclaredMeshSources).
+constexpr const char* kAnyWorkloadAccount = "stave-probe";
+
+std::vector<MeshSource> DeclaredMeshSources(const std::set<std::pair<std::string, std::string>>& accounts,
+                                            const std::set<std::string>& namespaces,
+                                            const std::string& trust_domain) {
+  std::vector<MeshSource> out;
+  for (const auto& [ns, name] : accounts) out.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, name), ns});
+  for (const std::string& ns : namespaces) {
+    out.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, kAnyWorkloadAccount), ns});
+  }
+  return out;
+}
+
+std::string MeshSourceText(const MeshSource& source, bool stands_for_others) {
+  if (source.principal.empty()) return "plaintext callers";
+  std::string ns, name;
+  ParsePrincipal(source.principal, ns, name);
+  std::string out = name == kAnyWorkloadAccount ? "any workload of namespace " + ns : "serviceaccount " + ns + "/" + name;
+  return stands_for_others ? out + " (and every declared source the policies there do not name)" : out;
+}
 
 std::vector<MeshAdmission> MeshAdmittedOnlyBy(const lower::Output& admits, const lower::Output& refuses,
                                               const std::vector<MeshSource>& sources,

@@ -18,6 +18,17 @@ struct MeshSource {
   std::string principal, ns;
 };
 
+// The callers drift and diff ask about: each serviceaccount (namespace,
+// name) given, then for each namespace a serviceaccount no namespace has,
+// which only namespace-wide grants admit: it stands for any workload there.
+std::vector<MeshSource> DeclaredMeshSources(const std::set<std::pair<std::string, std::string>>& accounts,
+                                            const std::set<std::string>& namespaces,
+                                            const std::string& trust_domain);
+
+// "serviceaccount NS/NAME", "any workload of namespace NS", or "plaintext
+// callers" (no principal); a source that stands for others says so.
+std::string MeshSourceText(const MeshSource& source, bool stands_for_others);
+
 // Requests from one source to one workload that `admits` admits and
 // `refuses` refuses, grouped by what decided on the admitting side (a
 // policy and rule, or nothing: no ALLOW policy selects the workload).

@@ -18,9 +18,6 @@ namespace {
 
 constexpr size_t kMaxDetails = 8;
 constexpr size_t kMeshProbesPerPair = 64;
-// A serviceaccount no namespace has: only namespace-wide grants admit it,
-// so it stands for "any workload of a declared namespace".
-constexpr const char* kProbeAccount = "stave-drift-probe";
 
 std::string Scope(const std::string& ns) { return ns.empty() ? "cluster" : ns; }
 
@@ -198,27 +195,18 @@ class Comparer {
   // to workloads of declared namespaces that the cluster admits and the
   // policy refuses.
   void Mesh() {
-    std::vector<access::MeshSource> sources;
-    for (const auto& [ns, name] : declared_.serviceaccounts) {
-      sources.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, ns, name), ns});
-    }
-    for (const std::string& ns : declared_.namespaces) {
-      sources.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, ns, kProbeAccount), ns});
-    }
+    std::vector<access::MeshSource> sources =
+        access::DeclaredMeshSources(declared_.serviceaccounts, declared_.namespaces, trust_domain_);
     for (access::MeshAdmission& m :
          access::MeshAdmittedOnlyBy(cluster_, emitted_, sources, declared_.namespaces, kMeshProbesPerPair)) {
-      MeshFinding(m.workload, sources[m.source].principal, m.stands_for_others, m.object, m.rule,
+      MeshFinding(m.workload, access::MeshSourceText(sources[m.source], m.stands_for_others), m.object, m.rule,
                   std::move(m.examples));
     }
   }
 
-  void MeshFinding(const access::Workload& w, const std::string& principal, bool stands_for_others,
-                   const lower::Object* object,
+  void MeshFinding(const access::Workload& w, const std::string& source, const lower::Object* object,
                    std::optional<size_t> rule, std::vector<std::string> examples) {
-    std::string ns, name, selector;
-    access::ParsePrincipal(principal, ns, name);
-    std::string source = name == kProbeAccount ? "any workload of namespace " + ns : "serviceaccount " + ns + "/" + name;
-    if (stands_for_others) source += " (and every declared source the policies there do not name)";
+    std::string selector;
     for (const auto& [k, v] : w.labels) selector += (selector.empty() ? "" : ", ") + k + "=" + v;
     std::string target = selector.empty() ? "every workload" : "workloads with " + selector;
     std::vector<std::string> details = std::move(examples);

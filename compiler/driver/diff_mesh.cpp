@@ -20,8 +20,6 @@ namespace stave::driver {
 namespace {
 
 constexpr size_t kProbesPerPair = 64;
-// A serviceaccount no namespace has: it stands for any workload there.
-constexpr const char* kProbeAccount = "stave-diff-probe";
 
 void Declared(const DiffSide& side, std::set<std::string>& namespaces,
               std::set<std::pair<std::string, std::string>>& accounts) {
@@ -47,14 +45,6 @@ std::map<std::string, std::string> MeshObjectsByNamespace(const lower::Output& o
     }
   }
   return out;
-}
-
-std::string SourceText(const access::MeshSource& s, bool stands_for_others) {
-  if (s.principal.empty()) return "plaintext callers";
-  std::string ns, name;
-  access::ParsePrincipal(s.principal, ns, name);
-  std::string out = name == kProbeAccount ? "any workload of namespace " + ns : "serviceaccount " + ns + "/" + name;
-  return stands_for_others ? out + " (and every caller the policies there do not name)" : out;
 }
 
 std::string WorkloadsText(const access::Workload& w) {
@@ -91,14 +81,9 @@ std::vector<MeshDecisionChange> MeshDecisionChanges(const DiffSide& before, cons
     std::string_view is = b == new_text.end() ? "" : std::string_view(b->second);
     if (was != is) namespaces.insert(ns);
   }
-  std::vector<access::MeshSource> peers_list;
-  for (const auto& [ns, name] : accounts) peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, name), ns});
-  for (const std::string& ns : declared) {
-    peers_list.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain, ns, kProbeAccount), ns});
-  }
+  const std::vector<access::MeshSource> peers = access::DeclaredMeshSources(accounts, declared, trust_domain);
   // Plaintext callers are asked on their own: no policy names them, yet
   // they are not like any peer (`mtls strict`, `authenticated`).
-  const std::vector<access::MeshSource>& peers = peers_list;
   const std::vector<access::MeshSource> plaintext = {{"", ""}};
   std::vector<MeshDecisionChange> out;
   for (char sign : {'+', '-'}) {
@@ -107,7 +92,7 @@ std::vector<MeshDecisionChange> MeshDecisionChanges(const DiffSide& before, cons
     for (const auto* sources : {&peers, &plaintext}) {
       for (access::MeshAdmission& m : access::MeshAdmittedOnlyBy(admits, refuses, *sources, namespaces, kProbesPerPair)) {
         bool stands = m.stands_for_others && sources == &peers;
-        out.push_back({sign, m.workload.ns, SourceText((*sources)[m.source], stands), WorkloadsText(m.workload),
+        out.push_back({sign, m.workload.ns, access::MeshSourceText((*sources)[m.source], stands), WorkloadsText(m.workload),
                        std::move(m.examples), DecidedBy(m.object, m.rule)});
       }
     }
