@@ -96,12 +96,25 @@ void Workspace::ReadDiskFile(const std::string& path) {
   disk_[path] = std::move(text);
 }
 
-void Workspace::AddWalk(const driver::WalkResult& walk) {
+namespace {
+
+// The texts of the files a walk found; those that cannot be read are left
+// out (the walk already refused what it must not follow).
+std::map<std::string, std::string> ReadWalkedFiles(const driver::WalkResult& walk) {
+  std::map<std::string, std::string> files;
   for (const driver::TreeFile& f : walk.files) {
     std::string text;
-    if (!driver::ReadRegularFile(f.target, false, text).empty()) continue;
+    if (driver::ReadRegularFile(f.target, false, text).empty()) files[f.path] = std::move(text);
+  }
+  return files;
+}
+
+}  // namespace
+
+void Workspace::AddWalk(const driver::WalkResult& walk) {
+  for (auto& [path, text] : ReadWalkedFiles(walk)) {
     ++stats_.reads;
-    disk_[f.path] = std::move(text);
+    disk_[path] = std::move(text);
   }
 }
 
@@ -111,10 +124,7 @@ WalkOutput WalkRoot(const std::string& root) {
   // A root without policies, or one that vanished, is an empty program on
   // disk; its errors are not the user's concern while editing.
   out.walk = driver::WalkPolicyTree(root, kWalkLimits);
-  for (const driver::TreeFile& f : out.walk.files) {
-    std::string text;
-    if (driver::ReadRegularFile(f.target, false, text).empty()) out.files[f.path] = std::move(text);
-  }
+  out.files = ReadWalkedFiles(out.walk);
   return out;
 }
 
