@@ -38,6 +38,14 @@ class RulesBySpan {
   std::map<std::tuple<base::FileId, uint32_t, uint32_t>, std::vector<const std::vector<sema::Principal>*>> by_span_;
 };
 
+// A checked identity as the RBAC subject it lowers to.
+lower::RbacSubject SubjectOf(const sema::Identity& id) {
+  return {id.kind == sema::Identity::Kind::User    ? "User"
+          : id.kind == sema::Identity::Kind::Group ? "Group"
+                                                   : "ServiceAccount",
+          id.ns, id.name};
+}
+
 // The rules among `origins` that name this identity among their subjects.
 std::vector<std::string> RulesFor(const sema::Program& p, const RulesBySpan& rules,
                                   const std::vector<base::Span>& origins, const std::string& subject) {
@@ -45,11 +53,7 @@ std::vector<std::string> RulesFor(const sema::Program& p, const RulesBySpan& rul
   auto names_subject = [&](const std::vector<sema::Principal>& subjects) {
     for (const sema::Principal& s : subjects) {
       for (const sema::Identity& id : sema::Identities(p, s.symbol)) {
-        lower::RbacSubject rs{id.kind == sema::Identity::Kind::User    ? "User"
-                              : id.kind == sema::Identity::Kind::Group ? "Group"
-                                                                       : "ServiceAccount",
-                              id.ns, id.name};
-        if (SubjectText(rs) == subject) return true;
+        if (SubjectText(SubjectOf(id)) == subject) return true;
       }
     }
     return false;
@@ -226,12 +230,7 @@ void RunRows(const sema::Program& p, std::vector<PermissionRow>& rows) {
                                      p.symbol(pl.pipeline().serviceaccount).k8s_name);
       for (const sema::Principal& s : r.subjects) {
         for (const sema::Identity& idn : sema::Identities(p, s.symbol)) {
-          std::string subject = idn.kind == sema::Identity::Kind::ServiceAccount
-                                    ? fmt::format("serviceaccount {}/{}", idn.ns, idn.name)
-                                    : fmt::format("{} {}",
-                                                  idn.kind == sema::Identity::Kind::User ? "user" : "group",
-                                                  idn.name);
-          rows.push_back({"run", p.symbol(pl.pipeline().ns).k8s_name, subject, what,
+          rows.push_back({"run", p.symbol(pl.pipeline().ns).k8s_name, SubjectText(SubjectOf(idn)), what,
                           {eval::RuleText(p, r.rule->span)}});
         }
       }
