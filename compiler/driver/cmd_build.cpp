@@ -4,7 +4,7 @@
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/render.h"
 #include "compiler/driver/write_output.h"
 #include "compiler/emit/yaml.h"
@@ -52,7 +52,7 @@ int RunBuild(const Options& options) {
   auto emitting = std::chrono::steady_clock::now();
   auto timings = [&] {
     if (!options.timings) return;
-    PrintTimings(*compilation, fmt::format(", emit {:.1f} ms", MillisecondsSince(emitting)));
+    PrintTimings(*compilation, fmt::format(", emit {:.1f} ms", pipeline::MillisecondsSince(emitting)));
   };
   if (options.output_dir.empty()) {
     std::string stream = emit::EmitStream(output);
@@ -66,11 +66,11 @@ int RunBuild(const Options& options) {
   WriteResult written;
   if (errors.empty()) {
     auto files = emit::EmitFiles(output);
-    double emit_ms = MillisecondsSince(emitting);
+    double emit_ms = pipeline::MillisecondsSince(emitting);
     auto writing = std::chrono::steady_clock::now();
     written = WriteOutputDir(options.output_dir, files);
     if (options.timings) {
-      PrintTimings(*compilation, fmt::format(", emit {:.1f} ms, write {:.1f} ms", emit_ms, MillisecondsSince(writing)));
+      PrintTimings(*compilation, fmt::format(", emit {:.1f} ms, write {:.1f} ms", emit_ms, pipeline::MillisecondsSince(writing)));
     }
     for (const std::string& note : written.notes) fmt::print(stderr, "stave: note: {}\n", note);
     errors = written.errors;

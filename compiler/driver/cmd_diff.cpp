@@ -12,7 +12,7 @@
 
 #include "compiler/diag/json_text.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/diff_markdown.h"
 #include "compiler/driver/diff_mesh.h"
 #include "compiler/driver/git_source.h"
@@ -23,7 +23,7 @@ namespace stave::driver {
 namespace {
 
 struct Side {
-  std::unique_ptr<Compilation> compilation;
+  std::unique_ptr<pipeline::Compilation> compilation;
   std::vector<access::PermissionRow> rows;
 };
 
@@ -42,7 +42,7 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
   if (IsEmptyBase(spec)) return true;
   std::vector<std::string> paths = options.policy_paths.empty() ? std::vector<std::string>{"."}
                                                                 : options.policy_paths;
-  LoadResult loaded = IsGitRevision(spec) ? LoadRevision(spec, paths) : LoadPaths({spec});
+  pipeline::LoadResult loaded = IsGitRevision(spec) ? LoadRevision(spec, paths) : pipeline::LoadPaths({spec});
   PrintLoadNotes(loaded.notes, options);
   if (!loaded.errors.empty()) {
     Options human = options;
@@ -52,10 +52,10 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
                        "empty base)\n", spec, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
     return false;
   }
-  PipelineOptions pipeline;
-  pipeline.lowering = {options.trust_domain, options.istio_dry_run};
-  pipeline.drop_expectations = true;
-  side.compilation = CompileFinished(std::move(loaded.inputs), pipeline);
+  pipeline::PipelineOptions stages;
+  stages.lowering = {options.trust_domain, options.istio_dry_run};
+  stages.drop_expectations = true;
+  side.compilation = pipeline::CompileFinished(std::move(loaded.inputs), stages);
   if (side.compilation->diagnostics.has_errors()) {
     fmt::print(stderr, "stave: error: `{}` does not compile:\n", spec);
     Options human = options;

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/driver/render.h"
 #include "compiler/driver/rewrite_file.h"
 #include "compiler/fmt/format.h"
@@ -17,14 +17,14 @@
 namespace stave::driver {
 int RunFmt(const Options& options) {
   bool from_stdin = options.args.size() == 1 && options.args[0] == "-";
-  std::vector<SourceInput> inputs;
+  std::vector<pipeline::SourceInput> inputs;
   if (from_stdin) {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     inputs.push_back({"<stdin>", std::move(text)});
   } else {
     std::vector<std::string> paths = options.args;
     if (paths.empty()) paths.push_back(".");
-    LoadResult loaded = LoadPaths(paths);
+    pipeline::LoadResult loaded = pipeline::LoadPaths(paths);
     if (!loaded.errors.empty()) {
       PrintLoadErrors(loaded.errors, options, stderr);
       return kExitUsage;
@@ -35,7 +35,7 @@ int RunFmt(const Options& options) {
   diag::DiagnosticList diagnostics;
   int code = kExitOk;
   std::vector<std::string> changed;
-  for (SourceInput& in : inputs) {
+  for (pipeline::SourceInput& in : inputs) {
     base::FileId id = sources.add(in.path, in.text);
     syntax::ParseResult parsed = syntax::Parse(sources, id);
     std::optional<std::string> formatted = formatter::FormatFile(parsed.file, sources.file(id));

@@ -105,9 +105,9 @@ int RunImport(const Options& options) {
   kube::ReadResult read;
   int code = ReadKube(inputs, options.default_namespace, read, stderr);
   if (code != kExitOk) return code;
-  double read_ms = MillisecondsSince(start);
+  double read_ms = pipeline::MillisecondsSince(start);
   ImportedProgram imported = ImportProgram(read.objects, options.package, options.trust_domain);
-  double import_ms = MillisecondsSince(start) - read_ms;
+  double import_ms = pipeline::MillisecondsSince(start) - read_ms;
   if (imported.compilation->diagnostics.has_errors()) {
     Options human = options;
     human.format = Format::Human;
@@ -132,7 +132,7 @@ int RunImport(const Options& options) {
   for (const std::string& name : write.written) fmt::print("wrote {}\n", (std::filesystem::path(dir) / name).string());
   if (options.timings) {
     fmt::print(stderr, "read {:.1f} ms, import+format+check {:.1f} ms, write {:.1f} ms\n", read_ms, import_ms,
-               MillisecondsSince(start) - read_ms - import_ms);
+               pipeline::MillisecondsSince(start) - read_ms - import_ms);
   }
   fmt::print(stderr, "imported {} object{} into {} file{}{}, {} warning{}\n", read.objects.size(),
              read.objects.size() == 1 ? "" : "s", imported.files.size(), imported.files.size() == 1 ? "" : "s",

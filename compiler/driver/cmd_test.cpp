@@ -7,7 +7,7 @@
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/render.h"
 #include "compiler/eval/expectations.h"
 

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 namespace stave::driver {
-void KeepUntilExit::operator()(Compilation* c) const {
+void KeepUntilExit::operator()(pipeline::Compilation* c) const {
   // Never destroyed: reachable from here until the process exits.
-  static auto* kept = new std::vector<Compilation*>;
+  static auto* kept = new std::vector<pipeline::Compilation*>;
   kept->push_back(c);
 }
 
@@ -16,22 +16,22 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
                               Tests tests) {
   if (paths.empty()) paths.push_back(".");
   auto reading = std::chrono::steady_clock::now();
-  LoadResult loaded = LoadPaths(paths);
-  double read_ms = MillisecondsSince(reading);
+  pipeline::LoadResult loaded = pipeline::LoadPaths(paths);
+  double read_ms = pipeline::MillisecondsSince(reading);
   PrintLoadNotes(loaded.notes, options);
   if (!loaded.errors.empty()) {
     PrintLoadErrors(loaded.errors, options, machine);
     return nullptr;
   }
-  PipelineOptions pipeline;
-  pipeline.lowering = {options.trust_domain, options.istio_dry_run, options.access_log_provider};
-  pipeline.drop_expectations = tests == Tests::Drop;
-  CompilationPtr compilation(CompileFinished(std::move(loaded.inputs), pipeline).release());
+  pipeline::PipelineOptions stages;
+  stages.lowering = {options.trust_domain, options.istio_dry_run, options.access_log_provider};
+  stages.drop_expectations = tests == Tests::Drop;
+  CompilationPtr compilation(pipeline::CompileFinished(std::move(loaded.inputs), stages).release());
   compilation->read_ms = read_ms;
   return compilation;
 }
 
-void PrintTimings(const Compilation& c, const std::string& extra) {
+void PrintTimings(const pipeline::Compilation& c, const std::string& extra) {
   fmt::print(stderr, "timings: read {:.1f} ms, parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms{}\n", c.read_ms,
              c.parse_ms, c.check_ms, c.lower_ms, extra);
 }

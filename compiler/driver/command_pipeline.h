@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/options.h"
 
 namespace stave::driver {
@@ -22,9 +22,9 @@ enum class Tests { Keep, Drop };
 // (bench/results.md). The deleter keeps it reachable until exit instead,
 // so that leak checkers see no leak.
 struct KeepUntilExit {
-  void operator()(Compilation* c) const;
+  void operator()(pipeline::Compilation* c) const;
 };
-using CompilationPtr = std::unique_ptr<Compilation, KeepUntilExit>;
+using CompilationPtr = std::unique_ptr<pipeline::Compilation, KeepUntilExit>;
 
 // `paths` default to `.`. On a path that cannot be read, prints why (E0011,
 // to `machine` in a machine format) and returns nullptr: exit code 2.
@@ -36,6 +36,6 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
 
 // `timings: read … ms, parse … ms, check … ms, lower … ms` and `extra`
 // (`, emit … ms`), for `--timings`.
-void PrintTimings(const Compilation& c, const std::string& extra = "");
+void PrintTimings(const pipeline::Compilation& c, const std::string& extra = "");
 
 }  // namespace stave::driver

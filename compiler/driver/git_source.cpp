@@ -97,8 +97,8 @@ bool EndsWithPolicy(const std::string& path) {
 
 }  // namespace
 
-LoadResult LoadRevision(const std::string& rev, const std::vector<std::string>& paths) {
-  LoadResult result;
+pipeline::LoadResult LoadRevision(const std::string& rev, const std::vector<std::string>& paths) {
+  pipeline::LoadResult result;
   // Paths are paths, never pathspec magic (`:(exclude)x`, `*`).
   std::vector<std::string> args{"--literal-pathspecs", "ls-tree", "-r", "-z", "-l", rev, "--"};
   args.insert(args.end(), paths.begin(), paths.end());
@@ -130,7 +130,7 @@ LoadResult LoadRevision(const std::string& rev, const std::vector<std::string>& 
     result.inputs.push_back({rev + ":" + e.path, show.out});
   }
   std::sort(result.inputs.begin(), result.inputs.end(),
-            [](const SourceInput& a, const SourceInput& b) { return a.path < b.path; });
+            [](const pipeline::SourceInput& a, const pipeline::SourceInput& b) { return a.path < b.path; });
   if (result.inputs.empty() && result.errors.empty()) {
     result.errors.push_back(fmt::format("no `.policy` files under `{}` at `{}`",
                                         fmt::join(paths, " "), rev));

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/load.h"
 
 namespace stave::driver {
 
@@ -16,6 +16,6 @@ bool IsGitRevision(const std::string& rev);
 
 // The files under `paths` (relative to the current directory) at `rev`,
 // named `REV:path`. Errors (no git, unknown revision) are in `errors`.
-LoadResult LoadRevision(const std::string& rev, const std::vector<std::string>& paths);
+pipeline::LoadResult LoadRevision(const std::string& rev, const std::vector<std::string>& paths);
 
 }  // namespace stave::driver

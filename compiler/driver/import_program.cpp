@@ -28,10 +28,10 @@ import::StdLibrary StdLibraryOf(const sema::Program& program) {
 ImportedProgram ImportProgram(const std::vector<kube::ClusterObject>& objects, const std::string& package,
                               const std::string& trust_domain) {
   ImportedProgram out;
-  auto std_only = Compile({{"stave-import-std.policy", "package " + package + "\n"}});
+  auto std_only = pipeline::Compile({{"stave-import-std.policy", "package " + package + "\n"}});
   import::ImportResult imported = import::Import(objects, package, StdLibraryOf(*std_only->program));
   out.warnings = std::move(imported.warnings);
-  std::vector<SourceInput> inputs;
+  std::vector<pipeline::SourceInput> inputs;
   for (auto& [name, text] : imported.files) {
     base::SourceSet one;
     base::FileId id = one.add(name, text);
@@ -40,9 +40,9 @@ ImportedProgram ImportProgram(const std::vector<kube::ClusterObject>& objects, c
     out.files[name] = formatted ? *formatted : text;
     inputs.push_back({name, out.files[name]});
   }
-  PipelineOptions pipeline;
-  pipeline.lowering = {trust_domain, false};
-  out.compilation = CompileFinished(std::move(inputs), pipeline);
+  pipeline::PipelineOptions stages;
+  stages.lowering = {trust_domain, false};
+  out.compilation = pipeline::CompileFinished(std::move(inputs), stages);
   return out;
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/import/import.h"
 
 namespace stave::driver {
@@ -18,7 +18,7 @@ struct ImportedProgram {
   std::vector<kube::Problem> warnings;
   // The files compiled and lowered (with `trust_domain`); an import whose
   // files do not check is a bug in stave, and the caller says so.
-  std::unique_ptr<Compilation> compilation;
+  std::unique_ptr<pipeline::Compilation> compilation;
 };
 
 import::StdLibrary StdLibraryOf(const sema::Program& program);

@@ -15,7 +15,7 @@ bool Touches(base::Span span, uint32_t offset) {
 
 }  // namespace
 
-Analysis::Analysis(std::unique_ptr<driver::Compilation> compilation) : c_(std::move(compilation)) {
+Analysis::Analysis(std::unique_ptr<pipeline::Compilation> compilation) : c_(std::move(compilation)) {
   auto& refs = c_->program->references;
   std::sort(refs.begin(), refs.end(),
             [](const sema::Reference& a, const sema::Reference& b) { return a.span < b.span; });

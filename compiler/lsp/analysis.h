@@ -10,16 +10,16 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 #include "compiler/lsp/protocol.h"
 
 namespace stave::lsp {
 
 class Analysis {
  public:
-  explicit Analysis(std::unique_ptr<driver::Compilation> compilation);
+  explicit Analysis(std::unique_ptr<pipeline::Compilation> compilation);
 
-  const driver::Compilation& compilation() const { return *c_; }
+  const pipeline::Compilation& compilation() const { return *c_; }
   const sema::Program& program() const { return *c_->program; }
   const base::SourceSet& sources() const { return c_->sources; }
   const base::SourceFile& file(base::FileId id) const { return c_->sources.file(id); }
@@ -54,7 +54,7 @@ class Analysis {
   sema::SymbolId SymbolOf(const syntax::Decl& decl) const;
 
  private:
-  std::unique_ptr<driver::Compilation> c_;
+  std::unique_ptr<pipeline::Compilation> c_;
   std::map<std::string, base::FileId, std::less<>> by_path_;
 };
 

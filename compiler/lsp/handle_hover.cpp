@@ -91,7 +91,7 @@ std::string Facts(const sema::Program& p, const sema::Symbol& s) {
 
 // The objects whose origins include `origin`, as YAML blocks.
 std::string Objects(const Analysis& a, base::Span origin, bool may_lower) {
-  const driver::Compilation& c = a.compilation();
+  const pipeline::Compilation& c = a.compilation();
   std::vector<const lower::Object*> found;
   for (const lower::Object& o : c.output.objects) {
     if (std::find(o.origins.begin(), o.origins.end(), origin) != o.origins.end()) found.push_back(&o);
@@ -141,7 +141,7 @@ std::string SymbolMarkdown(const Analysis& a, const sema::Symbol& s) {
 
 // An API audit rule's entries of the audit policy file (spec §14).
 std::string AuditEntries(const Analysis& a, base::Span origin) {
-  const driver::Compilation& c = a.compilation();
+  const pipeline::Compilation& c = a.compilation();
   if (!c.output.audit_policy) {
     return c.diagnostics.has_errors()
                ? "\n---\n_The audit policy entries are shown once the program has no errors._\n"

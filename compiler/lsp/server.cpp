@@ -379,10 +379,10 @@ void Server::Recheck() {
   } else {
     LogWalkNotes(workspace_.EnsureWalked());
   }
-  driver::PipelineOptions pipeline;
-  pipeline.lowering = options_.lower;
-  pipeline.cache = &parse_cache_;
-  std::unique_ptr<driver::Compilation> c = driver::CompileFinished(workspace_.Inputs(), pipeline);
+  pipeline::PipelineOptions stages;
+  stages.lowering = options_.lower;
+  stages.cache = &parse_cache_;
+  std::unique_ptr<pipeline::Compilation> c = pipeline::CompileFinished(workspace_.Inputs(), stages);
   analysis_ = std::make_unique<Analysis>(std::move(c));
   // Until the walk is in, the program is the open documents alone: good
   // enough to answer hover, completion and formatting about them, not to

@@ -111,7 +111,7 @@ class Server {
   Workspace workspace_;
   // Parses of the workspace's files, so that a recheck reparses only what
   // changed.
-  driver::ParseCache parse_cache_;
+  pipeline::ParseCache parse_cache_;
   std::unique_ptr<Analysis> analysis_;
   // The background walk of the root, while it runs.
   std::future<WalkOutput> walk_;

@@ -80,15 +80,15 @@ const Document* Workspace::Find(std::string_view uri) const {
 }
 
 bool Workspace::UnderRoot(const std::string& path) const {
-  return root_ && driver::PathIsUnder(*root_, path);
+  return root_ && pipeline::PathIsUnder(*root_, path);
 }
 
 // One file under the root, read as the walk reads it (no link out of the
 // root, regular files only, never blocking); dropped when it cannot be.
 void Workspace::ReadDiskFile(const std::string& path) {
   std::string target, text;
-  if (!driver::CheckTreeEntry(canonical_root_, path, target).empty() ||
-      !driver::ReadRegularFile(target, false, text).empty()) {
+  if (!pipeline::CheckTreeEntry(canonical_root_, path, target).empty() ||
+      !pipeline::ReadRegularFile(target, false, text).empty()) {
     disk_.erase(path);
     return;
   }
@@ -100,18 +100,18 @@ namespace {
 
 // The texts of the files a walk found; those that cannot be read are left
 // out (the walk already refused what it must not follow).
-std::map<std::string, std::string> ReadWalkedFiles(const driver::WalkResult& walk) {
+std::map<std::string, std::string> ReadWalkedFiles(const pipeline::WalkResult& walk) {
   std::map<std::string, std::string> files;
-  for (const driver::TreeFile& f : walk.files) {
+  for (const pipeline::TreeFile& f : walk.files) {
     std::string text;
-    if (driver::ReadRegularFile(f.target, false, text).empty()) files[f.path] = std::move(text);
+    if (pipeline::ReadRegularFile(f.target, false, text).empty()) files[f.path] = std::move(text);
   }
   return files;
 }
 
 }  // namespace
 
-void Workspace::AddWalk(const driver::WalkResult& walk) {
+void Workspace::AddWalk(const pipeline::WalkResult& walk) {
   for (auto& [path, text] : ReadWalkedFiles(walk)) {
     ++stats_.reads;
     disk_[path] = std::move(text);
@@ -123,7 +123,7 @@ WalkOutput WalkRoot(const std::string& root) {
   out.root = root;
   // A root without policies, or one that vanished, is an empty program on
   // disk; its errors are not the user's concern while editing.
-  out.walk = driver::WalkPolicyTree(root, kWalkLimits);
+  out.walk = pipeline::WalkPolicyTree(root, kWalkLimits);
   out.files = ReadWalkedFiles(out.walk);
   return out;
 }
@@ -176,19 +176,19 @@ void Workspace::DiskChanged(const std::string& path, bool deleted) {
   std::error_code ec;
   auto own = std::filesystem::symlink_status(path, ec);
   if (!ec && std::filesystem::is_directory(own)) {
-    driver::WalkLimits limits = kWalkLimits;
+    pipeline::WalkLimits limits = kWalkLimits;
     limits.max_files = kWalkLimits.max_files > disk_.size() ? kWalkLimits.max_files - disk_.size() : 0;
-    AddWalk(driver::WalkPolicyTree(path, limits));
+    AddWalk(pipeline::WalkPolicyTree(path, limits));
     return;
   }
   if (std::filesystem::path(path).extension() == ".policy") ReadDiskFile(path);
 }
 
-std::vector<driver::SourceInput> Workspace::Inputs() {
+std::vector<pipeline::SourceInput> Workspace::Inputs() {
   std::map<std::string, std::string> files;
   for (const auto& [path, text] : disk_) files[path] = text;
   for (const auto& [path, doc] : open_) files[path] = doc.text;
-  std::vector<driver::SourceInput> inputs;
+  std::vector<pipeline::SourceInput> inputs;
   inputs.reserve(files.size());
   for (auto& [path, text] : files) inputs.push_back({path, std::move(text)});
   return inputs;

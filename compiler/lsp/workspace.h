@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/lsp/protocol.h"
 
 namespace stave::lsp {
@@ -32,15 +32,15 @@ void ApplyChange(std::string& text, const TextDocumentContentChangeEvent& change
 // The language server's walk of its root: the root may be a home
 // directory or `/usr`, so the walk is bounded and skips what never holds
 // policy sources (hidden and vendor directories); links are not followed
-// out of the root (driver::WalkPolicyTree).
-inline constexpr driver::WalkLimits kWalkLimits{20000, 16, true, 5000};
+// out of the root (pipeline::WalkPolicyTree).
+inline constexpr pipeline::WalkLimits kWalkLimits{20000, 16, true, 5000};
 
 // The walk of a root and the texts of the policy files it found. Pure (the
 // disk only), so that the server can run it on another thread while it
 // answers requests about the open documents.
 struct WalkOutput {
   std::string root;
-  driver::WalkResult walk;
+  pipeline::WalkResult walk;
   std::map<std::string, std::string> files;  // path -> text
 };
 WalkOutput WalkRoot(const std::string& root);
@@ -68,7 +68,7 @@ class Workspace {
 
   // The program's files, sorted by path: disk under the root (what a walk
   // found; none before the first), overlaid by open documents.
-  std::vector<driver::SourceInput> Inputs();
+  std::vector<pipeline::SourceInput> Inputs();
   // Walks the root and reads its files, once; later calls do nothing.
   // Returns the walk's notes (skipped links) the first time.
   std::vector<std::string> EnsureWalked();
@@ -93,7 +93,7 @@ class Workspace {
  private:
   bool UnderRoot(const std::string& path) const;
   void ReadDiskFile(const std::string& path);
-  void AddWalk(const driver::WalkResult& walk);
+  void AddWalk(const pipeline::WalkResult& walk);
 
   std::optional<std::string> root_;
   std::string canonical_root_;  // for the in-tree check of links

@@ -11,10 +11,8 @@
 using namespace stave;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto c = fuzz::CompileText(std::string(reinterpret_cast<const char*>(data), size));
-  if (c->diagnostics.has_errors()) return 0;
   lower::LowerOptions options;
-  driver::LowerChecked(*c, options);
+  auto c = fuzz::BuildText(std::string(reinterpret_cast<const char*>(data), size), options);
   if (c->diagnostics.has_errors()) return 0;
   std::map<std::string, std::string> files = emit::EmitFiles(c->output);
   diag::DiagnosticList again_diags;

@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::vector<stave::driver::SourceInput> inputs;
+  std::vector<stave::pipeline::SourceInput> inputs;
   inputs.push_back({"fuzz.policy", std::string(reinterpret_cast<const char*>(data), size)});
-  auto compilation = stave::driver::Compile(std::move(inputs));
+  auto compilation = stave::pipeline::Compile(std::move(inputs));
   // Rendering walks every span; a bad span would be found here.
   for (const auto& d : compilation->diagnostics.items()) {
     (void)compilation->sources.file(d.primary.span.valid() ? d.primary.span.file : 0)

@@ -20,9 +20,7 @@ std::optional<std::string> Format(const std::string& text, bool* parse_errors) {
 
 // The YAML `build` would write, or nullopt when the text has errors.
 std::optional<std::string> Built(const std::string& text) {
-  auto c = fuzz::CompileText(text);
-  if (c->diagnostics.has_errors()) return std::nullopt;
-  driver::LowerChecked(*c, {});
+  auto c = fuzz::BuildText(text);
   if (c->diagnostics.has_errors()) return std::nullopt;
   return emit::EmitStream(c->output);
 }

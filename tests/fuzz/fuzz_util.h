@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::fuzz {
 
@@ -21,10 +21,19 @@ inline void Require(bool ok, const char* what) {
   if (!ok) Fail(what);
 }
 
-inline std::unique_ptr<driver::Compilation> CompileText(std::string text) {
-  std::vector<driver::SourceInput> inputs;
+inline std::unique_ptr<pipeline::Compilation> CompileText(std::string text) {
+  std::vector<pipeline::SourceInput> inputs;
   inputs.push_back({"fuzz.policy", std::move(text)});
-  return driver::Compile(std::move(inputs));
+  return pipeline::Compile(std::move(inputs));
+}
+
+// Checked and lowered when there are no errors, as `stave build` compiles.
+inline std::unique_ptr<pipeline::Compilation> BuildText(std::string text, const lower::LowerOptions& lowering = {}) {
+  std::vector<pipeline::SourceInput> inputs;
+  inputs.push_back({"fuzz.policy", std::move(text)});
+  pipeline::PipelineOptions options;
+  options.lowering = lowering;
+  return pipeline::CompileFinished(std::move(inputs), options);
 }
 
 }  // namespace stave::fuzz

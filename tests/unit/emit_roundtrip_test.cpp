@@ -11,8 +11,8 @@
 #include <map>
 #include <optional>
 
-#include "compiler/driver/compilation.h"
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/compilation.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/kube/objects.h"
 
@@ -250,10 +250,9 @@ TEST_CASE("every file build writes reads back through yaml-cpp as the objects", 
   size_t emitted = 0;
   for (const fs::path& dir : programs) {
     INFO(dir.string());
-    driver::LoadResult loaded = driver::LoadPaths({dir.string()});
+    pipeline::LoadResult loaded = pipeline::LoadPaths({dir.string()});
     if (!loaded.errors.empty()) continue;
-    auto c = driver::Compile(std::move(loaded.inputs));
-    driver::LowerChecked(*c, {});
+    auto c = pipeline::CompileFinished(std::move(loaded.inputs), {});
     if (c->diagnostics.has_errors()) continue;  // failing cases write nothing
     RoundTrip(c->output);
     emitted += c->output.objects.size();

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 
 using namespace stave;
 
@@ -12,14 +12,14 @@ namespace {
 
 using Files = std::vector<std::pair<std::string, std::string>>;
 
-std::vector<driver::SourceInput> Inputs(const Files& files) {
-  std::vector<driver::SourceInput> inputs;
+std::vector<pipeline::SourceInput> Inputs(const Files& files) {
+  std::vector<pipeline::SourceInput> inputs;
   for (const auto& [path, text] : files) inputs.push_back({path, text});
   return inputs;
 }
 
 // Every diagnostic with the file and offsets of its primary span.
-std::string Report(const driver::Compilation& c) {
+std::string Report(const pipeline::Compilation& c) {
   std::string out;
   for (const auto& d : c.diagnostics.items()) {
     const auto& span = d.primary.span;
@@ -30,9 +30,9 @@ std::string Report(const driver::Compilation& c) {
   return out;
 }
 
-void SameAsFresh(const Files& files, driver::ParseCache& cache) {
-  auto cached = driver::Compile(Inputs(files), &cache);
-  auto fresh = driver::Compile(Inputs(files));
+void SameAsFresh(const Files& files, pipeline::ParseCache& cache) {
+  auto cached = pipeline::Compile(Inputs(files), &cache);
+  auto fresh = pipeline::Compile(Inputs(files));
   CHECK(Report(*cached) == Report(*fresh));
   CHECK(cached->program->api_rules.size() == fresh->program->api_rules.size());
   CHECK(cache.size() == files.size());
@@ -41,14 +41,14 @@ void SameAsFresh(const Files& files, driver::ParseCache& cache) {
 }  // namespace
 
 TEST_CASE("rechecks with the parse cache report what a fresh compile does", "[driver]") {
-  driver::ParseCache cache;
+  pipeline::ParseCache cache;
   Files files = {
       {"b.policy", "package shop\nnamespace prod\nallow sre to view in prod\n"},
       {"c.policy", "package shop\ngroup sre\nallow sre to edit in staging\n"},  // E: staging
   };
   SameAsFresh(files, cache);
   // The std files come first, so the user's files are the last two ids.
-  auto first = driver::Compile(Inputs(files), &cache);
+  auto first = pipeline::Compile(Inputs(files), &cache);
   base::FileId b_id = first->sources.size() - 2, c_id = first->sources.size() - 1;
   // Unchanged text under the same id is found; changed text is not.
   CHECK(cache.Find("b.policy", b_id, files[0].second) != nullptr);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "compiler/diag/render_human.h"
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/lsp/transport.h"
 #include "compiler/syntax/parse.h"
 #include "tests/unit/lsp_client.h"
@@ -45,7 +45,7 @@ TEST_CASE("the tree walk reads regular files and in-tree links only", "[reads]")
   fs::create_symlink(outside.Path(), d + "/outdir");
   REQUIRE(::mkfifo((d + "/fifo.policy").c_str(), 0600) == 0);
 
-  driver::LoadResult r = driver::LoadPaths({d});
+  pipeline::LoadResult r = pipeline::LoadPaths({d});
   CHECK(r.errors.empty());
   std::vector<std::string> paths;
   for (const auto& in : r.inputs) paths.push_back(fs::path(in.path).filename().string());
@@ -66,19 +66,19 @@ TEST_CASE("reads never block and stop one byte past the size limit", "[reads]") 
   REQUIRE(::mkfifo((d + "/f").c_str(), 0600) == 0);
   std::string text;
   // A FIFO with no writer would block a plain open(); this returns at once.
-  CHECK(driver::ReadRegularFile(d + "/f", true, text) == "not a regular file");
-  CHECK(driver::ReadRegularFile("/dev/zero", true, text) == "not a regular file");
+  CHECK(pipeline::ReadRegularFile(d + "/f", true, text) == "not a regular file");
+  CHECK(pipeline::ReadRegularFile("/dev/zero", true, text) == "not a regular file");
   fs::create_symlink(d + "/f", d + "/link");
-  CHECK(driver::ReadRegularFile(d + "/link", false, text) == "it became a link");
+  CHECK(pipeline::ReadRegularFile(d + "/link", false, text) == "it became a link");
   // A sparse file far over the limit: only the limit plus one byte is read.
   std::string big = d + "/big.policy";
   { std::ofstream(big) << "x"; }
   fs::resize_file(big, 1ull << 30);
-  CHECK(driver::ReadRegularFile(big, false, text).empty());
+  CHECK(pipeline::ReadRegularFile(big, false, text).empty());
   CHECK(text.size() == syntax::kMaxFileBytes + 1);
   CHECK(text.capacity() <= syntax::kMaxFileBytes + 64);
   // /proc files report size 0 but have content.
-  CHECK(driver::ReadRegularFile("/proc/self/stat", true, text).empty());
+  CHECK(pipeline::ReadRegularFile("/proc/self/stat", true, text).empty());
   CHECK_FALSE(text.empty());
 }
 
@@ -91,25 +91,25 @@ TEST_CASE("walk limits: entries, depth, vendor directories, files", "[reads]") {
   dir.Write("node_modules/m/a.policy", "package p\n");
   dir.Write(".git/a.policy", "package p\n");
   dir.Write("top.policy", "package p\n");
-  driver::WalkLimits limits;
+  pipeline::WalkLimits limits;
   limits.max_depth = 16;
   limits.skip_vendor_dirs = true;
-  driver::WalkResult w = driver::WalkPolicyTree(d, limits);
+  pipeline::WalkResult w = pipeline::WalkPolicyTree(d, limits);
   REQUIRE(w.files.size() == 1);
   CHECK(fs::path(w.files[0].path).filename() == "top.policy");
   CHECK(w.truncated);
   // Without limits, the deep file and node_modules are found (hidden never).
-  w = driver::WalkPolicyTree(d);
+  w = pipeline::WalkPolicyTree(d);
   CHECK(w.files.size() == 3);
   CHECK_FALSE(w.truncated);
   limits = {};
   limits.max_entries = 3;
-  w = driver::WalkPolicyTree(d, limits);
+  w = pipeline::WalkPolicyTree(d, limits);
   CHECK(w.entries == 3);
   CHECK(w.truncated);
   limits = {};
   limits.max_files = 2;
-  w = driver::WalkPolicyTree(d, limits);
+  w = pipeline::WalkPolicyTree(d, limits);
   CHECK(w.files.size() == 2);
   CHECK(w.truncated);
 }

@@ -5,32 +5,32 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::testing {
 
-inline std::unique_ptr<driver::Compilation> CompileText(
+inline std::unique_ptr<pipeline::Compilation> CompileText(
     std::vector<std::pair<std::string, std::string>> files) {
-  std::vector<driver::SourceInput> inputs;
+  std::vector<pipeline::SourceInput> inputs;
   for (auto& [path, text] : files) inputs.push_back({path, text});
-  return driver::Compile(std::move(inputs));
+  return pipeline::Compile(std::move(inputs));
 }
 
 // Parsed, checked, lowered when there are no errors, diagnostics finished:
 // what `stave check` reports.
-inline std::unique_ptr<driver::Compilation> CompileFinishedText(
+inline std::unique_ptr<pipeline::Compilation> CompileFinishedText(
     std::vector<std::pair<std::string, std::string>> files) {
-  std::vector<driver::SourceInput> inputs;
+  std::vector<pipeline::SourceInput> inputs;
   for (auto& [path, text] : files) inputs.push_back({path, text});
-  return driver::CompileFinished(std::move(inputs), {});
+  return pipeline::CompileFinished(std::move(inputs), {});
 }
 
-inline std::unique_ptr<driver::Compilation> CompileOne(const std::string& text) {
+inline std::unique_ptr<pipeline::Compilation> CompileOne(const std::string& text) {
   return CompileText({{"a.policy", text}});
 }
 
 // The codes of all diagnostics, in order: "E0101 W0101".
-inline std::string Codes(const driver::Compilation& c) {
+inline std::string Codes(const pipeline::Compilation& c) {
   std::string out;
   for (const auto& d : c.diagnostics.items()) {
     if (!out.empty()) out += ' ';
@@ -40,7 +40,7 @@ inline std::string Codes(const driver::Compilation& c) {
 }
 
 // The source text under a diagnostic's primary span.
-inline std::string Underlined(const driver::Compilation& c, size_t index) {
+inline std::string Underlined(const pipeline::Compilation& c, size_t index) {
   const auto& d = c.diagnostics.items().at(index);
   auto text = c.sources.file(d.primary.span.file).text();
   return std::string(text.substr(d.primary.span.begin, d.primary.span.size()));

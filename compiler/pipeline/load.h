@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace stave::driver {
+namespace stave::pipeline {
 
 struct SourceInput {
   std::string path;  // as the user wrote it, joined with the path inside a directory
@@ -67,4 +67,4 @@ std::string ReadRegularFile(const std::string& path, bool follow_link, std::stri
 // read whatever its extension (through a link too: the user named it).
 LoadResult LoadPaths(const std::vector<std::string>& paths);
 
-}  // namespace stave::driver
+}  // namespace stave::pipeline

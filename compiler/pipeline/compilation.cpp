@@ -1,5 +1,5 @@
 // Runs parse and sema over a source set.
-#include "compiler/driver/compilation.h"
+#include "compiler/pipeline/compilation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include "compiler/sema/suppress.h"
 #include "compiler/syntax/parse.h"
 
-namespace stave::driver {
+namespace stave::pipeline {
 namespace {
 
 // The std files are the same in every compilation and always come first, so
@@ -31,26 +31,6 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-const syntax::ParseResult* ParseCache::Find(const std::string& path, base::FileId id,
-                                            std::string_view text) const {
-  auto it = entries_.find(path);
-  if (it == entries_.end() || it->second.id != id || it->second.text != text) return nullptr;
-  return &it->second.parsed;
-}
-
-void ParseCache::Store(const std::string& path, base::FileId id, std::string_view text,
-                       const syntax::ParseResult& parsed) {
-  entries_[path] = Entry{id, std::string(text), parsed};
-}
-
-void ParseCache::Keep(const std::vector<std::string>& paths) {
-  std::map<std::string, Entry, std::less<>> kept;
-  for (const std::string& path : paths) {
-    if (auto it = entries_.find(path); it != entries_.end()) kept.insert(entries_.extract(it));
-  }
-  entries_ = std::move(kept);
 }
 
 std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache* cache) {
@@ -112,6 +92,24 @@ void DropExpectations(sema::Program& program) {
   }
 }
 
+// Lowers the program when it has no errors, adding lowering's diagnostics
+// (names the targets refuse, rules Istio can never match, precision lost).
+// `check` runs it too, so that it reports everything `build` would.
+void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
+  if (c.diagnostics.has_errors()) return;
+  auto start = std::chrono::steady_clock::now();
+  diag::DiagnosticList lowering;
+  c.output = lower::Lower(*c.program, options, lowering);
+  c.diagnostics.append(lowering);
+  c.lower_ms = MillisecondsSince(start);
+}
+
+// Applies `stave:allow` comments and sorts: after the last stage that
+// reports.
+void FinishDiagnostics(Compilation& c) {
+  sema::ApplySuppressions(c.sources, c.program->files, c.diagnostics);
+}
+
 }  // namespace
 
 std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, const PipelineOptions& options) {
@@ -122,17 +120,4 @@ std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, co
   return c;
 }
 
-void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
-  if (c.diagnostics.has_errors()) return;
-  auto start = std::chrono::steady_clock::now();
-  diag::DiagnosticList lowering;
-  c.output = lower::Lower(*c.program, options, lowering);
-  c.diagnostics.append(lowering);
-  c.lower_ms = MillisecondsSince(start);
-}
-
-void FinishDiagnostics(Compilation& c) {
-  sema::ApplySuppressions(c.sources, c.program->files, c.diagnostics);
-}
-
-}  // namespace stave::driver
+}  // namespace stave::pipeline

@@ -2,7 +2,7 @@
 // Nothing here blocks on what is not a regular file (FIFOs, devices,
 // /proc/kmsg), follows a link out of the tree, or reads more than the size
 // limit of one file (docs/security.md).
-#include "compiler/driver/load.h"
+#include "compiler/pipeline/load.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -19,7 +19,7 @@
 
 #include "compiler/syntax/parse.h"
 
-namespace stave::driver {
+namespace stave::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
@@ -224,4 +224,4 @@ LoadResult LoadPaths(const std::vector<std::string>& paths) {
   return result;
 }
 
-}  // namespace stave::driver
+}  // namespace stave::pipeline
