@@ -13,13 +13,6 @@ namespace internal {
 
 using namespace syntax;
 
-bool IsWord(std::string_view s) {
-  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (s.empty() || !alpha(s.front()) || s.back() == '-') return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || digit(c) || c == '-'; });
-}
-
 std::string Quote(std::string_view value) {
   std::string out = "\"";
   for (char c : value) {
@@ -348,7 +341,7 @@ void Printer::PrintPipeline(const PipelineBody& body) {
 }
 
 Checked FormatChecked(const File& file, const base::SourceFile& source) {
-  std::vector<TokPos> toks = LexTokens(source.text(), file.comments);
+  std::vector<TokPos> toks = LexTokens(source.text());
   Printer printer(source.text(), toks, file.comments);
   printer.PrintFile(file);
   if (!printer.in_sync()) return {std::string(source.text()), false};

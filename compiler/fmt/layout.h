@@ -25,7 +25,7 @@ struct TokPos {
 
 // The tokens of a file that parsed without errors, comments and whitespace
 // skipped. The formatter prints exactly these tokens, in this order.
-std::vector<TokPos> LexTokens(std::string_view text, const std::vector<syntax::Comment>& comments);
+std::vector<TokPos> LexTokens(std::string_view text);
 
 struct Piece {
   std::string text;   // as printed (strings re-escaped, keys quoted or bare)

@@ -11,14 +11,12 @@
 
 #include "compiler/fmt/layout.h"
 #include "compiler/syntax/ast.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::formatter::internal {
 
 using syntax::Span;
 
-// A word the lexer reads as one token, so a label key, header name or
-// condition index needs no quotes.
-bool IsWord(std::string_view s);
 // A string literal for `value`, re-escaped.
 std::string Quote(std::string_view value);
 
@@ -55,7 +53,9 @@ class Printer {
   void Str(const syntax::StringLit& s) { Val(Quote(s.value), s.span); }
   void Int(const syntax::IntLit& i);
   void WordOrString(const std::string& value, const Span& span, bool glue = false) {
-    Val(IsWord(value) ? value : Quote(value), span, glue);
+    // A word the lexer reads as one token (a label key, header name or
+    // condition index) needs no quotes.
+    Val(syntax::IsIdentifier(value) ? value : Quote(value), span, glue);
   }
   template <typename T, typename F>
   void CommaList(const std::vector<T>& items, F print) {

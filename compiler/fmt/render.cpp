@@ -1,16 +1,16 @@
-// The second half of the formatter: lexing token positions, and writing the
-// laid-out lines with every comment put back between the same two tokens it
-// sat between (inline, trailing, or on a line of its own).
+// The second half of the formatter: the token positions (the parser's own
+// tokens, syntax/tokens.h), and writing the laid-out lines with every
+// comment put back between the same two tokens it sat between (inline,
+// trailing, or on a line of its own).
 #include <algorithm>
 
 #include "compiler/fmt/layout.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::formatter::internal {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-bool IsAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool IsDoc(const syntax::Comment& c) { return c.text.rfind("///", 0) == 0; }
 
@@ -176,33 +176,12 @@ std::string Renderer::Text() const {
 
 }  // namespace
 
-std::vector<TokPos> LexTokens(std::string_view s, const std::vector<syntax::Comment>& comments) {
+std::vector<TokPos> LexTokens(std::string_view text) {
   std::vector<TokPos> toks;
-  size_t ci = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (ci < comments.size() && comments[ci].span.end <= i) ++ci;
-    if (ci < comments.size() && comments[ci].span.begin == i) {
-      i = comments[ci++].span.end;
-      continue;
+  for (const syntax::Token& t : syntax::Tokenize(text)) {
+    if (t.kind != syntax::TokenKind::Space && t.kind != syntax::TokenKind::Comment) {
+      toks.push_back({t.begin, t.end});
     }
-    char c = s[i];
-    if (IsSpace(c)) {
-      ++i;
-      continue;
-    }
-    size_t begin = i++;
-    if (c == '"') {
-      while (i < s.size() && s[i] != '"' && s[i] != '\n') i += s[i] == '\\' ? 2 : 1;
-      i = std::min(i + 1, s.size());
-    } else if (IsAlpha(c)) {
-      while (i < s.size() && (IsAlpha(s[i]) || IsDigit(s[i]) || s[i] == '-')) ++i;
-    } else if (IsDigit(c)) {
-      while (i < s.size() && IsDigit(s[i])) ++i;
-    } else if ((c == '=' || c == '!') && i < s.size() && s[i] == '=') {
-      ++i;
-    }
-    toks.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(i)});
   }
   return toks;
 }

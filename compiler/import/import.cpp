@@ -16,14 +16,19 @@
 #include "compiler/access/access.h"
 #include "compiler/import/issuers.h"
 #include "compiler/import/policy_text.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::import {
 namespace {
 
-const std::set<std::string> kReserved = {
-    "package", "import", "as", "namespace", "user", "group", "serviceaccount", "resource", "action",
-    "app", "pipeline", "allow", "deny", "to", "in", "call", "run", "test", "expect", "any",
-    "authenticated", "cluster", "issuer", "audit"};
+// Names a declaration cannot take: the reserved words, and the two
+// contextual keywords that also begin a subject or a rule (`allow issuer
+// google …`, `audit …`), where a name spelled like them would read as
+// the keyword.
+bool Unusable(const std::string& name) {
+  return syntax::IsReservedWord(name) || name == "issuer" || name == "audit";
+}
+
 const std::set<std::string> kUnnamedVerbs = {"create", "list", "watch", "deletecollection"};
 const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
 
@@ -75,7 +80,7 @@ class Importer {
   // beside the serviceaccount), then numbered.
   std::string Fresh(const std::string& wanted, const std::string& kind, const std::string& ns = "") {
     std::string base = Identifier(wanted);
-    if (kReserved.count(base) || std_.names.count(base)) base += "-" + kind;
+    if (Unusable(base) || std_.names.count(base)) base += "-" + kind;
     std::string name = base;
     if (used_.count(name) && !ns.empty()) name = base + "-" + Identifier(ns);
     if (used_.count(name) && !ns.empty()) name = base + "-" + Identifier(ns) + "-" + kind;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "compiler/sema/values.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::lsp {
 namespace {
@@ -19,65 +20,55 @@ struct Tok {
   uint32_t begin, end;
 };
 
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordChar(char c) { return IsLetter(c) || IsDigit(c) || c == '-'; }
-
 struct Scan {
   std::vector<Tok> toks;
   bool in_comment = false;
   bool in_string = false;
 };
 
-// Tokens of text[begin, end); `end` is the cursor.
+// Tokens of text[begin, end) (`end` is the cursor), cut where the parser
+// cuts them (syntax/tokens.h), comments skipped. Completion reads two
+// things differently: `*`, the wildcard verb, is a word; and a word being
+// typed may end in `-` (`shop-` on the way to `shop-prod`), which the
+// lexer leaves out of the identifier.
 Scan Tokenize(std::string_view text, uint32_t begin, uint32_t end) {
+  using syntax::TokenKind;
   Scan s;
-  uint32_t i = begin;
-  while (i < end) {
-    char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      ++i;
-    } else if (c == '/' && i + 1 < end && text[i + 1] == '/') {
-      size_t nl = text.substr(0, end).find('\n', i);
-      if (nl == std::string_view::npos) {
-        s.in_comment = true;
-        break;
-      }
-      i = static_cast<uint32_t>(nl + 1);
-    } else if (c == '/' && i + 1 < end && text[i + 1] == '*') {
-      size_t close = text.substr(0, end).find("*/", i + 2);
-      if (close == std::string_view::npos) {
-        s.in_comment = true;
-        break;
-      }
-      i = static_cast<uint32_t>(close + 2);
-    } else if (c == '"') {
-      uint32_t j = i + 1;
-      while (j < end && text[j] != '"' && text[j] != '\n') j += text[j] == '\\' ? 2 : 1;
-      if (j >= end) {
-        s.in_string = true;
-        break;
-      }
-      // An unterminated string ends at its line (the lexer reports it).
-      s.toks.push_back({Tok::String, std::string(text.substr(i, j + 1 - i)), i, j + 1});
-      i = j + 1;
-    } else if (IsLetter(c)) {
-      uint32_t j = i;
-      while (j < end && IsWordChar(text[j])) ++j;
-      s.toks.push_back({Tok::Word, std::string(text.substr(i, j - i)), i, j});
-      i = j;
-    } else if (IsDigit(c)) {
-      uint32_t j = i;
-      while (j < end && IsDigit(text[j])) ++j;
-      s.toks.push_back({Tok::Number, std::string(text.substr(i, j - i)), i, j});
-      i = j;
-    } else if ((c == '=' || c == '!') && i + 1 < end && text[i + 1] == '=') {
-      s.toks.push_back({Tok::Punct, std::string(text.substr(i, 2)), i, i + 2});
-      i += 2;
-    } else {
-      // `*` is the wildcard verb, a word as far as completion cares.
-      s.toks.push_back({c == '*' ? Tok::Word : Tok::Punct, std::string(1, c), i, i + 1});
-      ++i;
+  for (const syntax::Token& t : syntax::Tokenize(text.substr(begin, end - begin))) {
+    uint32_t b = begin + t.begin, e = begin + t.end;
+    std::string piece(text.substr(b, e - b));
+    switch (t.kind) {
+      case TokenKind::Space: continue;
+      case TokenKind::Comment:
+        // A line comment that runs to the cursor has the cursor in it.
+        if (e == end && piece.rfind("//", 0) == 0) {
+          s.in_comment = true;
+          return s;
+        }
+        continue;
+      case TokenKind::UnterminatedComment: s.in_comment = true; return s;
+      case TokenKind::UnterminatedString:
+        if (e == end) {
+          s.in_string = true;
+          return s;
+        }
+        // It ends at its line (the parser reports it): a string as far as
+        // completion cares.
+        s.toks.push_back({Tok::String, std::move(piece), b, e});
+        continue;
+      case TokenKind::String: s.toks.push_back({Tok::String, std::move(piece), b, e}); continue;
+      case TokenKind::Int: s.toks.push_back({Tok::Number, std::move(piece), b, e}); continue;
+      case TokenKind::Word: s.toks.push_back({Tok::Word, std::move(piece), b, e}); continue;
+      case TokenKind::Punct:
+      case TokenKind::Error:
+        if (piece == "-" && !s.toks.empty() && s.toks.back().kind == Tok::Word &&
+            s.toks.back().end == b) {
+          s.toks.back().text += '-';
+          s.toks.back().end = e;
+          continue;
+        }
+        s.toks.push_back({piece == "*" ? Tok::Word : Tok::Punct, std::move(piece), b, e});
+        continue;
     }
   }
   return s;

@@ -1,5 +1,5 @@
 // What completion should offer at a cursor, decided from the text before
-// it (a light tokenizer and a few states per construct, since the text
+// it (the parser's tokens and a few states per construct, since the text
 // being typed rarely parses): names of which kinds, which keywords, verbs,
 // or nothing. Pure, so the decisions are unit tested on strings.
 #pragma once

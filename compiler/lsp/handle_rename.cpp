@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "compiler/lsp/handlers.h"
-#include "compiler/lsp/keywords.h"
 #include "compiler/lsp/server.h"
 #include "compiler/lsp/uri.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::lsp {
 namespace {
@@ -33,13 +33,13 @@ bool CapturesPreludeUse(const Analysis& a, const std::string& package, const std
 
 llvm::Error CheckNewName(const Analysis& a, const sema::Symbol& sym, sema::SymbolId id,
                          const std::string& name) {
-  if (!IsIdentifier(name)) {
+  if (!syntax::IsIdentifier(name)) {
     return MakeError(kRequestFailed,
                      fmt::format("`{}` is not a valid name: a name is a letter or `_`, then "
                                  "letters, digits, `_` or `-`, not ending in `-`",
                                  name));
   }
-  if (IsReservedWord(name)) {
+  if (syntax::IsReservedWord(name)) {
     return MakeError(kRequestFailed, fmt::format("`{}` is a reserved word and cannot be a name", name));
   }
   sema::SymbolId other = a.program().lookup(sym.package, name);

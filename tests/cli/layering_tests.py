@@ -24,7 +24,7 @@ ALLOWED = {
     "eval": {"base", "diag", "lower", "sema", "syntax"},
     "access": {"base", "eval", "lower", "sema", "syntax"},
     "kube": {"base", "emit", "lower"},
-    "import": {"access", "base", "kube", "lower", "sema"},
+    "import": {"access", "base", "kube", "lower", "sema", "syntax"},
     "drift": {"access", "base", "kube", "lower", "sema"},
     # The pipeline the CLI and the language server share: reading the
     # files, then every stage in order, written once.

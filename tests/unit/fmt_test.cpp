@@ -130,7 +130,7 @@ struct Atom {
 std::vector<Atom> Atoms(const std::string& text) {
   auto p = ParseText(text);
   const auto& comments = p->result.file.comments;
-  auto toks = stave::formatter::internal::LexTokens(text, comments);
+  auto toks = stave::formatter::internal::LexTokens(text);
   std::vector<Atom> out;
   auto comment = [&](const syntax::Comment& c) {
     out.push_back({c.text, c.span.begin, c.span.end, true});

@@ -10,11 +10,11 @@
 
 #include "StaveLexer.h"
 #include "StaveParser.h"
+#include "compiler/syntax/internal/scanner.h"
 
 namespace stave::syntax::internal {
 namespace {
 
-using L = stave_antlr::StaveLexer;
 using P = stave_antlr::StaveParser;
 
 // "a namespace declaration", for "… in a namespace declaration".
@@ -213,28 +213,10 @@ antlr4::Token* StaveErrorStrategy::singleTokenDeletion(antlr4::Parser* p) {
   }
 }
 
-namespace {
-
-// The reserved words of spec §3: they can never be names.
-bool IsReservedWord(size_t type) {
-  switch (type) {
-    case L::PACKAGE: case L::IMPORT: case L::AS: case L::NAMESPACE: case L::USER:
-    case L::GROUP: case L::SERVICEACCOUNT: case L::RESOURCE: case L::ACTION: case L::APP:
-    case L::PIPELINE: case L::ALLOW: case L::DENY: case L::TO: case L::IN: case L::CALL:
-    case L::RUN: case L::TEST: case L::EXPECT: case L::ANY: case L::AUTHENTICATED:
-    case L::CLUSTER:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 antlr4::Token* StaveErrorStrategy::recoverInline(antlr4::Parser* p) {
   antlr4::Token* t = p->getCurrentToken();
   auto* writable = dynamic_cast<antlr4::WritableToken*>(t);
-  if (writable == nullptr || !IsReservedWord(t->getType()) ||
+  if (writable == nullptr || !IsReservedType(t->getType()) ||
       !getExpectedTokens(p).contains(static_cast<size_t>(L::IDENT))) {
     return DefaultErrorStrategy::recoverInline(p);
   }

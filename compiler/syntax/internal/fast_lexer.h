@@ -1,8 +1,8 @@
-// A hand-written tokenizer producing exactly the tokens of
-// grammar/StaveLexer.g4, for speed: ANTLR's generated lexer took a third of
-// `stave check` (its ATN simulation runs per character). The grammar stays
-// the one source of truth; a unit test requires both tokenizers to agree
-// on every example, golden input and generated program.
+// The parser's tokens from the hand-written scanner (scanner.h), for
+// speed: ANTLR's generated lexer took a third of `stave check` (its ATN
+// simulation runs per character). The grammar stays the one source of
+// truth; a unit test requires both tokenizers to agree on every example,
+// golden input and generated program.
 #pragma once
 
 #include <memory>
