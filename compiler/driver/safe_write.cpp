@@ -38,10 +38,8 @@ std::optional<std::string> WriteAll(int fd, std::string_view text) {
   return std::nullopt;
 }
 
-// fsync and close, either of which is where a full disk or a failing
-// network file system reports a lost write.
-std::optional<std::string> SyncAndClose(UniqueFd& fd) {
-  if (InjectedFault("fsync") || ::fsync(fd.get()) != 0) return Reason(errno);
+// close, checked: where a network file system may report a lost write.
+std::optional<std::string> CloseChecked(UniqueFd& fd) {
   int raw = fd.release();
   if (InjectedFault("close")) {
     int err = errno;
@@ -50,6 +48,13 @@ std::optional<std::string> SyncAndClose(UniqueFd& fd) {
   }
   if (::close(raw) != 0 && errno != EINTR) return Reason(errno);
   return std::nullopt;
+}
+
+// fsync and close, either of which is where a full disk or a failing
+// network file system reports a lost write.
+std::optional<std::string> SyncAndClose(UniqueFd& fd) {
+  if (InjectedFault("fsync") || ::fsync(fd.get()) != 0) return Reason(errno);
+  return CloseChecked(fd);
 }
 
 // Gives a new file the owner and mode of the one it replaces (in that
@@ -200,13 +205,13 @@ std::optional<std::string> WriteNewFile(int dir_fd, const std::string& base, std
 }
 
 std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name,
-                                          std::string_view text, mode_t mode) {
+                                          std::string_view text, mode_t mode, Sync sync) {
   if (InjectedFault("open")) return Reason(errno);
   UniqueFd fd(::openat(dir_fd, name.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode));
   if (!fd.valid()) return Reason(errno);
   std::optional<std::string> error = WriteAll(fd.get(), text);
-  if (!error) error = SyncAndClose(fd);
+  if (!error) error = sync == Sync::kNow ? SyncAndClose(fd) : CloseChecked(fd);
   if (error) {
     fd = UniqueFd();
     ::unlinkat(dir_fd, name.c_str(), 0);
@@ -250,6 +255,13 @@ int RenameAt(int from_dir, const std::string& from, int to_dir, const std::strin
 std::optional<std::string> SyncDir(int dir_fd, const std::string& shown) {
   if (InjectedFault("fsync") || ::fsync(dir_fd) != 0) {
     return fmt::format("cannot sync directory `{}`: {}", shown, Reason(errno));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> SyncFileSystem(int dir_fd, const std::string& shown) {
+  if (InjectedFault("fsync") || ::syncfs(dir_fd) != 0) {
+    return fmt::format("cannot sync the files written in `{}`: {}", shown, Reason(errno));
   }
   return std::nullopt;
 }

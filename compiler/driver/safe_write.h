@@ -63,9 +63,16 @@ std::optional<std::string> WriteNewFile(int dir_fd, const std::string& base, std
                                         mode_t mode, std::string& temp_name,
                                         const struct stat* keep = nullptr);
 
+// When a written file is made durable: at once (fsync before close), or
+// by the caller, who writes many files and then syncs them all with one
+// SyncFileSystem (an fsync each was most of `build -o` for a repository
+// of a thousand namespaces: a journal commit per file).
+enum class Sync { kNow, kByCaller };
+
 // Writes `text` to exactly `name` in `dir_fd`, which must not exist yet.
 std::optional<std::string> WriteExclusive(int dir_fd, const std::string& name,
-                                          std::string_view text, mode_t mode);
+                                          std::string_view text, mode_t mode,
+                                          Sync sync = Sync::kNow);
 
 // Creates the new file `path` atomically (a complete temporary file,
 // renamed into place only if nothing exists at `path`); for `import`.
@@ -83,6 +90,10 @@ int RenameAt(int from_dir, const std::string& from, int to_dir, const std::strin
 
 // fsync of a directory, so that renames and unlinks in it are durable.
 std::optional<std::string> SyncDir(int dir_fd, const std::string& shown);
+// Makes everything written on the file system that holds `dir_fd` durable
+// (syncfs(2), which also reports a write-back error of any file written
+// since `dir_fd` was opened); the fault hook counts it as an `fsync`.
+std::optional<std::string> SyncFileSystem(int dir_fd, const std::string& shown);
 
 // Opens a directory for the *at() calls (following a symlink to it: the
 // user named it).

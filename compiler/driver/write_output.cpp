@@ -4,7 +4,8 @@
 //   2. plan: compare every target with the manifest; refuse edited,
 //      foreign or non-regular files before anything changes;
 //   3. stage the changed files (and the new manifest) in a fresh
-//      `.stave-staging-*` directory, each written, fsynced and closed;
+//      `.stave-staging-*` directory, each written and closed, then all
+//      made durable with one syncfs;
 //   4. commit: rename the journal into DIR (the one atomic step);
 //   5. apply: rename staged files into place, remove stale ones, drop the
 //      journal and the staging directory.
@@ -144,19 +145,24 @@ std::optional<std::string> StageAndCommit(int dir_fd, const std::string& dir,
   if (!staging.valid()) return fail(journal.staging, std::strerror(errno));
   for (const std::string& name : plan.writes) {
     TestStopPoint("build-stage");
-    if (auto error = WriteExclusive(staging.get(), name, files.at(name), 0666)) {
+    if (auto error = WriteExclusive(staging.get(), name, files.at(name), 0666, Sync::kByCaller)) {
       return fail((fs::path(dir) / name).string(), *error);
     }
     journal.writes.push_back(name);
   }
   if (manifest_text) {
-    if (auto error = WriteExclusive(staging.get(), kManifestName, *manifest_text, 0644)) {
+    if (auto error =
+            WriteExclusive(staging.get(), kManifestName, *manifest_text, 0644, Sync::kByCaller)) {
       return fail((fs::path(dir) / kManifestName).string(), *error);
     }
     journal.writes.push_back(kManifestName);
   }
   journal.removes = plan.removes;
-  if (auto error = SyncDir(staging.get(), journal.staging)) return fail(journal.staging, *error);
+  // The staged files and their directory, durable before the journal
+  // that commits them exists.
+  if (auto error = SyncFileSystem(staging.get(), journal.staging)) {
+    return fail(journal.staging, *error);
+  }
   if (auto error = WriteExclusive(staging.get(), "journal", RenderJournal(journal), 0644)) {
     return fail((fs::path(dir) / kJournalName).string(), *error);
   }
