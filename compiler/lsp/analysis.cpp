@@ -3,9 +3,10 @@
 
 #include <algorithm>
 
+#include "compiler/lsp/uri.h"
+
 namespace stave::lsp {
 namespace {
-
 
 // The cursor is "on" a name when it is inside it or right after its last
 // character (where editors put it after a double click or while typing).
@@ -25,9 +26,10 @@ Analysis::Analysis(std::unique_ptr<pipeline::Compilation> compilation) : c_(std:
   }
 }
 
-base::FileId Analysis::FileOf(std::string_view path) const {
-  auto it = by_path_.find(path);
-  return it == by_path_.end() ? base::kNoFile : it->second;
+std::optional<AnalyzedDocument> Analysis::DocumentAt(std::string_view uri) const {
+  auto it = by_path_.find(DocumentPath(uri));
+  if (it == by_path_.end()) return std::nullopt;
+  return AnalyzedDocument{it->second, file(it->second), syntax(it->second)};
 }
 
 std::vector<base::FileId> Analysis::UserFiles() const {

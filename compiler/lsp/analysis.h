@@ -1,5 +1,5 @@
 // One recheck's result — the compiled, checked and (when error-free)
-// lowered program — and the lookups every handler needs: files by path,
+// lowered program — and the lookups every handler needs: documents by URI,
 // LSP positions to offsets and back, the symbol under the cursor.
 #pragma once
 
@@ -15,6 +15,14 @@
 
 namespace stave::lsp {
 
+// A user file of the checked program, as a request about one document sees
+// it (the open text is workspace.h's Document).
+struct AnalyzedDocument {
+  base::FileId file;
+  const base::SourceFile& source;
+  const syntax::File& syntax;
+};
+
 class Analysis {
  public:
   explicit Analysis(std::unique_ptr<pipeline::Compilation> compilation);
@@ -25,8 +33,10 @@ class Analysis {
   const base::SourceFile& file(base::FileId id) const { return c_->sources.file(id); }
   const syntax::File& syntax(base::FileId id) const { return c_->program->files[id]; }
 
-  // The user file compiled under `path`, or kNoFile.
-  base::FileId FileOf(std::string_view path) const;
+  // The document a request's `textDocument.uri` names, open or read from
+  // disk; nullopt when the program has no such user file (a URI outside
+  // the root never opened, a std file). Every document handler asks this.
+  std::optional<AnalyzedDocument> DocumentAt(std::string_view uri) const;
   // Every user (non-std) file, in file id order.
   std::vector<base::FileId> UserFiles() const;
 

@@ -8,20 +8,9 @@
 #include "compiler/lsp/diagnostics.h"
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 namespace {
-
-struct CodeActionParams {
-  TextDocumentIdentifier textDocument;
-  Range range;
-};
-
-bool fromJSON(const json::Value& v, CodeActionParams& out, json::Path p) {
-  json::ObjectMapper o(v, p);
-  return o && o.map("textDocument", out.textDocument) && o.map("range", out.range);
-}
 
 std::string Title(const diag::Diagnostic& d, const diag::FixIt& fix, std::string_view old_text) {
   // A removal may take the whole line with it; the title names the text.
@@ -39,15 +28,14 @@ std::string Title(const diag::Diagnostic& d, const diag::FixIt& fix, std::string
 
 }  // namespace
 
-llvm::Expected<json::Value> HandleCodeAction(Server& s, const json::Value& params) {
-  auto p = ParseParams<CodeActionParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleCodeAction(Server& s, const CodeActionParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Array{};
-  uint32_t begin = a.Offset(file, p->range.start);
-  uint32_t end = a.Offset(file, p->range.end);
-  const std::string& uri = p->textDocument.uri;
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Array{};
+  const base::FileId file = doc->file;
+  uint32_t begin = a.Offset(file, p.range.start);
+  uint32_t end = a.Offset(file, p.range.end);
+  const std::string& uri = p.textDocument.uri;
   UriOfFile uri_of = [&](base::FileId id) -> std::optional<std::string> {
     if (id == file) return uri;
     return std::nullopt;
@@ -60,7 +48,7 @@ llvm::Expected<json::Value> HandleCodeAction(Server& s, const json::Value& param
     std::string title;
     for (const diag::FixIt& fix : d.fixits) {
       if (fix.span.file != file) continue;
-      std::string_view old_text = a.file(file).text().substr(fix.span.begin, fix.span.size());
+      std::string_view old_text = doc->source.text().substr(fix.span.begin, fix.span.size());
       if (title.empty()) title = Title(d, fix, old_text);
       edits.push_back(toJSON(TextEdit{a.ToRange(fix.span), fix.replacement}));
     }

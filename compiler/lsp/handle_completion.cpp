@@ -7,7 +7,6 @@
 #include "compiler/lsp/completion_context.h"
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 #include "compiler/sema/values.h"
 
 namespace stave::lsp {
@@ -138,14 +137,13 @@ class ItemBuilder {
 
 }  // namespace
 
-llvm::Expected<json::Value> HandleCompletion(Server& s, const json::Value& params) {
-  auto p = ParseParams<TextDocumentPositionParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleCompletion(Server& s, const CompletionParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return CompletionList{};
-  uint32_t offset = a.Offset(file, p->position);
-  CompletionContext ctx = AnalyzeCompletion(a.file(file).text(), offset);
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return CompletionList{};
+  const base::FileId file = doc->file;
+  uint32_t offset = a.Offset(file, p.position);
+  CompletionContext ctx = AnalyzeCompletion(doc->source.text(), offset);
   if (ctx.empty() && !ctx.qualifier) return CompletionList{};
   Range replace{a.ToPosition(file, ctx.word_begin), a.ToPosition(file, offset)};
   return ItemBuilder(a, file, ctx, replace).Build();

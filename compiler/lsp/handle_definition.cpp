@@ -3,17 +3,14 @@
 // editor could open, so they have no definition location.
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 
-llvm::Expected<json::Value> HandleDefinition(Server& s, const json::Value& params) {
-  auto p = ParseParams<TextDocumentPositionParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleDefinition(Server& s, const DefinitionParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Value(nullptr);
-  auto at = a.SymbolAtOffset(file, a.Offset(file, p->position));
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Value(nullptr);
+  auto at = a.SymbolAtOffset(doc->file, a.Offset(doc->file, p.position));
   if (!at) return json::Value(nullptr);
   base::Span target = a.program().symbol(at->id).name_span();
   std::optional<std::string> uri = s.UriOf(target.file);

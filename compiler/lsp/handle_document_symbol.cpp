@@ -7,7 +7,6 @@
 
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 namespace {
@@ -47,13 +46,11 @@ std::string ShortText(const Analysis& a, base::Span span) {
 
 }  // namespace
 
-llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const json::Value& params) {
-  auto p = ParseParams<TextDocumentParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const DocumentSymbolParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Array{};
-  const syntax::File& f = a.syntax(file);
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Array{};
+  const syntax::File& f = doc->syntax;
   std::vector<std::pair<uint32_t, DocumentSymbol>> items;
   for (const syntax::Decl& d : f.decls) {
     DocumentSymbol sym;

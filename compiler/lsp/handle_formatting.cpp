@@ -4,22 +4,18 @@
 #include "compiler/fmt/format.h"
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 
-llvm::Expected<json::Value> HandleFormatting(Server& s, const json::Value& params) {
-  auto p = ParseParams<TextDocumentParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleFormatting(Server& s, const DocumentFormattingParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Value(nullptr);
-  const syntax::File& tree = a.syntax(file);
-  if (tree.has_syntax_errors) return json::Array{};
-  const base::SourceFile& source = a.file(file);
-  std::optional<std::string> formatted = formatter::FormatFile(tree, source);
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Value(nullptr);
+  if (doc->syntax.has_syntax_errors) return json::Array{};
+  const base::SourceFile& source = doc->source;
+  std::optional<std::string> formatted = formatter::FormatFile(doc->syntax, source);
   if (!formatted || *formatted == source.text()) return json::Array{};
-  Range whole{Position{0, 0}, a.ToPosition(file, static_cast<uint32_t>(source.text().size()))};
+  Range whole{Position{0, 0}, a.ToPosition(doc->file, static_cast<uint32_t>(source.text().size()))};
   return json::Array{TextEdit{whole, std::move(*formatted)}};
 }
 

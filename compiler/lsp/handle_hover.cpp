@@ -9,7 +9,6 @@
 #include "compiler/emit/yaml.h"
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 namespace {
@@ -195,13 +194,12 @@ std::string RuleMarkdown(const Analysis& a, const syntax::Rule& rule) {
 
 }  // namespace
 
-llvm::Expected<json::Value> HandleHover(Server& s, const json::Value& params) {
-  auto p = ParseParams<TextDocumentPositionParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleHover(Server& s, const HoverParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Value(nullptr);
-  uint32_t offset = a.Offset(file, p->position);
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Value(nullptr);
+  const base::FileId file = doc->file;
+  uint32_t offset = a.Offset(file, p.position);
   Hover hover;
   if (auto at = a.SymbolAtOffset(file, offset)) {
     hover.contents.value = SymbolMarkdown(a, a.program().symbol(at->id));

@@ -10,14 +10,12 @@
 
 namespace stave::lsp {
 
-llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& params) {
-  auto p = ParseParams<InitializeParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleInitialize(Server& s, const InitializeParams& p) {
   std::optional<std::string> root;
-  if (p->rootUri) root = FileUriToPath(*p->rootUri);
-  if (!root && p->rootPath && !p->rootPath->empty()) root = *p->rootPath;
+  if (p.rootUri) root = FileUriToPath(*p.rootUri);
+  if (!root && p.rootPath && !p.rootPath->empty()) root = *p.rootPath;
   s.workspace().SetRoot(root);
-  s.set_watch_files(ClientCanWatchFiles(params));
+  s.set_watch_files(p.canWatchFiles);
   s.MarkInitialized();
   json::Object capabilities{
       {"positionEncoding", "utf-16"},
@@ -39,7 +37,7 @@ llvm::Expected<json::Value> HandleInitialize(Server& s, const json::Value& param
   };
 }
 
-llvm::Expected<json::Value> HandleShutdown(Server& s, const json::Value&) {
+llvm::Expected<json::Value> HandleShutdown(Server& s, const NoParams&) {
   s.MarkShutdown();
   return json::Value(nullptr);
 }
@@ -47,13 +45,13 @@ llvm::Expected<json::Value> HandleShutdown(Server& s, const json::Value&) {
 // Checks the whole workspace once, so that problems in files the user has
 // not opened show up from the start; asks the client to report disk
 // changes, since the root is not walked again.
-llvm::Error HandleInitialized(Server& s, const json::Value&) {
+llvm::Error HandleInitialized(Server& s, const NoParams&) {
   if (s.watch_files()) s.SendRequest("client/registerCapability", WatcherRegistration());
   s.ScheduleRecheck();
   return llvm::Error::success();
 }
 
-llvm::Error HandleExit(Server& s, const json::Value&) {
+llvm::Error HandleExit(Server& s, const NoParams&) {
   s.RequestExit();
   return llvm::Error::success();
 }

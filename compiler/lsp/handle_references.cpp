@@ -4,20 +4,17 @@
 
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 
 namespace stave::lsp {
 
-llvm::Expected<json::Value> HandleReferences(Server& s, const json::Value& params) {
-  auto p = ParseParams<ReferenceParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleReferences(Server& s, const ReferenceParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) return json::Array{};
-  auto at = a.SymbolAtOffset(file, a.Offset(file, p->position));
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return json::Array{};
+  auto at = a.SymbolAtOffset(doc->file, a.Offset(doc->file, p.position));
   if (!at) return json::Array{};
   std::vector<base::Span> spans = a.UsesOf(at->id);
-  if (p->includeDeclaration) {
+  if (p.includeDeclaration) {
     base::Span decl = a.program().symbol(at->id).name_span();
     spans.insert(std::upper_bound(spans.begin(), spans.end(), decl), decl);
   }

@@ -9,7 +9,6 @@
 
 #include "compiler/lsp/handlers.h"
 #include "compiler/lsp/server.h"
-#include "compiler/lsp/uri.h"
 #include "compiler/syntax/tokens.h"
 
 namespace stave::lsp {
@@ -58,15 +57,11 @@ llvm::Error CheckNewName(const Analysis& a, const sema::Symbol& sym, sema::Symbo
 
 }  // namespace
 
-llvm::Expected<json::Value> HandleRename(Server& s, const json::Value& params) {
-  auto p = ParseParams<RenameParams>(params);
-  if (!p) return p.takeError();
+llvm::Expected<json::Value> HandleRename(Server& s, const RenameParams& p) {
   const Analysis& a = s.analysis();
-  base::FileId file = a.FileOf(DocumentPath(p->textDocument.uri));
-  if (file == base::kNoFile) {
-    return MakeError(kRequestFailed, "this document is not part of the program");
-  }
-  auto at = a.SymbolAtOffset(file, a.Offset(file, p->position));
+  std::optional<AnalyzedDocument> doc = a.DocumentAt(p.textDocument.uri);
+  if (!doc) return MakeError(kRequestFailed, "this document is not part of the program");
+  auto at = a.SymbolAtOffset(doc->file, a.Offset(doc->file, p.position));
   if (!at) return MakeError(kRequestFailed, "there is no declared name here to rename");
   const sema::Symbol& sym = a.program().symbol(at->id);
   if (sym.builtin) {
@@ -74,16 +69,16 @@ llvm::Expected<json::Value> HandleRename(Server& s, const json::Value& params) {
                      fmt::format("`{}` is declared in the standard library and cannot be renamed",
                                  sym.name));
   }
-  if (llvm::Error error = CheckNewName(a, sym, at->id, p->newName)) return error;
+  if (llvm::Error error = CheckNewName(a, sym, at->id, p.newName)) return error;
   WorkspaceEdit edit;
-  if (p->newName == sym.name) return edit;
+  if (p.newName == sym.name) return edit;
   std::vector<base::Span> spans = a.UsesOf(at->id);
   spans.push_back(sym.name_span());
   std::sort(spans.begin(), spans.end());
   for (base::Span span : spans) {
     std::optional<std::string> uri = s.UriOf(span.file);
     if (!uri) continue;
-    edit.changes[*uri].push_back(TextEdit{a.ToRange(span), p->newName});
+    edit.changes[*uri].push_back(TextEdit{a.ToRange(span), p.newName});
   }
   return edit;
 }

@@ -6,34 +6,28 @@
 
 namespace stave::lsp {
 
-llvm::Error HandleDidOpen(Server& s, const json::Value& params) {
-  auto p = ParseParams<DidOpenTextDocumentParams>(params);
-  if (!p) return p.takeError();
-  s.workspace().Open(p->textDocument.uri, std::move(p->textDocument.text), p->textDocument.version);
+llvm::Error HandleDidOpen(Server& s, DidOpenTextDocumentParams&& p) {
+  s.workspace().Open(p.textDocument.uri, std::move(p.textDocument.text), p.textDocument.version);
   s.ScheduleRecheck();
   return llvm::Error::success();
 }
 
-llvm::Error HandleDidChange(Server& s, const json::Value& params) {
-  auto p = ParseParams<DidChangeTextDocumentParams>(params);
-  if (!p) return p.takeError();
-  if (!s.workspace().Change(p->textDocument.uri, p->textDocument.version, p->contentChanges)) {
-    return MakeError(kInvalidParams, "change to a document that is not open: " + p->textDocument.uri);
+llvm::Error HandleDidChange(Server& s, const DidChangeTextDocumentParams& p) {
+  if (!s.workspace().Change(p.textDocument.uri, p.textDocument.version, p.contentChanges)) {
+    return MakeError(kInvalidParams, "change to a document that is not open: " + p.textDocument.uri);
   }
   s.ScheduleRecheck();
   return llvm::Error::success();
 }
 
-llvm::Error HandleDidClose(Server& s, const json::Value& params) {
-  auto p = ParseParams<DidCloseTextDocumentParams>(params);
-  if (!p) return p.takeError();
-  if (s.workspace().Close(p->textDocument.uri)) s.ScheduleRecheck();
+llvm::Error HandleDidClose(Server& s, const DidCloseTextDocumentParams& p) {
+  if (s.workspace().Close(p.textDocument.uri)) s.ScheduleRecheck();
   return llvm::Error::success();
 }
 
 // The saved text is the open text already; other files changed on disk
 // come as watched-file events (handle_watched_files.cpp).
-llvm::Error HandleDidSave(Server& s, const json::Value&) {
+llvm::Error HandleDidSave(Server& s, const NoParams&) {
   s.ScheduleRecheck();
   return llvm::Error::success();
 }

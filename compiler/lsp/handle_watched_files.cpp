@@ -10,30 +10,14 @@ namespace stave::lsp {
 // FileChangeType (LSP 3.17): 1 created, 2 changed, 3 deleted.
 constexpr int64_t kFileDeleted = 3;
 
-llvm::Error HandleDidChangeWatchedFiles(Server& s, const json::Value& params) {
-  const json::Object* o = params.getAsObject();
-  const json::Array* changes = o ? o->getArray("changes") : nullptr;
-  if (!changes) return MakeError(kInvalidParams, "didChangeWatchedFiles: expected `changes`");
-  for (const json::Value& change : *changes) {
-    const json::Object* c = change.getAsObject();
-    if (!c) continue;
-    llvm::Optional<llvm::StringRef> uri = c->getString("uri");
-    llvm::Optional<int64_t> type = c->getInteger("type");
-    if (!uri || !type) continue;
-    std::optional<std::string> path = FileUriToPath(std::string_view(uri->data(), uri->size()));
+llvm::Error HandleDidChangeWatchedFiles(Server& s, const DidChangeWatchedFilesParams& p) {
+  for (const FileEvent& change : p.changes) {
+    std::optional<std::string> path = FileUriToPath(change.uri);
     if (!path) continue;
-    s.workspace().DiskChanged(*path, *type == kFileDeleted);
+    s.workspace().DiskChanged(*path, change.type == kFileDeleted);
   }
   s.ScheduleRecheck();
   return llvm::Error::success();
-}
-
-bool ClientCanWatchFiles(const json::Value& initialize_params) {
-  const json::Object* o = initialize_params.getAsObject();
-  const json::Object* caps = o ? o->getObject("capabilities") : nullptr;
-  const json::Object* ws = caps ? caps->getObject("workspace") : nullptr;
-  const json::Object* watch = ws ? ws->getObject("didChangeWatchedFiles") : nullptr;
-  return watch && watch->getBoolean("dynamicRegistration").getValueOr(false);
 }
 
 json::Value WatcherRegistration() {

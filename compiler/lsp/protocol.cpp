@@ -33,6 +33,13 @@ bool MapUInt(const json::Object& o, llvm::StringLiteral key, int64_t& out, json:
   return true;
 }
 
+// The client's `capabilities.workspace.didChangeWatchedFiles` object, if any.
+const json::Object* WatchCapability(const json::Object& params) {
+  const json::Object* caps = params.getObject("capabilities");
+  const json::Object* ws = caps ? caps->getObject("workspace") : nullptr;
+  return ws ? ws->getObject("didChangeWatchedFiles") : nullptr;
+}
+
 }  // namespace
 
 bool fromJSON(const json::Value& v, Position& out, json::Path p) {
@@ -121,6 +128,37 @@ bool fromJSON(const json::Value& v, RenameParams& out, json::Path p) {
   return o.map("newName", out.newName);
 }
 
+bool fromJSON(const json::Value& v, CodeActionParams& out, json::Path p) {
+  json::ObjectMapper o(v, p);
+  return o && o.map("textDocument", out.textDocument) && o.map("range", out.range);
+}
+
+bool fromJSON(const json::Value& v, FileEvent& out, json::Path p) {
+  json::ObjectMapper o(v, p);
+  return o && o.map("uri", out.uri) && o.map("type", out.type);
+}
+
+bool fromJSON(const json::Value& v, DidChangeWatchedFilesParams& out, json::Path p) {
+  json::ObjectMapper o(v, p);
+  if (!o) return false;
+  const json::Value* changes = v.getAsObject()->get("changes");
+  if (!changes) {
+    p.field("changes").report("missing value");
+    return false;
+  }
+  const json::Array* events = changes->getAsArray();
+  if (!events) {
+    p.field("changes").report("expected array");
+    return false;
+  }
+  for (const json::Value& event : *events) {
+    FileEvent e;
+    json::Path::Root skipped;  // a bad entry is dropped, not reported
+    if (fromJSON(event, e, skipped)) out.changes.push_back(std::move(e));
+  }
+  return true;
+}
+
 bool fromJSON(const json::Value& v, InitializeParams& out, json::Path p) {
   // `params` may be anything for a lenient client; only the root matters,
   // and a root of the wrong type is ignored rather than refused.
@@ -138,6 +176,9 @@ bool fromJSON(const json::Value& v, InitializeParams& out, json::Path p) {
     }
   }
   if (auto path = o->getString("rootPath")) out.rootPath = path->str();
+  if (const json::Object* watch = WatchCapability(*o)) {
+    out.canWatchFiles = watch->getBoolean("dynamicRegistration").getValueOr(false);
+  }
   return true;
 }
 

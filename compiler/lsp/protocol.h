@@ -124,11 +124,35 @@ struct ReferenceParams : TextDocumentPositionParams {
 struct RenameParams : TextDocumentPositionParams {
   std::string newName;
 };
+struct CodeActionParams {
+  TextDocumentIdentifier textDocument;
+  Range range;  // context (the client's diagnostics) ignored: ours are recomputed
+};
+// The requests whose params are one of the shapes above, by LSP's names.
+using HoverParams = TextDocumentPositionParams;
+using DefinitionParams = TextDocumentPositionParams;
+using CompletionParams = TextDocumentPositionParams;  // context ignored
+using DocumentSymbolParams = TextDocumentParams;
+using DocumentFormattingParams = TextDocumentParams;
+struct FileEvent {
+  std::string uri;
+  int64_t type = 0;  // FileChangeType: 1 created, 2 changed, 3 deleted
+};
+struct DidChangeWatchedFilesParams {
+  // A malformed entry is left out, the others kept: one bad entry should
+  // not lose a watcher's whole batch.
+  std::vector<FileEvent> changes;
+};
 struct InitializeParams {
   // The first of rootUri, workspaceFolders[0].uri, rootPath that is set.
   llvm::Optional<std::string> rootUri;
   llvm::Optional<std::string> rootPath;
+  // capabilities.workspace.didChangeWatchedFiles.dynamicRegistration
+  bool canWatchFiles = false;
 };
+// What shutdown, exit, initialized and didSave take: nothing they read, so
+// any params are accepted.
+struct NoParams {};
 
 bool fromJSON(const json::Value& v, TextDocumentIdentifier& out, json::Path p);
 bool fromJSON(const json::Value& v, VersionedTextDocumentIdentifier& out, json::Path p);
@@ -141,9 +165,15 @@ bool fromJSON(const json::Value& v, TextDocumentParams& out, json::Path p);
 bool fromJSON(const json::Value& v, TextDocumentPositionParams& out, json::Path p);
 bool fromJSON(const json::Value& v, ReferenceParams& out, json::Path p);
 bool fromJSON(const json::Value& v, RenameParams& out, json::Path p);
+bool fromJSON(const json::Value& v, CodeActionParams& out, json::Path p);
+bool fromJSON(const json::Value& v, FileEvent& out, json::Path p);
+bool fromJSON(const json::Value& v, DidChangeWatchedFilesParams& out, json::Path p);
 bool fromJSON(const json::Value& v, InitializeParams& out, json::Path p);
+inline bool fromJSON(const json::Value&, NoParams&, json::Path) { return true; }
 
-// Parses `params` into T, or an InvalidParams error naming what is wrong.
+// Parses `params` into T, or an InvalidParams error naming what is wrong
+// and where ("invalid params: missing value at params.position"). The
+// handlers never call it: BindParams (handlers.h) does, for all of them.
 template <typename T>
 llvm::Expected<T> ParseParams(const json::Value& params) {
   T out;

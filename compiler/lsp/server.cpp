@@ -105,30 +105,32 @@ std::string ToText(const json::Value& v) {
   return out;
 }
 
+// Every handler behind BindParams: params become the handler's struct, or
+// an InvalidParams error naming the field, before the handler runs.
 const std::map<std::string_view, RequestHandler>& Requests() {
   static const std::map<std::string_view, RequestHandler> table = {
-      {"shutdown", HandleShutdown},
-      {"textDocument/hover", HandleHover},
-      {"textDocument/definition", HandleDefinition},
-      {"textDocument/references", HandleReferences},
-      {"textDocument/documentSymbol", HandleDocumentSymbol},
-      {"textDocument/completion", HandleCompletion},
-      {"textDocument/formatting", HandleFormatting},
-      {"textDocument/rename", HandleRename},
-      {"textDocument/codeAction", HandleCodeAction},
+      {"shutdown", BindParams<HandleShutdown>},
+      {"textDocument/hover", BindParams<HandleHover>},
+      {"textDocument/definition", BindParams<HandleDefinition>},
+      {"textDocument/references", BindParams<HandleReferences>},
+      {"textDocument/documentSymbol", BindParams<HandleDocumentSymbol>},
+      {"textDocument/completion", BindParams<HandleCompletion>},
+      {"textDocument/formatting", BindParams<HandleFormatting>},
+      {"textDocument/rename", BindParams<HandleRename>},
+      {"textDocument/codeAction", BindParams<HandleCodeAction>},
   };
   return table;
 }
 
 const std::map<std::string_view, NotificationHandler>& Notifications() {
   static const std::map<std::string_view, NotificationHandler> table = {
-      {"initialized", HandleInitialized},
-      {"exit", HandleExit},
-      {"textDocument/didOpen", HandleDidOpen},
-      {"textDocument/didChange", HandleDidChange},
-      {"textDocument/didClose", HandleDidClose},
-      {"textDocument/didSave", HandleDidSave},
-      {"workspace/didChangeWatchedFiles", HandleDidChangeWatchedFiles},
+      {"initialized", BindParams<HandleInitialized>},
+      {"exit", BindParams<HandleExit>},
+      {"textDocument/didOpen", BindParams<HandleDidOpen>},
+      {"textDocument/didChange", BindParams<HandleDidChange>},
+      {"textDocument/didClose", BindParams<HandleDidClose>},
+      {"textDocument/didSave", BindParams<HandleDidSave>},
+      {"workspace/didChangeWatchedFiles", BindParams<HandleDidChangeWatchedFiles>},
   };
   return table;
 }
@@ -209,7 +211,7 @@ void Server::HandleRequest(const json::Value& id, std::string_view method,
       SendError(id, kInvalidRequest, "invalid request: the server is already initialized");
       return;
     }
-    Reply(id, HandleInitialize(*this, params));
+    Reply(id, BindParams<HandleInitialize>(*this, params));
     return;
   }
   if (!initialized_) {
