@@ -12,8 +12,8 @@ using namespace stave::testing;
 
 namespace {
 
-const std::string kUri = "file:///params/shop.policy";
-const std::string kText =
+const std::string kParamsUri = "file:///params/shop.policy";
+const std::string kParamsText =
     "package shop\n"
     "\n"
     "namespace prod = \"shop-prod\"\n"
@@ -37,7 +37,7 @@ std::pair<int64_t, std::string> Refusal(Client& c, const std::string& method, Va
 }
 
 // One request with a valid call and two broken ones.
-struct Case {
+struct ParamsCase {
   std::string method;
   Value valid;
   Value missing;  // a required field left out
@@ -46,9 +46,9 @@ struct Case {
   std::string wrong_message;
 };
 
-std::vector<Case> DocumentRequests() {
-  Value doc = Object{{"uri", kUri}};
-  std::vector<Case> cases;
+std::vector<ParamsCase> DocumentRequests() {
+  Value doc = Object{{"uri", kParamsUri}};
+  std::vector<ParamsCase> cases;
   cases.push_back({"textDocument/hover",
                    Object{{"textDocument", doc}, {"position", PositionAt(4, 7)}},
                    Object{{"textDocument", doc}},
@@ -73,7 +73,7 @@ std::vector<Case> DocumentRequests() {
                    "invalid params: expected boolean at params.context.includeDeclaration"});
   cases.push_back({"textDocument/documentSymbol", Object{{"textDocument", doc}}, Object{},
                    "invalid params: missing value at params.textDocument",
-                   Object{{"textDocument", kUri}},
+                   Object{{"textDocument", kParamsUri}},
                    "invalid params: expected object at params.textDocument"});
   cases.push_back({"textDocument/completion",
                    Object{{"textDocument", doc}, {"position", PositionAt(4, 7)}},
@@ -101,7 +101,7 @@ std::vector<Case> DocumentRequests() {
 }
 
 // The messages of window/logMessage, in order.
-std::vector<std::string> Logs(Client& c) {
+std::vector<std::string> LoggedMessages(Client& c) {
   std::vector<std::string> out;
   for (const Value& m : c.messages()) {
     const Object* o = m.getAsObject();
@@ -117,8 +117,8 @@ std::vector<std::string> Logs(Client& c) {
 TEST_CASE("every document request refuses bad params naming the field", "[lsp][params]") {
   Client c;
   c.Initialize();
-  c.Open(kUri, kText);
-  for (Case& k : DocumentRequests()) {
+  c.Open(kParamsUri, kParamsText);
+  for (ParamsCase& k : DocumentRequests()) {
     INFO(k.method);
     CHECK(Refusal(c, k.method, k.missing) == std::make_pair(int64_t{lsp::kInvalidParams}, k.missing_message));
     CHECK(Refusal(c, k.method, k.wrong) == std::make_pair(int64_t{lsp::kInvalidParams}, k.wrong_message));
@@ -135,10 +135,10 @@ TEST_CASE("every document request refuses bad params naming the field", "[lsp][p
 TEST_CASE("valid document requests are answered from the document", "[lsp][params]") {
   Client c;
   c.Initialize();
-  c.Open(kUri, kText);
-  std::vector<Case> cases = DocumentRequests();
+  c.Open(kParamsUri, kParamsText);
+  std::vector<ParamsCase> cases = DocumentRequests();
   std::vector<Value> results;
-  for (const Case& k : cases) results.push_back(c.Result(k.method, k.valid));
+  for (const ParamsCase& k : cases) results.push_back(c.Result(k.method, k.valid));
   // hover on `devs` in the rule
   const Object* hover = results[0].getAsObject();
   REQUIRE(hover);
@@ -159,8 +159,8 @@ TEST_CASE("valid document requests are answered from the document", "[lsp][param
   REQUIRE(results[6].getAsObject());
   const Object* changes = results[6].getAsObject()->getObject("changes");
   REQUIRE(changes);
-  REQUIRE(changes->getArray(kUri));
-  CHECK(changes->getArray(kUri)->size() == 2);
+  REQUIRE(changes->getArray(kParamsUri));
+  CHECK(changes->getArray(kParamsUri)->size() == 2);
   REQUIRE(results[7].getAsArray());
   CHECK(results[7].getAsArray()->empty());  // no diagnostics, no fixes
 }
@@ -171,7 +171,7 @@ TEST_CASE("initialize refuses only params that are not an object", "[lsp][params
         std::make_pair(int64_t{lsp::kInvalidParams},
                        std::string("invalid params: expected object when parsing params")));
   // Refused params leave the server uninitialized.
-  CHECK(c.ErrorCode("textDocument/hover", Pos(kUri, 0, 0)) == lsp::kServerNotInitialized);
+  CHECK(c.ErrorCode("textDocument/hover", Pos(kParamsUri, 0, 0)) == lsp::kServerNotInitialized);
   // A root of the wrong type is ignored, as lenient clients send them.
   Value result = c.Result("initialize", Object{{"rootUri", 5}, {"rootPath", false}, {"capabilities", 3}});
   CHECK(result.getAsObject()->getObject("capabilities"));
@@ -191,15 +191,15 @@ TEST_CASE("notifications with bad params are logged and change nothing", "[lsp][
   Client c;
   c.Initialize();
   c.Notify("textDocument/didOpen",
-           Object{{"textDocument", Object{{"uri", kUri}, {"languageId", "stave"}, {"version", 1}}}});
-  c.Open(kUri, kText);
+           Object{{"textDocument", Object{{"uri", kParamsUri}, {"languageId", "stave"}, {"version", 1}}}});
+  c.Open(kParamsUri, kParamsText);
   c.Notify("textDocument/didChange",
-           Object{{"textDocument", Object{{"uri", kUri}, {"version", 2}}},
+           Object{{"textDocument", Object{{"uri", kParamsUri}, {"version", 2}}},
                   {"contentChanges", Array{Object{{"text", 5}}}}});
   c.Notify("textDocument/didClose", Object{{"textDocument", Object{}}});
   c.Notify("workspace/didChangeWatchedFiles", Object{{"changes", Object{}}});
   c.Notify("workspace/didChangeWatchedFiles", Object{});
-  CHECK(Logs(c) == std::vector<std::string>{
+  CHECK(LoggedMessages(c) == std::vector<std::string>{
                        "textDocument/didOpen: invalid params: missing value at params.textDocument.text",
                        "textDocument/didChange: invalid params: expected string at "
                        "params.contentChanges[0].text",
@@ -208,7 +208,7 @@ TEST_CASE("notifications with bad params are logged and change nothing", "[lsp][
                        "workspace/didChangeWatchedFiles: invalid params: missing value at params.changes",
                    });
   // The refused change and close did not touch the document.
-  CHECK(c.Result("textDocument/documentSymbol", Doc(kUri)).getAsArray()->size() == 3);
+  CHECK(c.Result("textDocument/documentSymbol", Doc(kParamsUri)).getAsArray()->size() == 3);
 }
 
 TEST_CASE("a malformed entry of a watcher batch is skipped, the others applied", "[lsp][params]") {
@@ -221,6 +221,6 @@ TEST_CASE("a malformed entry of a watcher batch is skipped, the others applied",
   c.Notify("workspace/didChangeWatchedFiles",
            Object{{"changes", Array{5, Object{{"uri", 3}, {"type", 1}}, Object{{"uri", dir.Uri("x")}},
                                     Object{{"uri", dir.Uri("b.policy")}, {"type", 1}}}}});
-  CHECK(Logs(c).empty());
+  CHECK(LoggedMessages(c).empty());
   CHECK(c.Result("textDocument/documentSymbol", Doc(dir.Uri("b.policy"))).getAsArray()->size() == 1);
 }
