@@ -89,10 +89,10 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = None,
-             out: Path | None = None) -> Run:
+             out: Path | None = None, err: Path | None = None) -> Run:
     """Run cmd and return its wall time, CPU time (user + sys, from wait4) and
     peak RSS. Output goes to files, never pipes, which a slow reader could
-    throttle.
+    throttle; `err`, when given, keeps the standard error.
 
     The peak RSS comes from GNU time (`%M`), which runs the command: the
     rusage of a child forked by this Python process counts the memory of
@@ -100,7 +100,7 @@ def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = No
     wait4's ru_maxrss would never be below ~20 MB. GNU time adds well under a
     millisecond, which `/bin/true` measured the same way shows."""
     out = out or Path(os.devnull)
-    with open(out, "wb") as stdout, tempfile.TemporaryFile() as stderr, \
+    with open(out, "wb") as stdout, (open(err, "w+b") if err else tempfile.TemporaryFile()) as stderr, \
             tempfile.NamedTemporaryFile("r") as rss_file:
         argv = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if GNU_TIME else list(cmd)
         t0 = time.perf_counter()

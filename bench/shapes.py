@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Every command on every shape of repository (issue 19), whole process.
+
+    python3 bench/shapes.py                       # 1k, 10k, 100k; 3 runs each
+    python3 bench/shapes.py --sizes 1000,10000    # quicker
+    python3 bench/shapes.py --write               # also replace the shapes
+                                                  # section of bench/results.md
+
+For each shape of bench/gen_shapes.py and each size it runs `check`,
+`check --timings`, `build -o DIR` and `test`, reports the median wall time
+and peak RSS (GNU time, as bench/run.py measures them), the peak as a
+multiple of the input's bytes, the share of the process time that
+`--timings` accounts for, and per command the growth per decade of
+statements (time at 10x the statements divided by the time before: 10 is
+linear). Repositories are cached in the work directory by shape and size.
+Run it on a quiet machine: numbers from a loaded one say little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import gen_shapes  # noqa: E402
+from run import fmt_ms, kib, run_once  # noqa: E402
+
+REPO = BENCH.parent
+COMMANDS = ["check", "build", "test"]
+TIMINGS = re.compile(r"^timings: (.*)$", re.M)
+
+
+def tree_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*.policy"))
+
+
+def repo(work: Path, shape: str, size: int) -> Path:
+    root = work / f"{shape}-{size}"
+    stamp = root / ".complete"
+    if not stamp.exists():
+        gen_shapes.generate(shape, size, root)
+        stamp.write_text("")
+    return root
+
+
+def argv(stave: str, command: str, root: Path, out: Path) -> list[str]:
+    if command == "build":
+        return [stave, "build", str(root), "-o", str(out)]
+    return [stave, command, str(root)]
+
+
+def timings_share(stave: str, root: Path) -> float:
+    """The sum of the stages `check --timings` prints over the process's
+    wall time, from one run."""
+    with tempfile.NamedTemporaryFile("r") as err:
+        run = run_once([stave, "check", "--timings", str(root)], err=Path(err.name))
+        m = TIMINGS.search(Path(err.name).read_text())
+    if not m:
+        return float("nan")
+    total = sum(float(x) for x in re.findall(r"([0-9.]+) ms", m.group(1)))
+    return total / run.wall_ms
+
+
+def measure(stave: str, root: Path, runs: int) -> dict:
+    out: dict = {"bytes": tree_bytes(root)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for command in COMMANDS:
+            series = []
+            for i in range(runs):
+                dest = Path(tmp) / f"out{i}"
+                series.append(run_once(argv(stave, command, root, dest)))
+                shutil.rmtree(dest, ignore_errors=True)
+            out[command] = (statistics.median(r.wall_ms for r in series),
+                            max(r.rss_kb for r in series))
+    out["share"] = timings_share(stave, root)
+    return out
+
+
+def report(results: dict, sizes: list[int]) -> str:
+    lines = ["| shape | statements | input | check | build -o | test | peak (check) | "
+             "peak / input | `--timings` share |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for shape, by_size in results.items():
+        for size in sizes:
+            r = by_size[size]
+            peak = r["check"][1]
+            lines.append(f"| {shape} | {size:,} | {kib(r['bytes'] / 1024)} | {fmt_ms(r['check'][0])} | "
+                         f"{fmt_ms(r['build'][0])} | {fmt_ms(r['test'][0])} | {kib(peak)} | "
+                         f"{peak * 1024 / r['bytes']:.0f}× | {r['share'] * 100:.0f}% |")
+    lines += ["", "Growth per decade of statements (time ×, 10 is linear):", "",
+              "| shape | command | " + " | ".join(f"{a:,} → {b:,}" for a, b in zip(sizes, sizes[1:])) + " |",
+              "|---|---|" + "---:|" * (len(sizes) - 1)]
+    for shape, by_size in results.items():
+        for command in COMMANDS:
+            ratios = [by_size[b][command][0] / by_size[a][command][0] for a, b in zip(sizes, sizes[1:])]
+            lines.append(f"| {shape} | {command} | " + " | ".join(f"{x:.1f}" for x in ratios) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_section(text: str) -> None:
+    path = BENCH / "results.md"
+    begin, end = "<!-- shapes: begin -->", "<!-- shapes: end -->"
+    body = path.read_text() if path.exists() else ""
+    section = f"{begin}\n## Every shape (bench/shapes.py)\n\n{text}{end}\n"
+    if begin in body and end in body:
+        body = body[: body.index(begin)] + section + body[body.index(end) + len(end) + 1:]
+    else:
+        body = body.rstrip("\n") + "\n\n" + section
+    path.write_text(body)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stave", default=str(REPO / "build" / "compiler" / "stave"))
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--shapes", default=",".join(gen_shapes.SHAPES))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "stave-shapes")
+    ap.add_argument("--write", action="store_true", help="replace the shapes section of bench/results.md")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict = {}
+    for shape in args.shapes.split(","):
+        results[shape] = {}
+        for size in sizes:
+            root = repo(args.work, shape, size)
+            print(f"{shape} {size:,}", file=sys.stderr, flush=True)
+            results[shape][size] = measure(args.stave, root, args.runs)
+    text = report(results, sizes)
+    print(text)
+    if args.write:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
