@@ -4,11 +4,11 @@
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
-#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/render.h"
 #include "compiler/driver/write_output.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/lower/lower.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 namespace {
@@ -37,41 +37,40 @@ int RunBuild(const Options& options) {
       LoadAndCompile(options.args, options, MachineStream(options, options.output_dir.empty()),
                      Tests::Drop);
   if (!compilation) return kExitUsage;
+  Timings timings(options);
   const lower::Output& output = compilation->output;
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, options.output_dir.empty()), nullptr, SuccessLine::Caller);
-  if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) return code;
+  timings.Lap("report");
+  if (int code = ExitCodeFor(compilation->diagnostics, options); code != kExitOk) {
+    timings.Print(*compilation);
+    return code;
+  }
   // Emission needs only the lowered objects: free the syntax trees and the
   // checked program first, so that they and the YAML never peak together.
   compilation->program.reset();
+  timings.Lap("free");
   auto summary = [&](std::string_view where) {
     PrintSuccessSummary("built", compilation->sources, output.objects.size(),
                         compilation->diagnostics, options, where);
   };
 
-  auto emitting = std::chrono::steady_clock::now();
-  auto timings = [&] {
-    if (!options.timings) return;
-    PrintTimings(*compilation, fmt::format(", emit {:.1f} ms", pipeline::MillisecondsSince(emitting)));
-  };
   if (options.output_dir.empty()) {
     std::string stream = emit::EmitStream(output);
-    timings();
+    timings.Lap("emit");
     fmt::print("{}", stream);
     std::fflush(stdout);
     summary("");
+    timings.Lap("write");
+    timings.Print(*compilation);
     return kExitOk;
   }
   std::vector<std::string> errors = FileNameClashes(output);
   WriteResult written;
   if (errors.empty()) {
     auto files = emit::EmitFiles(output);
-    double emit_ms = pipeline::MillisecondsSince(emitting);
-    auto writing = std::chrono::steady_clock::now();
+    timings.Lap("emit");
     written = WriteOutputDir(options.output_dir, files);
-    if (options.timings) {
-      PrintTimings(*compilation, fmt::format(", emit {:.1f} ms, write {:.1f} ms", emit_ms, pipeline::MillisecondsSince(writing)));
-    }
     for (const std::string& note : written.notes) fmt::print(stderr, "stave: note: {}\n", note);
     errors = written.errors;
   }
@@ -81,6 +80,8 @@ int RunBuild(const Options& options) {
   }
   size_t changed = written.written.size() + written.removed.size();
   summary(fmt::format(" in {} ({} file{} changed)", options.output_dir, changed, changed == 1 ? "" : "s"));
+  timings.Lap("write");
+  timings.Print(*compilation);
   return kExitOk;
 }
 

@@ -3,15 +3,15 @@
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
-#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/render.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 
 int RunCheck(const Options& options) {
   auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false), Tests::Drop);
   if (!compilation) return kExitUsage;
-  if (options.timings) PrintTimings(*compilation);
+  Timings timings(options);
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, false), nullptr, SuccessLine::Caller);
   int code = ExitCodeFor(compilation->diagnostics, options);
@@ -19,6 +19,8 @@ int RunCheck(const Options& options) {
     PrintSuccessSummary("checked", compilation->sources, compilation->output.objects.size(),
                         compilation->diagnostics, options);
   }
+  timings.Lap("report");
+  timings.Print(*compilation);
   return code;
 }
 

@@ -10,14 +10,14 @@
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
 
+#include "compiler/access/permissions.h"
 #include "compiler/diag/json_text.h"
 #include "compiler/driver/commands.h"
-#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/diff_markdown.h"
 #include "compiler/driver/diff_mesh.h"
 #include "compiler/driver/git_source.h"
 #include "compiler/driver/render.h"
-#include "compiler/access/permissions.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 namespace {

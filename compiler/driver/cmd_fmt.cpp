@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/pipeline/load.h"
 #include "compiler/driver/render.h"
 #include "compiler/driver/rewrite_file.h"
 #include "compiler/fmt/format.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/syntax/parse.h"
 
 namespace stave::driver {

@@ -131,7 +131,7 @@ int RunImport(const Options& options) {
   }
   for (const std::string& name : write.written) fmt::print("wrote {}\n", (std::filesystem::path(dir) / name).string());
   if (options.timings) {
-    fmt::print(stderr, "read {:.1f} ms, import+format+check {:.1f} ms, write {:.1f} ms\n", read_ms, import_ms,
+    fmt::print(stderr, "timings: read {:.1f} ms, import {:.1f} ms, write {:.1f} ms\n", read_ms, import_ms,
                pipeline::MillisecondsSince(start) - read_ms - import_ms);
   }
   fmt::print(stderr, "imported {} object{} into {} file{}{}, {} warning{}\n", read.objects.size(),

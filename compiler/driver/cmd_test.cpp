@@ -7,9 +7,9 @@
 
 #include "compiler/driver/command_pipeline.h"
 #include "compiler/driver/commands.h"
-#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/render.h"
 #include "compiler/eval/expectations.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 namespace {
@@ -34,11 +34,13 @@ void PrintHuman(const std::vector<eval::TestResult>& results) {
 int RunTest(const Options& options) {
   auto compilation = LoadAndCompile(options.args, options, MachineStream(options, false));
   if (!compilation) return kExitUsage;
+  Timings timings(options);
   int code = ExitCodeFor(compilation->diagnostics, options);
   std::vector<eval::TestResult> results;
   if (code == kExitOk) {
     results = eval::RunTests(*compilation->program, compilation->output, options.trust_domain);
   }
+  timings.Lap("test");
   diag::RunReport report;
   report.has_tests = code == kExitOk;
   for (const eval::TestResult& r : results) {
@@ -51,11 +53,13 @@ int RunTest(const Options& options) {
   }
   PrintDiagnostics(compilation->diagnostics, compilation->sources, options,
                    MachineStream(options, false), &report);
-  if (code != kExitOk) return code;
-  if (options.format == Format::Human || options.format == Format::Github) {  // text lines
-    PrintHuman(results);
+  if (code == kExitOk && (options.format == Format::Human || options.format == Format::Github)) {
+    PrintHuman(results);  // the text lines
     fmt::print("{} passed, {} failed\n", report.tests_passed, report.tests_failed);
   }
+  timings.Lap("report");
+  timings.Print(*compilation);
+  if (code != kExitOk) return code;
   return report.tests_failed > 0 ? kExitPolicyError : kExitOk;
 }
 

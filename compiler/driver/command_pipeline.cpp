@@ -31,9 +31,21 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
   return compilation;
 }
 
-void PrintTimings(const pipeline::Compilation& c, const std::string& extra) {
-  fmt::print(stderr, "timings: read {:.1f} ms, parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms{}\n", c.read_ms,
-             c.parse_ms, c.check_ms, c.lower_ms, extra);
+Timings::Timings(const Options& options)
+    : on_(options.timings), last_(std::chrono::steady_clock::now()) {}
+
+void Timings::Lap(std::string name) {
+  if (!on_) return;
+  laps_.emplace_back(std::move(name), pipeline::MillisecondsSince(last_));
+  last_ = std::chrono::steady_clock::now();
+}
+
+void Timings::Print(const pipeline::Compilation& c) const {
+  if (!on_) return;
+  std::string line = fmt::format("timings: read {:.1f} ms, parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms",
+                                 c.read_ms, c.parse_ms, c.check_ms, c.lower_ms);
+  for (const auto& [name, ms] : laps_) line += fmt::format(", {} {:.1f} ms", name, ms);
+  fmt::print(stderr, "{}\n", line);
 }
 
 }  // namespace stave::driver

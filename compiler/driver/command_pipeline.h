@@ -2,13 +2,15 @@
 // files, compile, lower, apply `stave:allow` comments.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "compiler/pipeline/compilation.h"
 #include "compiler/driver/options.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 
@@ -34,8 +36,21 @@ using CompilationPtr = std::unique_ptr<pipeline::Compilation, KeepUntilExit>;
 CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& options, FILE* machine,
                               Tests tests = Tests::Keep);
 
-// `timings: read … ms, parse … ms, check … ms, lower … ms` and `extra`
-// (`, emit … ms`), for `--timings`.
-void PrintTimings(const pipeline::Compilation& c, const std::string& extra = "");
+// `--timings`: after the compilation's own stages (read, parse, check,
+// lower), the command's, each named when it ends (`Lap("emit")`), so that
+// the line accounts for the whole run: reporting diagnostics, freeing,
+// emitting and writing included. Printed once, at the end, to stderr:
+// `timings: read … ms, parse … ms, check … ms, lower … ms, report … ms`.
+class Timings {
+ public:
+  explicit Timings(const Options& options);
+  void Lap(std::string name);
+  void Print(const pipeline::Compilation& c) const;
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+  std::vector<std::pair<std::string, double>> laps_;
+};
 
 }  // namespace stave::driver

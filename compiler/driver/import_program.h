@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/pipeline/compilation.h"
 #include "compiler/import/import.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::driver {
 

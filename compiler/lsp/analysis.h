@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/pipeline/compilation.h"
 #include "compiler/lsp/protocol.h"
+#include "compiler/pipeline/compilation.h"
 
 namespace stave::lsp {
 

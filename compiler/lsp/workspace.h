@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/pipeline/load.h"
 #include "compiler/lsp/protocol.h"
+#include "compiler/pipeline/load.h"
 
 namespace stave::lsp {
 

@@ -11,9 +11,9 @@
 
 #include "compiler/base/source.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/lower/lower.h"
 #include "compiler/pipeline/load.h"
 #include "compiler/pipeline/parse_cache.h"
-#include "compiler/lower/lower.h"
 #include "compiler/sema/program.h"
 #include "compiler/syntax/parse.h"
 

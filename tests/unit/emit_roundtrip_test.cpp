@@ -11,10 +11,10 @@
 #include <map>
 #include <optional>
 
-#include "compiler/pipeline/compilation.h"
-#include "compiler/pipeline/load.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/kube/objects.h"
+#include "compiler/pipeline/compilation.h"
+#include "compiler/pipeline/load.h"
 
 using namespace stave;
 namespace fs = std::filesystem;

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "compiler/diag/render_human.h"
-#include "compiler/pipeline/load.h"
 #include "compiler/lsp/transport.h"
+#include "compiler/pipeline/load.h"
 #include "compiler/syntax/parse.h"
 #include "tests/unit/lsp_client.h"
 
