@@ -2,7 +2,12 @@
 #include "compiler/pipeline/compilation.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "compiler/sema/analyze.h"
 #include "compiler/sema/stdlib.h"
@@ -25,6 +30,50 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
     return out;
   }();
   return parsed;
+}
+
+// Below this much text a second thread costs more than it saves.
+constexpr size_t kParallelParseBytes = 256 << 10;
+
+// How many threads parse: STAVE_THREADS when set (1 turns the pool off,
+// for profiles and comparisons), else the cores, at most four.
+unsigned ParseThreads() {
+  if (const char* env = std::getenv("STAVE_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1) return static_cast<unsigned>(std::min(n, 64));
+  }
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
+// Parses the files `ids` of `sources`, each into its own slot, so the
+// result does not depend on which thread took which file. Parsing is most
+// of a compile and files are independent (each parse has its own lexer,
+// parser and diagnostics; ANTLR's shared DFA cache takes its own locks),
+// so a repository of many files is parsed on every core.
+std::vector<syntax::ParseResult> ParseFiles(const base::SourceSet& sources,
+                                            const std::vector<base::FileId>& ids) {
+  std::vector<syntax::ParseResult> out(ids.size());
+  size_t bytes = 0;
+  for (base::FileId id : ids) bytes += sources.file(id).text().size();
+  unsigned threads = bytes < kParallelParseBytes ? 1 : std::min<unsigned>(ParseThreads(), ids.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  auto work = [&] {
+    try {
+      for (size_t i; (i = next.fetch_add(1)) < ids.size();) out[i] = syntax::Parse(sources, ids[i]);
+    } catch (...) {  // bad_alloc: rethrown on the calling thread
+      std::lock_guard<std::mutex> lock(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = ids.size();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  return out;
 }
 
 }  // namespace
@@ -50,18 +99,29 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
     c->diagnostics.append(std_file.diagnostics);
     files.push_back(std_file.file);
   }
+  // The cache's parses first, then the rest together (ParseFiles), each
+  // file's diagnostics and tree taken in file order.
+  std::vector<const syntax::ParseResult*> cached;
+  std::vector<base::FileId> misses;
   for (base::FileId id = static_cast<base::FileId>(files.size()); id < c->sources.size(); ++id) {
     const base::SourceFile& src = c->sources.file(id);
-    const syntax::ParseResult* cached = cache ? cache->Find(src.path(), id, src.text()) : nullptr;
-    if (cached != nullptr) {
-      c->diagnostics.append(cached->diagnostics);
-      files.push_back(cached->file);
+    cached.push_back(cache ? cache->Find(src.path(), id, src.text()) : nullptr);
+    if (cached.back() == nullptr) misses.push_back(id);
+  }
+  std::vector<syntax::ParseResult> parsed = ParseFiles(c->sources, misses);
+  size_t next_parsed = 0;
+  for (const syntax::ParseResult* hit : cached) {
+    if (hit != nullptr) {
+      c->diagnostics.append(hit->diagnostics);
+      files.push_back(hit->file);
       continue;
     }
-    syntax::ParseResult parsed = syntax::Parse(c->sources, id);
-    if (cache) cache->Store(src.path(), id, src.text(), parsed);
-    c->diagnostics.append(parsed.diagnostics);
-    files.push_back(std::move(parsed.file));
+    syntax::ParseResult& fresh = parsed[next_parsed];
+    base::FileId id = misses[next_parsed++];
+    const base::SourceFile& src = c->sources.file(id);
+    if (cache) cache->Store(src.path(), id, src.text(), fresh);
+    c->diagnostics.append(fresh.diagnostics);
+    files.push_back(std::move(fresh.file));
   }
   if (cache) {
     std::vector<std::string> paths;

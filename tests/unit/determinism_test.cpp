@@ -4,12 +4,14 @@
 // item is split into a file of its own; each variant must lower to the
 // same bytes.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "compiler/emit/yaml.h"
 #include "compiler/lower/lower.h"
@@ -113,4 +115,54 @@ TEST_CASE("lowered output does not depend on source order", "[determinism]") {
       CHECK(Build(one_per_item) == expected);
     }
   }
+}
+
+namespace {
+
+// Diagnostics as text (code, span, message), in order, and the YAML.
+std::string Outcome(const Files& files) {
+  auto c = testing::CompileFinishedText(files);
+  std::string out;
+  for (const auto& d : c->diagnostics.items()) {
+    out += fmt::format("{} {}:{}-{} {}\n", diag::Info(d.code).name, d.primary.span.file,
+                       d.primary.span.begin, d.primary.span.end, d.message);
+  }
+  return out + emit::EmitStream(c->output);
+}
+
+struct ThreadsEnv {
+  explicit ThreadsEnv(const char* n) { ::setenv("STAVE_THREADS", n, 1); }
+  ~ThreadsEnv() { ::unsetenv("STAVE_THREADS"); }
+};
+
+}  // namespace
+
+TEST_CASE("parsing on several threads gives the one-thread result", "[determinism]") {
+  // Enough text (over 256 KiB) for the parser to use its threads; some
+  // files with syntax errors, whose diagnostics must keep file order.
+  Files files;
+  for (int i = 0; i < 400; ++i) {
+    std::string text = fmt::format("package team{0}\nnamespace prod = \"team{0}-prod\"\n", i);
+    for (int j = 0; j < 12; ++j) {
+      text += fmt::format("group g{0} = \"team{1}-group-{0}-with-a-longer-name\"\n"
+                          "allow g{0} to view in prod\n", j, i);
+    }
+    if (i % 37 == 0) text += "allow to view in prod\n";    // E0007
+    if (i % 53 == 0) text += "group broken = \"open\n";    // unterminated string
+    files.emplace_back(fmt::format("team{:03}/a.policy", i), text);
+  }
+  size_t bytes = 0;
+  for (const auto& [path, text] : files) bytes += text.size();
+  REQUIRE(bytes > (256u << 10));
+  std::string one, many;
+  {
+    ThreadsEnv env("1");
+    one = Outcome(files);
+  }
+  {
+    ThreadsEnv env("4");
+    many = Outcome(files);
+  }
+  CHECK(one.find("E0007") != std::string::npos);
+  CHECK(one == many);
 }
