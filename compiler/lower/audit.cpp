@@ -68,7 +68,7 @@ void LowerAuditPolicy(Lowering& l) {
   if (p.audit_api_rules.empty()) return;
   std::map<EntryKey, std::vector<base::Span>> entries;
   for (const sema::ApiRule& rule : p.audit_api_rules) {
-    std::vector<PolicyRule> role_rules = BuildPolicyRules(sema::ActionGrants(p, rule.action, rule.app));
+    std::vector<PolicyRule> role_rules = BuildPolicyRules(*rule.grants);
     SubjectLists subjects = Subjects(p, rule);
     std::vector<std::string> namespaces;
     if (!rule.cluster) {

@@ -101,24 +101,20 @@ void LowerServiceAccounts(Lowering& l) {
 
 void LowerApiRules(Lowering& l) {
   const sema::Program& p = l.program();
-  // Many rules grant the same action (and app): expand and group it once.
-  std::map<std::pair<sema::SymbolId, sema::SymbolId>,
-           std::pair<std::vector<Grant>, std::vector<PolicyRule>>>
-      expanded;
+  // Many rules grant the same action (and app), whose grants sema
+  // expanded once: group them into PolicyRules once too.
+  std::map<const std::vector<Grant>*, std::vector<PolicyRule>> grouped;
   for (const sema::ApiRule& rule : p.api_rules) {
     if (rule.effect != syntax::Effect::Allow) continue;
-    auto [it, inserted] = expanded.try_emplace({rule.action, rule.app});
-    if (inserted) {
-      it->second.first = sema::ActionGrants(p, rule.action, rule.app);
-      it->second.second = BuildPolicyRules(it->second.first);
-    }
-    const std::vector<Grant>& grants = it->second.first;
+    const std::vector<Grant>& grants = *rule.grants;
+    auto [it, inserted] = grouped.try_emplace(&grants);
+    if (inserted) it->second = BuildPolicyRules(grants);
     std::string name = "stave:" + p.symbol(rule.action).qualified();
     if (rule.app != sema::kNoSymbol) {
       name += ":" + p.symbol(rule.app).qualified();
       NoteUnnamedVerbs(l, rule, grants);
     }
-    const std::vector<PolicyRule>& policy_rules = it->second.second;
+    const std::vector<PolicyRule>& policy_rules = it->second;
     std::vector<RbacSubject> subjects;
     for (const sema::Principal& s : rule.subjects) {
       for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "compiler/sema/checker.h"
+#include "compiler/sema/grants.h"
 
 namespace stave::sema {
 
@@ -18,6 +19,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   std::vector<FileScope> scopes = BuildScopes(checker);
   CheckDeclarations(checker, scopes);
   CheckRules(checker, scopes);
+  ExpandRuleGrants(*program);
   CheckRequestAuthConditions(checker);
   CheckTests(checker, scopes);
   CheckDenyGuards(checker);

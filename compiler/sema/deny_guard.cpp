@@ -76,16 +76,12 @@ void CheckDenyGuards(Checker& c) {
   };
   // Run rules grant too (spec §5.3), in each pipeline's namespace: they
   // are checked as the allow API rules they amount to.
-  // Grants are expanded once per (action, app) and shared by the rules.
   std::vector<ApiRule> allows;
   std::vector<const std::vector<Grant>*> allow_grants;
-  std::map<std::pair<SymbolId, SymbolId>, std::vector<Grant>> expanded;
   for (const ApiRule& r : p.api_rules) {
     if (r.effect != syntax::Effect::Allow) continue;
-    auto [it, inserted] = expanded.try_emplace({r.action, r.app});
-    if (inserted) it->second = ActionGrants(p, r.action, r.app);
     allows.push_back(r);
-    allow_grants.push_back(&it->second);
+    allow_grants.push_back(r.grants.get());
   }
   // std::map: the pointers stay valid as pipelines are added.
   std::map<SymbolId, std::vector<Grant>> run_grants;
@@ -113,7 +109,7 @@ void CheckDenyGuards(Checker& c) {
   std::set<std::pair<size_t, const syntax::Rule*>> reported;
   for (const ApiRule& deny : p.api_rules) {
     if (deny.effect != syntax::Effect::Deny) continue;
-    std::vector<Grant> denied = ActionGrants(p, deny.action, deny.app);
+    const std::vector<Grant>& denied = *deny.grants;
     for (const Principal& s : deny.subjects) {
       for (const Identity& id : Identities(p, s.symbol)) {
         auto it = allows_by_identity.find(id);

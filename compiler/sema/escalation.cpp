@@ -89,12 +89,9 @@ std::string Describe(const Grant& g, const std::string& ns) {
 class Escalations {
  public:
   explicit Escalations(Checker& c) : c_(c), p_(c.program()) {
-    std::map<std::pair<SymbolId, SymbolId>, std::shared_ptr<const std::vector<Grant>>> cache;
     for (const ApiRule& r : p_.api_rules) {
       if (r.effect != syntax::Effect::Allow) continue;
-      auto& grants = cache[{r.action, r.app}];
-      if (!grants) grants = std::make_shared<const std::vector<Grant>>(ActionGrants(p_, r.action, r.app));
-      Held& held = rules_.emplace_back(Held{{}, grants, r.rule});
+      Held& held = rules_.emplace_back(Held{{}, r.grants, r.rule});
       if (r.cluster) held.scopes.push_back("");
       for (SymbolId ns : r.namespaces) held.scopes.push_back(p_.symbol(ns).k8s_name);
       // One entry per rule and identity, however often the rule names it

@@ -2,6 +2,8 @@
 #include "compiler/sema/grants.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -17,27 +19,39 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app)
   std::vector<Grant> out;
   for (const Permission& perm : p.symbol(action).action().permissions) {
     const ResourceInfo& r = p.symbol(perm.resource).resource();
-    Grant g{r.group, r.rbac_name(), perm.verb, {}, perm.resource};
+    std::vector<std::string> names;
     if (app != kNoSymbol) {
-      // A subresource belongs to its resource's objects.
-      std::vector<std::string> names;
+      // A subresource belongs to its resource's objects. Checked before
+      // the grant is made: an app has objects of a few resources, and a
+      // std action names dozens.
       bool has_objects = false;
       for (const AppObjects& objects : p.symbol(app).app().objects) {
         const ResourceInfo& o = p.symbol(objects.resource).resource();
-        if (o.group != r.group || o.resource != r.resource) continue;
+        if (o.resource != r.resource || o.group != r.group) continue;
         has_objects = true;
-        names.insert(names.end(), objects.names.begin(), objects.names.end());
+        if (!IsUnnamedVerb(perm.verb)) names.insert(names.end(), objects.names.begin(), objects.names.end());
       }
       if (!has_objects) continue;
-      if (!IsUnnamedVerb(perm.verb)) {
-        std::sort(names.begin(), names.end());
-        names.erase(std::unique(names.begin(), names.end()), names.end());
-        g.names = std::move(names);
-      }
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
     }
-    out.push_back(std::move(g));
+    out.push_back({r.group, r.rbac_name(), perm.verb, std::move(names), perm.resource});
   }
   return out;
+}
+
+void ExpandRuleGrants(Program& p) {
+  std::map<std::pair<SymbolId, SymbolId>, std::shared_ptr<const std::vector<Grant>>> expanded;
+  for (std::vector<ApiRule>* rules : {&p.api_rules, &p.audit_api_rules}) {
+    for (ApiRule& rule : *rules) {
+      auto& grants = expanded[{rule.action, rule.app}];
+      if (!grants) {
+        grants = std::make_shared<const std::vector<Grant>>(
+            rule.action == kNoSymbol ? std::vector<Grant>{} : ActionGrants(p, rule.action, rule.app));
+      }
+      rule.grants = grants;
+    }
+  }
 }
 
 std::vector<Grant> RunGrants(const std::string& pipeline) {

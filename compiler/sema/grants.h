@@ -31,6 +31,10 @@ bool IsUnnamedVerb(const std::string& verb);
 // whole resource, and resources the app has no objects of are left out.
 std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app = kNoSymbol);
 
+// Sets each API and audit rule's `grants`, one expansion per distinct
+// (action, app); a rule whose action did not resolve gets none.
+void ExpandRuleGrants(Program& p);
+
 // What `allow S to run P` grants in P's namespace (spec §5.3): create and
 // patch PipelineRuns; get, list, watch PipelineRuns and TaskRuns; get,
 // list, watch pods; get pods/log; and (v0.4) get on the Pipeline itself,

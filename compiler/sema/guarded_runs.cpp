@@ -46,7 +46,7 @@ void CheckUnrunnableGrants(Checker& c) {
   }
   for (const ApiRule& rule : p.api_rules) {
     if (rule.effect != syntax::Effect::Allow || rule.cluster) continue;
-    if (!CreatesPipelineRuns(ActionGrants(p, rule.action, rule.app))) continue;
+    if (!CreatesPipelineRuns(*rule.grants)) continue;
     for (SymbolId ns : rule.namespaces) {
       auto guarded = runners.find(ns);
       if (guarded == runners.end()) continue;

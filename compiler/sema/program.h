@@ -128,6 +128,8 @@ struct Principal {
 // the order of detail; kube-apiserver's `None` is "no rule matched".
 enum class AuditLevel { Metadata, Request, RequestResponse };
 
+struct Grant;  // grants.h
+
 struct ApiRule {
   const syntax::Rule* rule;
   syntax::Effect effect;
@@ -137,6 +139,10 @@ struct ApiRule {
   bool cluster = false;
   std::vector<SymbolId> namespaces;
   AuditLevel level = AuditLevel::Metadata;  // audit rules only
+  // ActionGrants(action, app), expanded once after the rules are resolved
+  // (ExpandRuleGrants) and shared by the rules that grant the same action
+  // and app: three checks and lowering all read it.
+  std::shared_ptr<const std::vector<Grant>> grants;
 };
 
 struct CallRule {
