@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Language-server tests against the real `stave lsp` process over stdio:
-Content-Length framing, the debounced recheck, diagnostics, malformed input
-on the wire, and exit codes. Each test is a function named test_*; the
-runner prints one line per test and closes with `lsp: N passed, N failed`.
+"""Language-server tests against the real `stave lsp` process over stdio
+that a transcript cannot state: Content-Length framing and malformed bytes
+on the wire, and the timing of the debounced recheck under a burst of
+edits. Conversations (lifecycle and exit codes, diagnostics, hover,
+completion, rename, audit rules) are transcripts, tests/lsp/*.jsonrpc, run
+by run_transcripts.py. Each test is a function named test_*; the runner
+prints one line per test and closes with `lsp: N passed, N failed`.
 
 usage: run_lsp.py STAVE
 """
@@ -107,22 +110,6 @@ def workspace(files):
     return path
 
 
-def test_lifecycle_and_exit_codes():
-    s = Server()
-    r = s.initialize()
-    assert r["result"]["capabilities"]["textDocumentSync"]["change"] == 2
-    assert s.request("shutdown")["result"] is None
-    s.notify("exit")
-    assert s.proc.wait(10) == 0
-    s = Server()
-    s.initialize()
-    s.notify("exit")
-    assert s.proc.wait(10) == 1, "exit without shutdown"
-    s = Server()
-    s.initialize()
-    assert s.finish() == 1, "EOF without shutdown"
-
-
 def test_diagnostics_for_the_workspace_and_after_edits():
     root = workspace({"a.policy": "package p\ngroup devs\n",
                       "b.policy": "package p\nnamespace prod\nallow devz to view in prod\n"})
@@ -174,25 +161,6 @@ def test_bad_input_on_the_wire():
     assert s.finish() == 1
 
 
-def test_hover_and_completion_over_stdio():
-    s = Server()
-    s.initialize()
-    uri = "file:///tmp/stave-lsp-nowhere/x.policy"
-    text = "package p\nnamespace prod\n/// The devs.\ngroup devs\nallow devs to view in prod\nallow "
-    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "stave",
-                                                       "version": 1, "text": text}})
-    h = s.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                         "position": {"line": 4, "character": 7}})
-    assert "The devs." in h["result"]["contents"]["value"]
-    c = s.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                              "position": {"line": 5, "character": 6}})
-    labels = [i["label"] for i in c["result"]["items"]]
-    assert "devs" in labels and "any" in labels, labels
-    s.request("shutdown")
-    s.notify("exit")
-    assert s.proc.wait(10) == 0
-
-
 def test_bad_content_length_with_a_body_resynchronizes():
     # An invalid length that comes with a body used to glue the body to the
     # next header: every later message failed and `exit` was never read.
@@ -211,48 +179,6 @@ def test_bad_content_length_with_a_body_resynchronizes():
     assert s.request("shutdown")["result"] is None
     s.notify("exit")
     assert s.proc.wait(10) == 0
-def test_audit_hover_completion_and_rename_over_stdio():
-    """Spec §14 in the editor: hover on an audit rule shows the entries of
-    audit-policy.yaml (API) or the AUDIT policy and Telemetry (call) it
-    lowers to; completion offers `audit` and the levels; rename reaches
-    names used in audit rules."""
-    text = ("package p\nnamespace prod = \"p-prod\" { mtls strict }\ngroup devs = \"p-devs\"\n"
-            "serviceaccount api-sa = \"api\" in prod\n"
-            "app api in prod {\n  selector { app = \"api\" }\n  serviceaccount api-sa\n}\n"
-            "audit devs to view in prod level request\n"
-            "audit any to call api methods POST\n")
-    root = workspace({"x.policy": text})
-    uri = "file://" + os.path.join(root, "x.policy")
-    s = Server()
-    s.initialize(root)
-    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "stave",
-                                                       "version": 1, "text": text}})
-    assert s.diagnostics(uri) == []
-    h = s.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                         "position": {"line": 8, "character": 1}})
-    md = h["result"]["contents"]["value"]
-    assert "audit-policy.yaml" in md and "level: Request" in md and "- p-devs" in md, md
-    h = s.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                         "position": {"line": 9, "character": 1}})
-    md = h["result"]["contents"]["value"]
-    assert "action: AUDIT" in md and "kind: Telemetry" in md, md
-    edit = text + "audit devs to view in prod level "
-    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
-                                        "contentChanges": [{"text": edit}]})
-    c = s.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                              "position": {"line": 10, "character": 33}})
-    labels = [i["label"] for i in c["result"]["items"]]
-    assert "request-response" in labels and "metadata" in labels, labels
-    r = s.request("textDocument/rename", {"textDocument": {"uri": uri},
-                                          "position": {"line": 8, "character": 7}, "newName": "ops"})
-    changes = r["result"]["changes"][uri]
-    assert len(changes) == 3, changes  # the declaration and both audit rules
-    s.request("shutdown")
-    s.notify("exit")
-    assert s.proc.wait(10) == 0
-    shutil.rmtree(root, ignore_errors=True)
-
-
 def main():
     global STAVE
     STAVE = os.path.abspath(sys.argv[1])
