@@ -12,6 +12,12 @@ Cases whose name starts with `fail_` must exit 1, those starting with
 exit 0. Multi-file cases run a second time with the files named in reverse
 order and must print the same bytes (output may not depend on input order).
 
+Cases under golden/fmt/ are formatter cases: `stave fmt -` reads
+`input.policy` on stdin and must print `expected.policy` with nothing on
+stderr and exit 0, and formatting `expected.policy` must give it back
+unchanged (idempotence). A `fail_` formatter case has syntax errors: it
+must exit 1, print its input unchanged, and print `expected/stderr`.
+
 usage: run_golden.py STAVE GOLDEN_DIR [--update] [-k SUBSTRING]
 STAVE_UPDATE_GOLDEN=1 has the same effect as --update.
 """
@@ -54,9 +60,10 @@ def read(path):
         return b""
 
 
-def run(stave, case, args):
+def run(stave, case, args, stdin=None):
     env = dict(os.environ, NO_COLOR="1")
-    p = subprocess.run([stave] + args, cwd=case, capture_output=True, env=env, timeout=60)
+    p = subprocess.run([stave] + args, cwd=case, capture_output=True, env=env, timeout=60,
+                       input=stdin)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -68,8 +75,49 @@ def diff(expected, actual, name):
     return "".join(lines)
 
 
-def check_case(stave, case, update):
+def check_fmt_case(stave, case, update):
+    """A formatter case (golden/fmt/<case>): returns (problems, how to
+    reproduce)."""
+    source = read(os.path.join(case, "input.policy"))
+    code, out, err = run(stave, case, ["fmt", "-"], stdin=source)
+    problems = []
+    failing = os.path.basename(case).startswith("fail_")
+    want_code = 1 if failing else 0
+    if code != want_code:
+        problems.append("exit code %d, expected %d" % (code, want_code))
+    expected_path = os.path.join(case, "expected.policy")
+    stderr_path = os.path.join(case, "expected", "stderr")
+    if failing:
+        if out != source:
+            problems.append("a file with syntax errors must be left as it is:\n" +
+                            diff(source, out, "stdout"))
+        if update:
+            os.makedirs(os.path.dirname(stderr_path), exist_ok=True)
+            with open(stderr_path, "wb") as f:
+                f.write(err)
+        elif read(stderr_path) != err:
+            problems.append(diff(read(stderr_path), err, "stderr"))
+    else:
+        if err:
+            problems.append("stderr is not empty:\n" + err.decode(errors="replace"))
+        if update and code == 0:
+            with open(expected_path, "wb") as f:
+                f.write(out)
+        expected = read(expected_path)
+        if out != expected:
+            problems.append(diff(expected, out, "expected.policy"))
+        # Idempotence: the expected layout is its own layout.
+        code2, again, err2 = run(stave, case, ["fmt", "-"], stdin=expected)
+        if code2 != 0 or again != expected:
+            problems.append("formatting expected.policy changes it (exit %d):\n" % code2 +
+                            diff(expected, again, "expected.policy") + err2.decode(errors="replace"))
+    return problems, "%s fmt - < input.policy" % shlex.quote(stave)
+
+
+def check_case(stave, case, update, golden_root=None):
     """Returns a list of problems (empty when the case passes)."""
+    if golden_root and os.path.relpath(case, golden_root).split(os.sep)[0] == "fmt":
+        return check_fmt_case(stave, case, update)
     cmd_file = os.path.join(case, "cmd")
     args = shlex.split(read(cmd_file).decode()) if os.path.exists(cmd_file) else ["check", "."]
     code, out, err = run(stave, case, args)
@@ -164,13 +212,16 @@ def main():
         rel = os.path.relpath(case, a.golden)
         if a.k and a.k not in rel:
             continue
-        problems, args = check_case(stave, case, update)
+        problems, args = check_case(stave, case, update, a.golden)
         if problems:
             failed += 1
             print("FAIL golden/%s" % rel)
             for p in problems:
                 print("  " + p.replace("\n", "\n  "))
-            print("  reproduce: (cd %s && %s %s)" % (case, stave, " ".join(map(shlex.quote, args))))
+            if isinstance(args, str):  # a formatter case: the whole command
+                print("  reproduce: (cd %s && %s)" % (case, args))
+            else:
+                print("  reproduce: (cd %s && %s %s)" % (case, stave, " ".join(map(shlex.quote, args))))
             print("  rewrite:   STAVE_UPDATE_GOLDEN=1 %s" % " ".join(map(shlex.quote, sys.argv)))
         else:
             passed += 1
