@@ -8,7 +8,12 @@ memory-safety test too), two at a time, each suite's output printed whole
 in a fixed order; then bounded libFuzzer runs (parse and check; lowering
 and emission; fmt; the language server's message handling; the Kubernetes
 YAML reader), one per core, in a clang tree of their own. `--quick` skips
-the fuzzers.
+the fuzzers. `--only NAME` runs the named suites alone (repeatable), and
+`--stave PATH` tests that binary instead of the build's: `meson test` runs
+the npm suites so.
+
+Every suite but the fuzzers is also registered with meson
+(tests/meson.build), so `meson test -C build` runs the same list.
 """
 import argparse
 import io
@@ -226,9 +231,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--build", default="build", help="the build tree whose binaries are tested")
+    ap.add_argument("--stave", help="the stave binary (default: the build tree's)")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="run only this suite (repeatable)")
     a = ap.parse_args()
     build = os.path.join(ROOT, a.build)
-    stave = os.path.join(build, "compiler", "stave")
+    stave = os.path.abspath(a.stave) if a.stave else os.path.join(build, "compiler", "stave")
+    if a.only and "fuzz" not in a.only:
+        a.quick = True
     # Sanitizer reports abort the process, so a finding fails its test.
     os.environ.update(ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
@@ -239,6 +249,7 @@ def main():
         ("golden", lambda: run_counted([sys.executable, "tests/golden/run_golden.py", stave, "golden"])),
         ("cluster", lambda: run_counted([sys.executable, "tests/cli/run_cluster.py", stave])),
         ("lsp-stdio", lambda: run_counted([sys.executable, "tests/lsp/run_lsp.py", stave])),
+        ("lsp-transcripts", lambda: run_counted([sys.executable, "tests/lsp/run_transcripts.py", stave])),
         ("node", lambda: run_node_tests(stave)),
         ("cli-writes", lambda: run_counted([sys.executable, "tests/cli/run_write_faults.py", stave])),
         ("std-vs-real", lambda: run_counted([sys.executable, "tests/stdlib/run_std_vs_real.py", stave])),
@@ -251,6 +262,11 @@ def main():
             tree = finish_fuzz_build(fuzz_build)
             return run_fuzzer(tree) if tree else (0, 1)
         suites.append(("fuzz", fuzz))
+    if a.only:
+        unknown = set(a.only) - {name for name, _ in suites}
+        if unknown:
+            ap.error("no suite named %s" % ", ".join(sorted(unknown)))
+        suites = [(name, fn) for name, fn in suites if name in a.only]
     results = run_side_by_side(suites)
     passed = sum(r[1][0] for r in results)
     failed = sum(r[1][1] for r in results)
