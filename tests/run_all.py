@@ -272,7 +272,7 @@ def main():
     failed = sum(r[1][1] for r in results)
     print()
     for name, (p, f), seconds in results:
-        print("  %-12s %d passed, %d failed  (%.0f s)" % (name, p, f, seconds))
+        print("  %-16s %d passed, %d failed  (%.0f s)" % (name, p, f, seconds))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
