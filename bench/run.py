@@ -408,6 +408,36 @@ def profile(stave: str, repo: Path, work: Path, command: str = "check") -> str:
 # --------------------------------------------------------------------------
 # The Cedar peer.
 
+SCHEMA_VALIDATOR = REPO.parent / "shared" / "schemas" / "validate.py"
+
+
+def bench_yaml_peers(stave_build: dict, work: Path, sizes: list[int], reps: dict) -> dict:
+    """The checks a user runs in CI on the YAML Stave emits, on the same
+    output in the same run: schema validation against the official
+    Kubernetes, Istio and Tekton schemas with unknown fields rejected (what
+    kubeconform does; ../shared/schemas/validate.py, jsonschema), and
+    yamllint (Debian's package) where it is installed. kubeconform,
+    kube-linter and OPA are not packaged for Debian 12, so they are not run.
+    Up to 10k statements: the validator takes minutes at 100k."""
+    out: dict = {}
+    for n in sizes:
+        if n >= 100_000:
+            continue
+        outdir = work / f"out-{n}"
+        files = sorted(str(p) for p in outdir.glob("*.yaml"))
+        if not files:
+            continue
+        row = {"build": stave_build[n], "bytes": sum(Path(f).stat().st_size for f in files)}
+        if SCHEMA_VALIDATOR.exists():
+            row["schema"] = bench(f"schema validation {n}", [sys.executable, str(SCHEMA_VALIDATOR), *files],
+                                  max(1, reps[n] // 2), warmup=False)
+        if shutil.which("yamllint"):
+            row["yamllint"] = bench(f"yamllint {n}", ["yamllint", "-d", "relaxed", str(outdir)],
+                                    max(1, reps[n] // 2), warmup=False)
+        out[n] = row
+    return out
+
+
 def cedar_available() -> bool:
     return shutil.which("node") is not None and \
         (BENCH / "node_modules/@cedar-policy/cedar-wasm/package.json").exists()
@@ -526,6 +556,9 @@ def main() -> int:
             if samples:
                 stage_times[(cmd, n)] = samples
 
+    log("peers on the emitted YAML")
+    yaml_peers = bench_yaml_peers({n: res[("build", n)] for n in sizes}, work, sizes, reps)
+
     lsp = None
     if not args.no_lsp:
         log("lsp")
@@ -552,7 +585,8 @@ def main() -> int:
         prof = [profile(stave, repos[10_000], work, cmd) for cmd in ("check", "test")]
 
     elapsed = time.time() - started
-    report = render(args, info, version, repos, tiny, res, lsp, cedar, stage_times, elapsed, sizes, prof)
+    report = render(args, info, version, repos, tiny, res, lsp, cedar, stage_times, elapsed, sizes, prof,
+                    yaml_peers)
     print(report)
     args.output.write_text(report)
     log(f"wrote {args.output} ({elapsed:.0f} s)")
@@ -565,7 +599,8 @@ def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("**met**" if ok else "**missed**")
 
 
-def render(args, info, version, repos, tiny, res, lsp, cedar, stage_times, elapsed, sizes, prof) -> str:
+def render(args, info, version, repos, tiny, res, lsp, cedar, stage_times, elapsed, sizes, prof,
+           yaml_peers=None) -> str:
     L: list[str] = []
     w = L.append
     load_end = os.getloadavg()
@@ -741,6 +776,30 @@ def render(args, info, version, repos, tiny, res, lsp, cedar, stage_times, elaps
             v = lsp.get(key) or []
             if v:
                 w(f"| {label} | {fmt_ms(statistics.median(v))} | {fmt_ms(min(v))} | {fmt_ms(max(v))} |")
+    w("")
+
+    # ---- checkers of the emitted YAML
+    w("## Peers on the emitted YAML")
+    w("")
+    if not yaml_peers:
+        w("Not measured (no build output, or neither checker available).")
+    else:
+        w("What a CI job runs after `stave build -o`, timed in this run on the same output: schema "
+          "validation with the official Kubernetes, Istio and Tekton schemas, unknown fields "
+          "rejected (`../shared/schemas/validate.py`, Python jsonschema: what kubeconform does), and "
+          "`yamllint -d relaxed` (Debian's package). kubeconform, kube-linter and OPA's `opa check` "
+          "have no Debian 12 package, so they are not run. The ratio is the checker's time over "
+          "`stave build -o`'s (which parses, checks, lowers and writes the same objects).")
+        w("")
+        w("| statements | YAML | stave build -o | schema validation | ratio | yamllint | ratio |")
+        w("|---:|---:|---:|---:|---:|---:|---:|")
+        for n, row in sorted(yaml_peers.items()):
+            b = row["build"].wall()
+            cells = [f"{n:,}", kib(row["bytes"] / 1024), fmt_ms(b)]
+            for key in ("schema", "yamllint"):
+                s_ = row.get(key)
+                cells += [fmt_ms(s_.wall()), f"{s_.wall() / b:.0f}×"] if s_ and s_.ok else ["–", "–"]
+            w("| " + " | ".join(cells) + " |")
     w("")
 
     # ---- cedar
