@@ -137,6 +137,8 @@ expectTarget
   | (STAR | first=qualifiedName) second=qualifiedName? STRING? IN (CLUSTER | ns=qualifiedName)
     (LEVEL level=name)?                                            # expectApi
   ;
+// A target on its own, the whole input: the query of `stave who-can`.
+loneExpectTarget: expectTarget EOF;
 tokenClaim: CLAIM (anyWord | key=STRING) EQ value=STRING;
 expectCallClause
   : METHOD name                              # expectMethod

@@ -240,6 +240,9 @@ struct ExpectRun {
   std::optional<QualName> as;
 };
 
+// What an expectation asks about; also, alone, a who-can query.
+using ExpectTarget = std::variant<ExpectApi, ExpectCall, ExpectRun>;
+
 // `claim NAME = "V"` of a token request (spec §12).
 struct ClaimMatch {
   std::string name;
@@ -255,7 +258,7 @@ struct Expectation {
   // A token request (subject kind Issuer): its claims and its mTLS peer.
   std::vector<ClaimMatch> claims;
   std::vector<Subject> via;  // at most one: `via SOURCE`
-  std::variant<ExpectApi, ExpectCall, ExpectRun> target;
+  ExpectTarget target;
   Span span;
 };
 

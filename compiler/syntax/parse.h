@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/base/source.h"
 #include "compiler/diag/diagnostic.h"
@@ -24,6 +25,21 @@ struct ParseResult {
 };
 
 ParseResult Parse(const base::SourceSet& sources, base::FileId id);
+
+// A lone expectation target, the whole text (`get pods in prod`, `call api
+// in prod method GET`): the query of `stave who-can`, in the grammar of the
+// `expect` statement's target.
+struct TargetParseResult {
+  std::optional<ExpectTarget> target;  // absent after a syntax error
+  diag::DiagnosticList diagnostics;
+};
+TargetParseResult ParseExpectTarget(const base::SourceSet& sources, base::FileId id);
+
+// The text of a target given as command-line words, one token each. The
+// shell takes the quotes off strings, so a word where the target takes a
+// string (the object of `VERB RESOURCE OBJECT in NS`, the value of `path`,
+// `host` or a header) is quoted again unless it still is.
+std::string TargetText(const std::vector<std::string>& words);
 
 // Tokenizes `text` (valid UTF-8) with both the lexer ANTLR generates from the
 // grammar and the hand-written one Parse uses, and describes the first token

@@ -45,6 +45,7 @@ std::string RuleDescription(antlr4::ParserRuleContext* ctx) {
       case P::RuleExpectTarget:
       case P::RuleExpectCallClause: return "an expectation";
       case P::RuleTestBlock: return "a test";
+      case P::RuleLoneExpectTarget: return "the query";
       default: break;
     }
   }

@@ -163,6 +163,80 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
   return result;
 }
 
+TargetParseResult ParseExpectTarget(const base::SourceSet& sources, base::FileId id) {
+  TargetParseResult result;
+  const base::SourceFile& src = sources.file(id);
+  if (!CheckBytes(src, id, result.diagnostics)) return result;
+  try {
+    internal::OffsetMap map(src.text());
+    internal::FastTokenSource source(src.text());
+    antlr4::CommonTokenStream tokens(&source);
+    tokens.fill();
+    File comments;  // a query has none worth keeping
+    if (!ScanTokens(tokens, map, id, result.diagnostics, comments)) {
+      ReportTooManyErrors(src, id, result.diagnostics);
+      return result;
+    }
+    stave_antlr::StaveParser parser(&tokens);
+    parser.removeErrorListeners();
+    auto strategy = std::make_shared<internal::StaveErrorStrategy>(result.diagnostics, map, id,
+                                                                   kMaxSyntaxErrors);
+    parser.setErrorHandler(strategy);
+    stave_antlr::StaveParser::LoneExpectTargetContext* tree = nullptr;
+    try {
+      tree = parser.loneExpectTarget();
+    } catch (const internal::TooManyErrors&) {
+      ReportTooManyErrors(src, id, result.diagnostics);
+      return result;
+    }
+    auto target = internal::BuildLoneTarget(tree, tokens, map, id, result.diagnostics);
+    if (strategy->error_count() == 0 && !result.diagnostics.has_errors()) result.target = std::move(target);
+  } catch (const std::exception& e) {
+    result.diagnostics.report(diag::Code::E0007, {id, 0, 0},
+                              fmt::format("internal error while parsing: {}", e.what()),
+                              "while parsing this query")
+        .with_help("please report this at the Stave issue tracker with the query");
+  }
+  return result;
+}
+
+namespace {
+
+// Where a lone target takes a string: the object of `VERB RESOURCE OBJECT
+// in NS`, and the value of `path`, `host` and a header (`= VALUE`).
+bool TargetTakesString(const std::vector<std::string>& words, size_t i) {
+  if (i > 0 && (words[i - 1] == "path" || words[i - 1] == "host" || words[i - 1] == "=")) return true;
+  bool api = words[0] != "call" && words[0] != "run";
+  return api && i == 2 && words.size() > 3 && words[3] == "in";
+}
+
+std::string QuotedWord(const std::string& word) {
+  std::string out = "\"";
+  for (char c : word) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string TargetText(const std::vector<std::string>& words) {
+  std::string text;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    bool quoted = w.size() >= 2 && w.front() == '"' && w.back() == '"';
+    if (i > 0) text += ' ';
+    text += TargetTakesString(words, i) && !quoted ? QuotedWord(w) : w;
+  }
+  return text;
+}
+
 std::optional<std::string> CompareTokenizers(std::string_view text) {
   try {
     antlr4::ANTLRInputStream input(text.data(), text.size());

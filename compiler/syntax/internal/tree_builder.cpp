@@ -77,6 +77,7 @@ class Builder {
       : tokens_(tokens), map_(map), file_(file), diags_(diags) {}
 
   File Build(P::FileContext* ctx);
+  std::optional<ExpectTarget> BuildLone(P::LoneExpectTargetContext* ctx);
 
  private:
   template <typename T>
@@ -120,6 +121,7 @@ class Builder {
   Condition BuildCondition(P::ConditionContext* ctx);
   TestBlock BuildTest(P::TestBlockContext* ctx);
   Expectation BuildExpectation(P::ExpectationContext* ctx);
+  ExpectTarget BuildTarget(P::ExpectTargetContext* ctx);
 
   // `{ … }` clauses may come in any order, each at most once (spec §4).
   void Once(std::optional<Span>& seen, Span at, std::string_view clause);
@@ -575,7 +577,11 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
     auto* rule_subject = Need(Exactly<P::RuleSubjectContext>(subject));
     e.subject = BuildSubject(RuleChild<P::SubjectContext>(rule_subject, P::RuleSubject));
   }
-  auto* target = Need(RuleChild<P::ExpectTargetContext>(ctx, P::RuleExpectTarget));
+  e.target = BuildTarget(Need(RuleChild<P::ExpectTargetContext>(ctx, P::RuleExpectTarget)));
+  return e;
+}
+
+ExpectTarget Builder::BuildTarget(P::ExpectTargetContext* target) {
   if (auto* call = Exactly<P::ExpectCallContext>(target)) {
     ExpectCall c;
     c.app = Qual(call->app);
@@ -611,13 +617,15 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
         c.headers.push_back(std::move(m));
       }
     }
-    e.target = std::move(c);
-  } else if (auto* run = Exactly<P::ExpectRunContext>(target)) {
+    return c;
+  }
+  if (auto* run = Exactly<P::ExpectRunContext>(target)) {
     ExpectRun r;
     r.pipeline = Qual(run->pipeline);
     if (run->sa) r.as = Qual(run->sa);
-    e.target = std::move(r);
-  } else if (auto* api = Exactly<P::ExpectApiContext>(target)) {
+    return r;
+  }
+  if (auto* api = Exactly<P::ExpectApiContext>(target)) {
     ExpectApi a;
     if (auto* star = TokenChild(api, L::STAR)) a.star = NodeSpan(star);
     else a.first = Qual(Need(api->first));
@@ -626,11 +634,9 @@ Expectation Builder::BuildExpectation(P::ExpectationContext* ctx) {
     if (auto* cluster = TokenChild(api, L::CLUSTER)) a.cluster = NodeSpan(cluster);
     else a.ns = Qual(Need(api->ns));
     if (api->level) a.level = Name(api->level);
-    e.target = std::move(a);
-  } else {
-    throw Incomplete{};
+    return a;
   }
-  return e;
+  throw Incomplete{};
 }
 
 // `issuer NAME [subject "S"] [claim K = "V"]… [via SOURCE]`: the subject,
@@ -735,7 +741,21 @@ File Builder::Build(P::FileContext* ctx) {
   return f;
 }
 
+std::optional<ExpectTarget> Builder::BuildLone(P::LoneExpectTargetContext* ctx) {
+  try {
+    return BuildTarget(Need(RuleChild<P::ExpectTargetContext>(ctx, P::RuleExpectTarget)));
+  } catch (const Incomplete&) {
+    return std::nullopt;  // recovery already reported why
+  }
+}
+
 }  // namespace
+
+std::optional<ExpectTarget> BuildLoneTarget(P::LoneExpectTargetContext* tree,
+                                            antlr4::CommonTokenStream& tokens, const OffsetMap& map,
+                                            base::FileId file, diag::DiagnosticList& diags) {
+  return Builder(tokens, map, file, diags).BuildLone(tree);
+}
 
 File BuildFile(P::FileContext* tree, antlr4::CommonTokenStream& tokens, const OffsetMap& map,
                base::FileId file, diag::DiagnosticList& diags) {

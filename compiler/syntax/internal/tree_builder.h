@@ -14,4 +14,10 @@ namespace stave::syntax::internal {
 File BuildFile(stave_antlr::StaveParser::FileContext* tree, antlr4::CommonTokenStream& tokens,
                const OffsetMap& map, base::FileId file, diag::DiagnosticList& diags);
 
+// The target of a lone-target parse; nullopt when recovery left it
+// incomplete (the syntax error is reported).
+std::optional<ExpectTarget> BuildLoneTarget(stave_antlr::StaveParser::LoneExpectTargetContext* tree,
+                                            antlr4::CommonTokenStream& tokens, const OffsetMap& map,
+                                            base::FileId file, diag::DiagnosticList& diags);
+
 }  // namespace stave::syntax::internal
