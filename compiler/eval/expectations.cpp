@@ -81,6 +81,14 @@ class Runner {
                        d.rule_index + 1, Origins(*p_.sources, d.binding->origins));
   }
 
+  // "group `payments-devs` update deployments.apps `payments-api` in payments-prod"
+  static std::string RequestText(const Who& who, const RbacRequest& r) {
+    std::string what = r.resource + (r.group.empty() ? "" : "." + r.group) +
+                       (r.name.empty() ? "" : " `" + r.name + "`");
+    return fmt::format("{} {} {} {}", who.description, r.verb, what,
+                       r.ns.empty() ? "cluster-wide" : "in " + r.ns);
+  }
+
   // `expect audited … [level L]`: logged at L or more detail; `unaudited`
   // is the opposite (spec §14).
   void AskAudit(const Who& who, const RbacRequest& request) {
@@ -88,13 +96,7 @@ class Runner {
     const char* want = kLevels[static_cast<int>(current_->level)];
     AuditDecision d = EvaluateAuditPolicy(output_.audit_policy, request);
     Record(
-        AuditLevelRank(d.level) >= AuditLevelRank(want),
-        [&] {
-          std::string what = request.resource + (request.group.empty() ? "" : "." + request.group) +
-                             (request.name.empty() ? "" : " `" + request.name + "`");
-          return fmt::format("{} {} {} {}", who.description, request.verb, what,
-                             request.ns.empty() ? "cluster-wide" : "in " + request.ns);
-        },
+        AuditLevelRank(d.level) >= AuditLevelRank(want), [&] { return RequestText(who, request); },
         [&] {
           if (!d.rule_index) return std::string("not logged: no rule of the audit policy matches");
           const auto& rule = output_.audit_policy->rules[*d.rule_index];
@@ -103,40 +105,21 @@ class Runner {
         });
   }
 
-  void AskRbac(const Who& who, const std::string& verb, const std::string& group,
-               const std::string& resource, const std::string& name, const std::string& ns) {
+  void AskRbac(const Who& who, const RbacRequest& request) {
     if (current_->audit) {
-      AskAudit(who, {who.user, verb, group, resource, name, ns});
+      AskAudit(who, request);
       return;
     }
-    RbacDecision d = rbac_.Authorize({who.user, verb, group, resource, name, ns});
-    Record(
-        d.allowed,
-        [&] {
-          std::string what = resource + (group.empty() ? "" : "." + group) +
-                             (name.empty() ? "" : " `" + name + "`");
-          return fmt::format("{} {} {} {}", who.description, verb, what,
-                             ns.empty() ? "cluster-wide" : "in " + ns);
-        },
-        [&] { return DescribeRbac(d); });
+    RbacDecision d = rbac_.Authorize(request);
+    Record(d.allowed, [&] { return RequestText(who, request); }, [&] { return DescribeRbac(d); });
   }
 
   void RunApi(const Expectation& e) {
-    std::string ns = e.cluster || e.ns == sema::kNoSymbol ? "" : p_.symbol(e.ns).k8s_name;
+    std::vector<RbacRequest> requests = ApiRequests(p_, e);
     for (const Who& who : Subjects(p_, e.subject)) {
-      if (e.form == Expectation::Form::Verb) {
-        const sema::ResourceInfo& r = p_.symbol(e.resource).resource();
-        AskRbac(who, e.verb, r.group, r.rbac_name(), e.object.value_or(""), ns);
-        continue;
-      }
-      // Every permission of the action: each named verb on each of the
-      // app's objects, the unnamed verbs without a name.
-      for (const sema::Grant& g : sema::ActionGrants(p_, e.action, e.app)) {
-        if (g.names.empty()) {
-          AskRbac(who, g.verb, g.group, g.resource, "", ns);
-        } else {
-          for (const std::string& n : g.names) AskRbac(who, g.verb, g.group, g.resource, n, ns);
-        }
+      for (RbacRequest& r : requests) {
+        r.user = who.user;
+        AskRbac(who, r);
       }
     }
   }
@@ -157,68 +140,36 @@ class Runner {
   }
 
   void RunCall(const Expectation& e) {
-    const syntax::ExpectCall& call = std::get<syntax::ExpectCall>(e.source->target);
-    const sema::Symbol& app = p_.symbol(e.app);
-    std::vector<sema::SymbolId> namespaces =
-        e.ns != sema::kNoSymbol ? std::vector<sema::SymbolId>{e.ns} : app.app().namespaces;
-    std::optional<uint32_t> port;
-    if (call.port) port = static_cast<uint32_t>(call.port->value);
-    MeshRequest base = RequestToApp(app.app(), port);
-    // An expectation names one request: an app without HTTP ports is asked
-    // on its first port.
-    const auto& ports = app.app().ports;
-    if (!base.port && !ports.empty()) {
-      base.port = ports.front().number;
-      base.http = ports.front().http;
-    }
-    if (base.http) {
-      base.method = call.method ? call.method->text : "GET";
-      base.path = call.path ? call.path->value : "/";
-      if (call.host) base.host = call.host->value;
-      for (const auto& h : call.headers) {
-        std::string name = h.name;
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        base.headers[name] = h.value.value;
-      }
-    }
-    struct Caller {
-      std::string principal, ns, description;
-    };
-    std::vector<Caller> callers;
     // A token request's peer is `via`, else plaintext (spec §12).
-    std::optional<sema::Principal> peer;
+    std::optional<Token> token;
+    std::optional<sema::Principal> peer = e.subject;
     if (e.subject.kind == sema::Principal::Kind::Issuer) {
-      base.token = TokenFor(e);
+      token = TokenFor(e);
       peer = e.via;
-    } else {
-      peer = e.subject;
     }
-    std::string token_text = base.token ? TokenDescription(*base.token) : "";
+    std::string token_text = token ? TokenDescription(*token) : "";
+    std::vector<MeshCaller> callers;
+    std::vector<std::string> descriptions;
     if (!peer || peer->kind == sema::Principal::Kind::Plaintext) {
-      callers.push_back({"", "", token_text + "a plaintext caller"});
+      callers.push_back({"", "", token});
+      descriptions.push_back(token_text + "a plaintext caller");
     } else {
       for (const Identity& id : sema::Identities(p_, peer->symbol)) {
-        callers.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, id.ns, id.name), id.ns,
-                           token_text + id.ToString()});
+        callers.push_back({fmt::format("{}/ns/{}/sa/{}", trust_domain_, id.ns, id.name), id.ns, token});
+        descriptions.push_back(token_text + id.ToString());
       }
     }
-    for (sema::SymbolId ns : namespaces) {
-      for (const Caller& c : callers) {
-        MeshRequest r = base;
-        r.ns = p_.symbol(ns).k8s_name;
-        r.principal = c.principal;
-        r.source_ns = c.ns;
-        MeshDecision d = e.audit ? mesh_.Audit(r) : mesh_.Authorize(r);
-        Record(
-            d.allowed,
-            [&] {
-              return fmt::format("{} calling {} in {}{}{}", c.description, app.name, r.ns,
-                                 r.port ? fmt::format(" port {}", *r.port) : "",
-                                 r.http ? fmt::format(" {} {}", r.method, r.path) : " (TCP)");
-            },
-            [&] { return DescribeMesh(d); });
-      }
-    }
+    const std::string& app = p_.symbol(e.app).name;
+    AskCalls(p_, mesh_, e, callers, [&](size_t i, const MeshRequest& r, const MeshDecision& d) {
+      Record(
+          d.allowed,
+          [&] {
+            return fmt::format("{} calling {} in {}{}{}", descriptions[i], app, r.ns,
+                               r.port ? fmt::format(" port {}", *r.port) : "",
+                               r.http ? fmt::format(" {} {}", r.method, r.path) : " (TCP)");
+          },
+          [&] { return DescribeMesh(d); });
+    });
   }
 
   // Spec §12: a valid token of the issuer with `sub` (default
@@ -290,6 +241,64 @@ class Runner {
 };
 
 }  // namespace
+
+std::vector<RbacRequest> ApiRequests(const sema::Program& p, const sema::Expectation& e) {
+  std::string ns = e.cluster || e.ns == sema::kNoSymbol ? "" : p.symbol(e.ns).k8s_name;
+  std::vector<RbacRequest> out;
+  if (e.form == Expectation::Form::Verb) {
+    const sema::ResourceInfo& r = p.symbol(e.resource).resource();
+    out.push_back({{}, e.verb, r.group, r.rbac_name(), e.object.value_or(""), ns});
+    return out;
+  }
+  for (const sema::Grant& g : sema::ActionGrants(p, e.action, e.app)) {
+    if (g.names.empty()) out.push_back({{}, g.verb, g.group, g.resource, "", ns});
+    for (const std::string& n : g.names) out.push_back({{}, g.verb, g.group, g.resource, n, ns});
+  }
+  return out;
+}
+
+MeshRequest CallRequest(const sema::Program& p, const sema::Expectation& e) {
+  const syntax::ExpectCall& call = std::get<syntax::ExpectCall>(e.source->target);
+  const sema::AppInfo& app = p.symbol(e.app).app();
+  std::optional<uint32_t> port;
+  if (call.port) port = static_cast<uint32_t>(call.port->value);
+  MeshRequest base = RequestToApp(app, port);
+  // A target names one request: an app without HTTP ports is asked on its
+  // first port.
+  if (!base.port && !app.ports.empty()) {
+    base.port = app.ports.front().number;
+    base.http = app.ports.front().http;
+  }
+  if (base.http) {
+    base.method = call.method ? call.method->text : "GET";
+    base.path = call.path ? call.path->value : "/";
+    if (call.host) base.host = call.host->value;
+    for (const auto& h : call.headers) {
+      std::string name = h.name;
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      base.headers[name] = h.value.value;
+    }
+  }
+  return base;
+}
+
+void AskCalls(const sema::Program& p, MeshAuthorizer& mesh, const sema::Expectation& e,
+              const std::vector<MeshCaller>& callers,
+              llvm::function_ref<void(size_t, const MeshRequest&, const MeshDecision&)> decided) {
+  MeshRequest base = CallRequest(p, e);
+  std::vector<sema::SymbolId> namespaces =
+      e.ns != sema::kNoSymbol ? std::vector<sema::SymbolId>{e.ns} : p.symbol(e.app).app().namespaces;
+  for (sema::SymbolId ns : namespaces) {
+    for (size_t i = 0; i < callers.size(); ++i) {
+      MeshRequest r = base;
+      r.ns = p.symbol(ns).k8s_name;
+      r.principal = callers[i].principal;
+      r.source_ns = callers[i].ns;
+      r.token = callers[i].token;
+      decided(i, r, e.audit ? mesh.Audit(r) : mesh.Authorize(r));
+    }
+  }
+}
 
 std::vector<TestResult> RunTests(const sema::Program& program, const lower::Output& output,
                                  const std::string& trust_domain) {
