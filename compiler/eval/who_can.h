@@ -22,16 +22,20 @@ struct Grantee {
 };
 
 struct WhoCanResult {
-  std::string error;     // a usage problem: unknown name, bad query
   std::string question;  // the query, normalised
   std::vector<Grantee> grantees;
 };
 
-// `words` are the query: `VERB RESOURCE [NAME] in NS|cluster`,
-// `ACTION [APP] in NS|cluster`, or `call APP [in NS] [method M] [path P]
-// [port N]`. Names may be qualified (`pkg.name`); bare ones are looked up
-// in std, then in the program's packages.
+// Why who-can does not answer `target`, or "": it asks who is allowed an
+// API request or a call, so neither `run PIPELINE` nor `level` fits.
+std::string UnsupportedQuery(const syntax::ExpectTarget& target);
+
+// `target` is the query, an expectation target (`VERB RESOURCE ["OBJECT"]
+// in NS|cluster`, `ACTION [APP] in NS|cluster`, `call APP [in NS] …`)
+// resolved by sema::ResolveQuery exactly as in a test. Its requests are
+// the ones `stave test` asks (expectations.h), put to every declared
+// user, group and serviceaccount, or for a call to every mesh caller.
 WhoCanResult WhoCan(const sema::Program& program, const lower::Output& output,
-                    const std::vector<std::string>& words, const std::string& trust_domain);
+                    const sema::Expectation& target, const std::string& trust_domain);
 
 }  // namespace stave::eval

@@ -129,24 +129,68 @@ bool ResolveTarget(Checker& c, FileScope& scope, const syntax::ExpectTarget& tar
       target);
 }
 
-std::optional<Expectation> ResolveQuery(Program& program, const syntax::Expectation& query,
-                                        diag::DiagnosticList& diags) {
-  // The scope of a file of the one user package, importing every package
-  // under its own name.
+namespace {
+
+bool SameTarget(const Expectation& a, const Expectation& b) {
+  return a.form == b.form && a.verb == b.verb && a.resource == b.resource && a.object == b.object &&
+         a.action == b.action && a.app == b.app && a.pipeline == b.pipeline &&
+         a.run_as == b.run_as && a.cluster == b.cluster && a.ns == b.ns;
+}
+
+// The query read in a file of `package` that imports every package under
+// its own name.
+Expectation ReadQueryIn(Checker& c, const std::string& package, const syntax::Expectation& query,
+                        bool& ok) {
   FileScope scope;
-  std::vector<std::string> users;
-  for (const auto& [package, names] : program.packages) {
-    if (package == "std") continue;
-    users.push_back(package);
-    scope.imports[package] = {package, nullptr, false};
+  scope.package = package;
+  for (const auto& [name, symbols] : c.program().packages) {
+    if (name != "std") scope.imports[name] = {name, nullptr, false};
   }
-  if (users.size() == 1) scope.package = users.front();
-  Checker c(program, diags);
   Expectation e;
   e.source = &query;
   e.effect = query.effect;
-  if (!ResolveTarget(c, scope, query.target, e)) return std::nullopt;
+  ok = ResolveTarget(c, scope, query.target, e);
   return e;
+}
+
+}  // namespace
+
+QueryTarget ResolveQuery(Program& program, const syntax::Expectation& query,
+                         diag::DiagnosticList& diags) {
+  std::vector<std::string> packages;
+  for (const auto& [name, symbols] : program.packages) {
+    if (name != "std") packages.push_back(name);
+  }
+  if (packages.empty()) packages.push_back("");
+  // The query is no part of the program: the references its names make
+  // are dropped again.
+  size_t references = program.references.size();
+  QueryTarget result;
+  std::optional<diag::DiagnosticList> fewest;  // the failed reading with the fewest errors
+  for (const std::string& package : packages) {
+    diag::DiagnosticList reading;
+    Checker c(program, reading);
+    bool ok = false;
+    Expectation e = ReadQueryIn(c, package, query, ok);
+    if (!ok || reading.has_errors()) {
+      if (!fewest || reading.error_count() < fewest->error_count()) fewest = std::move(reading);
+      continue;
+    }
+    if (!result.target) {
+      result.target = std::move(e);
+      result.packages.push_back(package);
+      diags.append(reading);
+    } else if (!SameTarget(*result.target, e)) {
+      result.packages.push_back(package);
+    }
+  }
+  program.references.resize(references);
+  if (result.packages.size() > 1) {
+    result.target.reset();  // it means different requests in different packages
+  } else if (!result.target && fewest) {
+    diags.append(*fewest);
+  }
+  return result;
 }
 
 }  // namespace stave::sema

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/sema/program.h"
@@ -22,12 +24,20 @@ struct FileScope;
 bool ResolveTarget(Checker& c, FileScope& scope, const syntax::ExpectTarget& target, Expectation& e);
 
 // A who-can query, `query.target`, resolved as it would be in a test of
-// the program's user package (bare names there, then in std); `pkg.name`
-// reaches any package. With several user packages, bare names are looked
-// up in std only. The subject of `query` is not read (who-can asks about
-// every one); the result points at `query`. Diagnostics go to `diags`;
-// nullopt when the target does not resolve.
-std::optional<Expectation> ResolveQuery(Program& program, const syntax::Expectation& query,
-                                        diag::DiagnosticList& diags);
+// a file that imports every package: bare names in the file's package,
+// then in std, `pkg.name` in any package. With several user packages it
+// is read in each; the ones it resolves in must agree on what it means.
+// The subject of `query` is not read (who-can asks about every one), and
+// the result points at `query`.
+struct QueryTarget {
+  // Absent when the query does not resolve (the reasons are in the
+  // diagnostics) or means different requests in different packages.
+  std::optional<Expectation> target;
+  // One package for each meaning it has where it resolves: more than one
+  // when it is ambiguous (and `target` is absent).
+  std::vector<std::string> packages;
+};
+QueryTarget ResolveQuery(Program& program, const syntax::Expectation& query,
+                         diag::DiagnosticList& diags);
 
 }  // namespace stave::sema
