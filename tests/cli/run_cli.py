@@ -507,6 +507,114 @@ def test_who_can_api_and_call():
     expect_exit(stave("who-can", "get", "pods", "--path", PAYMENTS), 2)
 
 
+def test_who_can_misspelled_names_get_did_you_mean():
+    # The query is resolved by the code that resolves a test's `expect`:
+    # unknown names are diagnostics pointing into the query, did-you-mean
+    # included, and exit 2.
+    for words, message, guess, column in (
+            (["veiw", "in", "prod"], "unknown action `veiw`", "view", 1),
+            (["deploy", "apii", "in", "prod"], "unknown app `apii`", "api", 8),
+            (["view", "in", "prodd"], "unknown namespace `prodd`", "prod", 9),
+            (["call", "apy", "in", "prod"], "unknown app `apy`", "api", 6)):
+        p = stave("who-can", *words, "--path", PAYMENTS)
+        expect_exit(p, 2)
+        expect("error[E0101]: %s\n --> <query>:1:%d\n" % (message, column) in p.err, p.err)
+        expect("= help: did you mean `%s`?" % guess in p.err, p.err)
+        expect(p.out == "", p.out)
+    # The same words in a test get the same diagnostic.
+    src = open(os.path.join(PAYMENTS, "payments.policy")).read()
+    with Dir({"p.policy": src + '\ntest "typo" {\n  expect allow sre to veiw in prod\n}\n'}) as d:
+        p = stave("check", d)
+        expect_exit(p, 1)
+        expect("error[E0101]: unknown action `veiw`" in p.err and "did you mean `view`?" in p.err, p.err)
+    # Machine formats carry the query's diagnostics too.
+    p = stave("who-can", "view", "in", "prodd", "--path", PAYMENTS, "--format", "json")
+    expect_exit(p, 2)
+    doc = json.loads(p.err)
+    expect([(x["code"], x["file"]) for x in doc["diagnostics"]] == [("E0101", "<query>")], doc)
+
+
+WORDS = """package p
+namespace prod = "p-prod"
+group devs
+group ops
+action get { configmaps: get }
+app pods in prod {
+  selector { app = "pods" }
+  ports 5432 tcp
+  objects { configmaps: "pods-config" }
+}
+allow devs to get pods in prod
+allow ops to read-logs in prod
+
+test "the words of who-can" {
+  expect allow devs to get pods in prod
+  expect deny ops to get pods in prod
+  expect allow ops to get std.pods in prod
+  expect deny devs to get std.pods in prod
+}
+"""
+
+
+def test_who_can_reads_a_query_as_a_test_reads_it():
+    with Dir({"p.policy": WORDS}) as d:
+        t = stave("test", d)
+        expect_exit(t, 0)
+        expect("ok   the words of who-can (4 expectations)" in t.out, t.out)
+        # `get pods`: `get` is an action of p and `pods` an app of p, so a
+        # test reads an action on an app, and so does who-can now. (Before,
+        # who-can took any verb followed by a std resource as a verb on it,
+        # and answered `ops`.)
+        p = stave("who-can", "get", "pods", "in", "prod", "--path", d)
+        expect_exit(p, 0)
+        expect(p.out == "who can get pods in p-prod:\n  group devs (p.devs)\n"
+               "      via RoleBinding p-prod/stave:p.get:p.pods\n"
+               "      from %s:11: allow devs to get pods in prod\n" % os.path.join(d, "p.policy"), p.out)
+        p = stave("who-can", "get", "std.pods", "in", "prod", "--path", d)
+        expect_exit(p, 0)
+        expect("group ops (p.ops)" in p.out and "devs" not in p.out, p.out)
+        # A call without `port` to an app without HTTP ports asks its first
+        # port, as a test does (before: GET / on no port).
+        p = stave("who-can", "call", "pods", "--path", d)
+        expect_exit(p, 0)
+        expect(p.out.startswith("who can call p.pods port 5432 in p-prod:\n"), p.out)
+        # A namespace is written by its declared name, as in a test.
+        p = stave("who-can", "get", "pods", "in", "p-prod", "--path", d)
+        expect_exit(p, 2)
+        expect("unknown namespace `p-prod`" in p.err, p.err)
+
+
+def test_who_can_in_several_packages():
+    # Read in each package: it must resolve in one, or mean the same in all.
+    with Dir({"a.policy": "package a\nnamespace prod\ngroup devs\nallow devs to view in prod\n",
+              "b.policy": "package b\nnamespace prod = \"b-prod\"\ngroup ops\nallow ops to view in prod\n"
+                          "namespace qa\n"}) as d:
+        p = stave("who-can", "view", "in", "prod", "--path", d)
+        expect_exit(p, 2)
+        expect("stave: error: the query names different things in packages `a`, `b`: write its names "
+               "as `PACKAGE.NAME`" in p.err, p.err)
+        p = stave("who-can", "view", "in", "b.prod", "--path", d)
+        expect_exit(p, 0)
+        expect(p.out.startswith("who can view in b-prod:\n  group ops (b.ops)\n"), p.out)
+        p = stave("who-can", "view", "in", "qa", "--path", d)
+        expect_exit(p, 0)
+        expect("nobody the policy declares" in p.out, p.out)
+        p = stave("who-can", "get", "pods", "in", "cluster", "--path", d)
+        expect_exit(p, 0)
+
+
+def test_who_can_refuses_what_it_does_not_answer():
+    for words, message in ((["run", "release"], "not `run`"),
+                           (["get", "pods", "in", "prod", "level", "request"], "`level` belongs to audit")):
+        p = stave("who-can", *words, "--path", PAYMENTS)
+        expect_exit(p, 2)
+        expect(message in p.err, p.err)
+    p = stave("who-can", "get", "pods", "in", "prod", "extra", "--path", PAYMENTS)
+    expect_exit(p, 2)
+    expect("error[E0007]: expected end of file in the query, found `extra`" in p.err, p.err)
+    expect_exit(stave("who-can", "--path", PAYMENTS), 2)
+
+
 def test_diff_between_git_revisions_and_paths():
     import json
     with Dir({}) as repo:
