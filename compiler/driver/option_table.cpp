@@ -93,10 +93,10 @@ const std::vector<CommandSpec>& AllCommands() {
        {},
        ValueKind::Code},
       {"who-can", "QUERY", "who is granted a permission, by which rule and object",
-       "QUERY is one of:\n"
-       "  VERB RESOURCE [NAME] in NS|cluster\n"
+       "QUERY is the target of an `expect`, read as a test reads it:\n"
+       "  VERB RESOURCE [OBJECT] in NS|cluster\n"
        "  ACTION [APP] in NS|cluster\n"
-       "  call APP [in NS] [method M] [path P] [port N]",
+       "  call APP [in NS] [method M] [path P] [port N] [host H] [header K = V]",
        {"path", "format", "trust-domain"},
        {"human", "json"},
        ValueKind::None},
