@@ -226,7 +226,21 @@ SymbolId Checker::Resolve(FileScope& scope, const syntax::QualName& qn,
                                         qn.name.text, where),
                             fmt::format("expected {}", wanted()));
     auto candidates = Candidates(scope, qn.package ? &package : nullptr, kinds);
-    if (auto guess = diag::ClosestMatch(qn.name.text, candidates)) {
+    // A Kubernetes name (`payments-prod`) where the policy's name is meant,
+    // as people write who think in the cluster's terms: say which one.
+    const Symbol* by_k8s = nullptr;
+    for (const Symbol& sym : program_.symbols) {
+      if (sym.builtin || sym.k8s_name != qn.name.text || !KindIn(sym.kind, kinds)) continue;
+      if (qn.package && sym.package != package) continue;
+      by_k8s = &sym;
+      break;
+    }
+    if (by_k8s) {
+      std::string written = by_k8s->package == scope.package ? by_k8s->name : by_k8s->qualified();
+      d.with_help(fmt::format("`{}` is the Kubernetes name of {} `{}`: write `{}`", qn.name.text,
+                              syntax::DeclKindName(by_k8s->kind), by_k8s->qualified(), written));
+      if (by_k8s->package == scope.package) d.fix(qn.span, written);
+    } else if (auto guess = diag::ClosestMatch(qn.name.text, candidates)) {
       d.with_help(fmt::format("did you mean `{}`?", *guess)).fix(qn.name.span, *guess);
     } else if (!qn.package) {
       // Declared in a package this file has not imported?

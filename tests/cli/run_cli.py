@@ -527,6 +527,13 @@ def test_who_can_misspelled_names_get_did_you_mean():
         p = stave("check", d)
         expect_exit(p, 1)
         expect("error[E0101]: unknown action `veiw`" in p.err and "did you mean `view`?" in p.err, p.err)
+    # The cluster's name of a namespace is not the policy's, but the help
+    # says which declaration it is.
+    p = stave("who-can", "view", "in", "payments-prod", "--path", PAYMENTS)
+    expect_exit(p, 2)
+    expect("unknown namespace `payments-prod`" in p.err, p.err)
+    expect("= help: `payments-prod` is the Kubernetes name of namespace `payments.prod`: write `prod`"
+           in p.err, p.err)
     # Machine formats carry the query's diagnostics too.
     p = stave("who-can", "view", "in", "prodd", "--path", PAYMENTS, "--format", "json")
     expect_exit(p, 2)
