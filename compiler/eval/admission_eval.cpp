@@ -26,42 +26,62 @@ Value PipelineRunV1(const std::string& ns, const std::string& pipeline,
   };
 }
 
-AdmissionDecision Admit(const lower::Output& output, const AdmissionRequest& r) {
-  AdmissionDecision decision;
-  Value request = Value::Map{{"operation", r.operation},
-                             {"namespace", r.ns},
-                             {"userInfo", UserValue(r.user)}};
+AdmissionIndex::AdmissionIndex(const lower::Output& output) {
   for (const lower::Object& o : output.objects) {
     if (o.kind != lower::Kind::ValidatingAdmissionPolicy) continue;
     const auto& policy = std::get<lower::AdmissionPolicy>(o.spec);
-    // matchConstraints: CREATE/UPDATE of pipelineruns in the guarded
-    // namespace (selected by its kubernetes.io/metadata.name label).
-    if (policy.guarded_ns != r.ns || (r.operation != "CREATE" && r.operation != "UPDATE")) continue;
+    Guard guard{&o, {}, {}, {}};
+    for (const lower::CelVariable& v : policy.variables) guard.variables.emplace_back(v.expression);
+    for (const lower::CelValidation& v : policy.validations) {
+      guard.validations.emplace_back(v.expression);
+      guard.messages.emplace_back(v.message_expression);
+    }
+    by_ns_[policy.guarded_ns].push_back(std::move(guard));
+  }
+}
+
+AdmissionDecision Admit(const lower::Output& output, const AdmissionRequest& request) {
+  return AdmissionIndex(output).Admit(request);
+}
+
+AdmissionDecision AdmissionIndex::Admit(const AdmissionRequest& r) const {
+  AdmissionDecision decision;
+  // matchConstraints: CREATE/UPDATE of pipelineruns in the guarded
+  // namespace (selected by its kubernetes.io/metadata.name label).
+  auto guarding = by_ns_.find(r.ns);
+  if (guarding == by_ns_.end() || (r.operation != "CREATE" && r.operation != "UPDATE")) return decision;
+  Value request = Value::Map{{"operation", r.operation},
+                             {"namespace", r.ns},
+                             {"userInfo", UserValue(r.user)}};
+  for (const Guard& guard : guarding->second) {
+    const auto& policy = std::get<lower::AdmissionPolicy>(guard.object->spec);
     decision.matched = true;
     Value::Map bindings{{"object", r.object},
                         {"oldObject", r.old_object ? *r.old_object : Value()},
                         {"request", request},
                         {"variables", Value::Map{}}};
-    for (const lower::CelVariable& v : policy.variables) {
-      CelResult result = EvaluateCel(v.expression, bindings);
+    for (size_t i = 0; i < policy.variables.size(); ++i) {
+      CelResult result = guard.variables[i].Evaluate(bindings);
       // A failing variable fails the validations that use it; CEL keeps
       // going, and so do we, with the variable left unset.
-      if (result.ok()) std::get<Value::Map>(bindings["variables"].v)[v.name] = *result.value;
+      if (result.ok()) {
+        std::get<Value::Map>(bindings["variables"].v)[policy.variables[i].name] = *result.value;
+      }
     }
     for (size_t i = 0; i < policy.validations.size(); ++i) {
       const lower::CelValidation& v = policy.validations[i];
-      CelResult result = EvaluateCel(v.expression, bindings);
+      CelResult result = guard.validations[i].Evaluate(bindings);
       bool passed = result.ok() && result.value->v == Value(true).v;
       if (passed) continue;
       std::string message = v.message;
       if (!v.message_expression.empty()) {
-        CelResult m = EvaluateCel(v.message_expression, bindings);
+        CelResult m = guard.messages[i].Evaluate(bindings);
         if (m.ok() && std::holds_alternative<std::string>(m.value->v)) {
           message = std::get<std::string>(m.value->v);
         }
       }
       if (!result.ok()) message += " (evaluation error: " + result.error + ")";
-      return {true, false, &o, i, message};
+      return {true, false, guard.object, i, message};
     }
   }
   return decision;

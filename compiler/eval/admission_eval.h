@@ -4,8 +4,10 @@
 // (failurePolicy: Fail), with the validation's message.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/eval/cel.h"
 #include "compiler/eval/rbac_eval.h"
@@ -29,6 +31,25 @@ struct AdmissionDecision {
   std::string message;
 };
 
+// The ValidatingAdmissionPolicies of an output by the namespace they
+// guard, in output order: `stave test` asks about a PipelineRun per run
+// expectation, and scanning every object for each one grew with the
+// square of the repository.
+class AdmissionIndex {
+ public:
+  explicit AdmissionIndex(const lower::Output& output);
+  AdmissionDecision Admit(const AdmissionRequest& request) const;
+
+ private:
+  // A policy with its expressions found once (CompiledCel).
+  struct Guard {
+    const lower::Object* object;
+    std::vector<CompiledCel> variables, validations, messages;
+  };
+  std::map<std::string, std::vector<Guard>, std::less<>> by_ns_;
+};
+
+// One request: AdmissionIndex(output).Admit(request).
 AdmissionDecision Admit(const lower::Output& output, const AdmissionRequest& request);
 
 // A tekton.dev/v1 PipelineRun referencing `pipeline`, running as

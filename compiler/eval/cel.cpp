@@ -373,10 +373,17 @@ const cel_internal::ParseResult& Parsed(const std::string& expression) {
 }  // namespace
 
 CelResult EvaluateCel(const std::string& expression, const Value::Map& bindings) {
+  return CompiledCel(expression).Evaluate(bindings);
+}
+
+// The cache's entries are never freed, so the pointer stays valid.
+CompiledCel::CompiledCel(const std::string& expression) : parsed_(&Parsed(expression)) {}
+
+CelResult CompiledCel::Evaluate(const Value::Map& bindings) const {
   // Nothing may escape to the caller; bad_alloc is the only exception the
   // evaluator can raise.
   try {
-    const cel_internal::ParseResult& parsed = Parsed(expression);
+    const cel_internal::ParseResult& parsed = *parsed_;
     if (!parsed.expr) return CelResult{std::nullopt, parsed.error};
     Ref r = Evaluator(bindings).Eval(*parsed.expr);
     if (!r.ok()) return CelResult{std::nullopt, r.error};

@@ -51,4 +51,21 @@ struct CelResult {
 // `oldObject`, `request`, `variables`). Parse errors are errors too.
 CelResult EvaluateCel(const std::string& expression, const Value::Map& bindings);
 
+namespace cel_internal {
+struct ParseResult;
+}
+
+// An expression found in the process's parse cache once, for evaluating it
+// many times: looking a long expression up by its text was most of
+// `stave test` where one namespace's admission policy guards many pipelines.
+class CompiledCel {
+ public:
+  explicit CompiledCel(const std::string& expression);
+  // What EvaluateCel(expression, bindings) gives.
+  CelResult Evaluate(const Value::Map& bindings) const;
+
+ private:
+  const cel_internal::ParseResult* parsed_;
+};
+
 }  // namespace stave::eval

@@ -48,7 +48,7 @@ std::string Origins(const base::SourceSet& sources, const std::vector<base::Span
 class Runner {
  public:
   Runner(const sema::Program& p, const lower::Output& out, const std::string& trust_domain)
-      : p_(p), rbac_(out), mesh_(out), output_(out), trust_domain_(trust_domain) {}
+      : p_(p), rbac_(out), mesh_(out), admission_(out), output_(out), trust_domain_(trust_domain) {}
 
   std::vector<Failure> Run(const Expectation& e) {
     failures_.clear();
@@ -215,7 +215,7 @@ class Runner {
         continue;
       }
       AdmissionDecision admission =
-          Admit(output_, {who.user, ns, "CREATE", PipelineRunV1(ns, pipeline.k8s_name, sa), {}});
+          admission_.Admit({who.user, ns, "CREATE", PipelineRunV1(ns, pipeline.k8s_name, sa), {}});
       if (!admission.allowed) {
         Record(false, request, [&] {
           return fmt::format("refused by {}: {}", ObjectName(*admission.policy), admission.message);
@@ -233,6 +233,7 @@ class Runner {
   const sema::Program& p_;
   RbacAuthorizer rbac_;
   MeshAuthorizer mesh_;
+  AdmissionIndex admission_;
   const lower::Output& output_;
   std::string trust_domain_;
   bool expect_allow_ = true;

@@ -55,14 +55,45 @@ bool RuleMatches(const lower::PolicyRule& rule, const RbacRequest& r) {
   return !r.name.empty() && Contains(rule.resource_names, r.name);
 }
 
+namespace {
+
+// Where a binding of `ns` naming `who` is filed: a user and a
+// serviceaccount by the username the API server gives them (SubjectMatches
+// compares that), a group by its name; other kinds match no request.
+std::string BindingKey(const std::string& ns, char kind, const std::string& who) {
+  std::string key = ns;
+  key += '\n';
+  key += kind;
+  key += who;
+  return key;
+}
+
+std::optional<std::string> SubjectKey(const std::string& ns, const lower::RbacSubject& s) {
+  if (s.kind == "User") return BindingKey(ns, 'U', s.name);
+  if (s.kind == "Group") return BindingKey(ns, 'G', s.name);
+  if (s.kind == "ServiceAccount") {
+    return BindingKey(ns, 'U', fmt::format("system:serviceaccount:{}:{}", s.ns, s.name));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 RbacAuthorizer::RbacAuthorizer(const lower::Output& output) {
+  size_t number = 0;
+  auto file = [&](const lower::Object& o, const std::string& ns) {
+    for (const lower::RbacSubject& s : std::get<lower::RoleBinding>(o.spec).subjects) {
+      if (auto key = SubjectKey(ns, s)) bindings_[*key].push_back({number, &o});
+    }
+  };
   for (const lower::Object& o : output.objects) {
+    ++number;
     switch (o.kind) {
       case lower::Kind::RoleBinding:
         // A RoleBinding without a namespace binds nothing (never cluster-wide).
-        if (!o.meta.ns.empty()) bindings_by_ns_[o.meta.ns].push_back(&o);
+        if (!o.meta.ns.empty()) file(o, o.meta.ns);
         break;
-      case lower::Kind::ClusterRoleBinding: bindings_by_ns_[""].push_back(&o); break;
+      case lower::Kind::ClusterRoleBinding: file(o, ""); break;
       case lower::Kind::Role:
       case lower::Kind::ClusterRole: roles_[{o.kind, o.meta.ns, o.meta.name}] = &o; break;
       default: break;
@@ -78,20 +109,29 @@ const lower::Object* RbacAuthorizer::FindRole(const std::string& kind, const std
 }
 
 RbacDecision RbacAuthorizer::Authorize(const RbacRequest& r) const {
-  // RoleBindings of the request's namespace, then ClusterRoleBindings.
+  // RoleBindings of the request's namespace, then ClusterRoleBindings,
+  // each part in output order (the first that allows is the answer).
   std::vector<const lower::Object*> candidates;
-  if (!r.ns.empty()) {
-    if (auto it = bindings_by_ns_.find(r.ns); it != bindings_by_ns_.end()) candidates = it->second;
-  }
-  if (auto it = bindings_by_ns_.find(""); it != bindings_by_ns_.end()) {
-    candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-  }
+  auto collect = [&](const std::string& ns) {
+    std::vector<Numbered> found;
+    auto add = [&](char kind, const std::string& who) {
+      auto it = bindings_.find(BindingKey(ns, kind, who));
+      if (it != bindings_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+    };
+    add('U', r.user.username);
+    for (const std::string& g : r.user.groups) add('G', g);
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    for (const Numbered& n : found) candidates.push_back(n.second);
+  };
+  if (!r.ns.empty()) collect(r.ns);
+  collect("");
   for (const lower::Object* binding : candidates) {
     const lower::Object& o = *binding;
     const auto& b = std::get<lower::RoleBinding>(o.spec);
     if (std::none_of(b.subjects.begin(), b.subjects.end(),
                      [&](const lower::RbacSubject& s) { return SubjectMatches(s, r.user); })) {
-      continue;
+      continue;  // the index finds only matches; the rule stays written out here
     }
     const lower::Object* role = FindRole(b.role_kind, o.meta.ns, b.role_name);
     if (role == nullptr) continue;

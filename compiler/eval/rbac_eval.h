@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -52,9 +54,13 @@ class RbacAuthorizer {
  private:
   const lower::Object* FindRole(const std::string& kind, const std::string& ns,
                                 const std::string& name) const;
-  // Indexes, so that a request costs the bindings of its namespace, not a
-  // scan of every object (`stave test` and who-can ask many).
-  std::map<std::string, std::vector<const lower::Object*>> bindings_by_ns_;  // "" = cluster
+  // Bindings by namespace ("" for ClusterRoleBindings) and subject
+  // (SubjectKey), each list in output order: a request reads the bindings
+  // that name one of its subjects, not every binding of its namespace
+  // (`stave test` and who-can ask many, and the shared CI namespace of a
+  // large repository binds every team's accounts).
+  using Numbered = std::pair<size_t, const lower::Object*>;
+  std::unordered_map<std::string, std::vector<Numbered>> bindings_;
   std::map<std::tuple<lower::Kind, std::string, std::string>, const lower::Object*> roles_;
 };
 
