@@ -13,24 +13,24 @@ namespace stave::lsp {
 namespace {
 
 // LSP CompletionItemKind values.
-enum ItemKind : int {
-  kFunction = 3, kField = 5, kVariable = 6, kClass = 7, kInterface = 8, kModule = 9,
-  kProperty = 10, kKeyword = 14, kEnumMember = 20, kStruct = 22, kReference = 18,
+struct ItemKind {
+  static constexpr int kFunction = 3, kField = 5, kVariable = 6, kClass = 7, kInterface = 8, kModule = 9,
+  kProperty = 10, kKeyword = 14, kEnumMember = 20, kStruct = 22, kReference = 18;
 };
 
 int ItemKindOf(syntax::DeclKind kind) {
   switch (kind) {
-    case syntax::DeclKind::Namespace: return kModule;
-    case syntax::DeclKind::User: return kVariable;
-    case syntax::DeclKind::Group: return kStruct;
-    case syntax::DeclKind::ServiceAccount: return kProperty;
-    case syntax::DeclKind::Resource: return kField;
-    case syntax::DeclKind::Action: return kFunction;
-    case syntax::DeclKind::App: return kClass;
-    case syntax::DeclKind::Pipeline: return kInterface;
-    case syntax::DeclKind::Issuer: return kReference;
+    case syntax::DeclKind::Namespace: return ItemKind::kModule;
+    case syntax::DeclKind::User: return ItemKind::kVariable;
+    case syntax::DeclKind::Group: return ItemKind::kStruct;
+    case syntax::DeclKind::ServiceAccount: return ItemKind::kProperty;
+    case syntax::DeclKind::Resource: return ItemKind::kField;
+    case syntax::DeclKind::Action: return ItemKind::kFunction;
+    case syntax::DeclKind::App: return ItemKind::kClass;
+    case syntax::DeclKind::Pipeline: return ItemKind::kInterface;
+    case syntax::DeclKind::Issuer: return ItemKind::kReference;
   }
-  return kVariable;
+  return ItemKind::kVariable;
 }
 
 constexpr size_t kMaxItems = 1000;
@@ -94,21 +94,21 @@ class ItemBuilder {
     bool any_kind = ctx_.qualifier && ctx_.kinds.empty();
     if (!ctx_.kinds.empty() || any_kind) AddAllNames();
     if (ctx_.qualifier) return std::move(list_);  // only names follow a `prefix.`
-    for (const std::string& kw : ctx_.keywords) Add(kw, kKeyword, "keyword", "", '3');
+    for (const std::string& kw : ctx_.keywords) Add(kw, ItemKind::kKeyword, "keyword", "", '3');
     if (ctx_.verbs) {
-      for (const std::string& v : sema::KnownVerbs()) Add(v, kEnumMember, "verb", "", '4');
+      for (const std::string& v : sema::KnownVerbs()) Add(v, ItemKind::kEnumMember, "verb", "", '4');
     }
     if (ctx_.http_methods) {
-      for (const std::string& m : sema::HttpMethods()) Add(m, kEnumMember, "HTTP method", "", '4');
+      for (const std::string& m : sema::HttpMethods()) Add(m, ItemKind::kEnumMember, "HTTP method", "", '4');
     }
     if (ctx_.protocols) {
       for (const std::string& proto : sema::PortProtocols()) {
-        Add(proto, kEnumMember, sema::IsHttpProtocol(proto) ? "HTTP protocol" : "protocol", "", '4');
+        Add(proto, ItemKind::kEnumMember, sema::IsHttpProtocol(proto) ? "HTTP protocol" : "protocol", "", '4');
       }
     }
     if (ctx_.condition_keys) {
       for (const auto& key : sema::ConditionKeys()) {
-        Add(std::string(key.name), kProperty, key.indexed ? "condition key, takes [NAME]" : "condition key",
+        Add(std::string(key.name), ItemKind::kProperty, key.indexed ? "condition key, takes [NAME]" : "condition key",
             "", '4');
       }
     }
@@ -116,7 +116,7 @@ class ItemBuilder {
       const syntax::File& f = a_.syntax(file_);
       for (const auto& [name, names] : a_.program().packages) {
         if (name == "std" || (f.package && f.package->text == name)) continue;
-        Add(name, kModule, "package", "", '0');
+        Add(name, ItemKind::kModule, "package", "", '0');
       }
     }
     return std::move(list_);

@@ -12,24 +12,24 @@ namespace stave::lsp {
 namespace {
 
 // LSP SymbolKind values.
-enum SymbolKind : int {
-  kModule = 2, kNamespace = 3, kClass = 5, kMethod = 6, kProperty = 7, kField = 8,
-  kInterface = 11, kFunction = 12, kVariable = 13, kStruct = 23, kEvent = 24, kKey = 20,
+struct SymbolKind {
+  static constexpr int kModule = 2, kNamespace = 3, kClass = 5, kMethod = 6, kProperty = 7, kField = 8,
+  kInterface = 11, kFunction = 12, kVariable = 13, kStruct = 23, kEvent = 24, kKey = 20;
 };
 
 int KindOf(syntax::DeclKind kind) {
   switch (kind) {
-    case syntax::DeclKind::Namespace: return kNamespace;
-    case syntax::DeclKind::User: return kVariable;
-    case syntax::DeclKind::Group: return kStruct;
-    case syntax::DeclKind::ServiceAccount: return kProperty;
-    case syntax::DeclKind::Resource: return kField;
-    case syntax::DeclKind::Action: return kFunction;
-    case syntax::DeclKind::App: return kClass;
-    case syntax::DeclKind::Pipeline: return kInterface;
-    case syntax::DeclKind::Issuer: return kKey;
+    case syntax::DeclKind::Namespace: return SymbolKind::kNamespace;
+    case syntax::DeclKind::User: return SymbolKind::kVariable;
+    case syntax::DeclKind::Group: return SymbolKind::kStruct;
+    case syntax::DeclKind::ServiceAccount: return SymbolKind::kProperty;
+    case syntax::DeclKind::Resource: return SymbolKind::kField;
+    case syntax::DeclKind::Action: return SymbolKind::kFunction;
+    case syntax::DeclKind::App: return SymbolKind::kClass;
+    case syntax::DeclKind::Pipeline: return SymbolKind::kInterface;
+    case syntax::DeclKind::Issuer: return SymbolKind::kKey;
   }
-  return kVariable;
+  return SymbolKind::kVariable;
 }
 
 // A rule or expectation by its text, shortened for the outline.
@@ -65,7 +65,7 @@ llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const DocumentSymbol
   for (const syntax::Rule& r : f.rules) {
     DocumentSymbol sym;
     sym.name = ShortText(a, r.span);
-    sym.kind = kEvent;
+    sym.kind = SymbolKind::kEvent;
     sym.detail = "rule";
     sym.range = a.ToRange(r.span);
     sym.selectionRange = a.ToRange(r.effect_span);
@@ -74,14 +74,14 @@ llvm::Expected<json::Value> HandleDocumentSymbol(Server& s, const DocumentSymbol
   for (const syntax::TestBlock& t : f.tests) {
     DocumentSymbol sym;
     sym.name = t.name.value;
-    sym.kind = kMethod;
+    sym.kind = SymbolKind::kMethod;
     sym.detail = "test";
     sym.range = a.ToRange(t.span);
     sym.selectionRange = a.ToRange(t.name.span);
     for (const syntax::Expectation& e : t.expectations) {
       DocumentSymbol child;
       child.name = ShortText(a, e.span);
-      child.kind = kEvent;
+      child.kind = SymbolKind::kEvent;
       child.detail = "expect";
       child.range = child.selectionRange = a.ToRange(e.span);
       sym.children.push_back(std::move(child));
