@@ -123,7 +123,7 @@ void Printer::PrintOp(const OpClause& op) {
       case OpField::Methods: Val(v.text, v.span); break;
       case OpField::Ports: Int(v.port); break;
       case OpField::Paths:
-      case OpField::Hosts: Val(Quote(v.text), v.span); break;
+      case OpField::Hosts: Val(syntax::StringLiteral(v.text), v.span); break;
     }
   });
 }

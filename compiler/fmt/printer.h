@@ -17,8 +17,6 @@ namespace stave::formatter::internal {
 
 using syntax::Span;
 
-// A string literal for `value`, re-escaped.
-std::string Quote(std::string_view value);
 
 // Parts of one construct that the AST keeps apart (items, clauses), each
 // with its source offset; InOrder prints them in source order.
@@ -50,12 +48,12 @@ class Printer {
 
   void Qual(const syntax::QualName& q, bool glue = false);
   void QualList(const std::vector<syntax::QualName>& names);
-  void Str(const syntax::StringLit& s) { Val(Quote(s.value), s.span); }
+  void Str(const syntax::StringLit& s) { Val(syntax::StringLiteral(s.value), s.span); }
   void Int(const syntax::IntLit& i);
   void WordOrString(const std::string& value, const Span& span, bool glue = false) {
     // A word the lexer reads as one token (a label key, header name or
     // condition index) needs no quotes.
-    Val(syntax::IsIdentifier(value) ? value : Quote(value), span, glue);
+    Val(syntax::IsIdentifier(value) ? value : syntax::StringLiteral(value), span, glue);
   }
   template <typename T, typename F>
   void CommaList(const std::vector<T>& items, F print) {

@@ -278,7 +278,7 @@ class Importer {
           const IssuerSource& source = std::get<IssuerSource>(parsed);
           issuers.insert(source.issuer);
           std::string name = IssuerName(accepted->second.at(source.issuer));
-          out.push_back("issuer " + name + (source.subject ? " subject " + Quote(*source.subject) : ""));
+          out.push_back("issuer " + name + (source.subject ? " subject " + syntax::StringLiteral(*source.subject) : ""));
         }
         continue;
       }
@@ -318,7 +318,7 @@ class Importer {
     std::string out;
     auto quoted = [](const std::vector<std::string>& v) {
       std::vector<std::string> q;
-      for (const auto& s : v) q.push_back(Quote(s));
+      for (const auto& s : v) q.push_back(syntax::StringLiteral(s));
       return Join(q);
     };
     for (const auto* list : {&op.methods, &op.not_methods}) {
@@ -360,7 +360,7 @@ class Importer {
     if (open == std::string::npos || key.back() != ']') return key;
     std::string name = key.substr(open + 1, key.size() - open - 2);
     if (name.size() >= 2 && name.front() == '"') return key;
-    return key.substr(0, open) + "[" + Quote(name) + "]";
+    return key.substr(0, open) + "[" + syntax::StringLiteral(name) + "]";
   }
 
   void Policy(const kube::ClusterObject& o) {
@@ -395,10 +395,10 @@ class Importer {
       }
       for (const lower::IstioCondition& c : r.when) {
         std::vector<std::string> q;
-        for (const auto& v : c.values) q.push_back(Quote(v));
+        for (const auto& v : c.values) q.push_back(syntax::StringLiteral(v));
         if (!q.empty()) ops += fmt::format(" when {} == {}", ConditionKey(c.key), Join(q));
         q.clear();
-        for (const auto& v : c.not_values) q.push_back(Quote(v));
+        for (const auto& v : c.not_values) q.push_back(syntax::StringLiteral(v));
         if (!q.empty()) ops += fmt::format(" when {} != {}", ConditionKey(c.key), Join(q));
       }
       File(o.ns).rules.push_back(fmt::format("{} {} to call {} in {}{}", effect, sources, app, Namespace(o.ns), ops));
@@ -466,23 +466,23 @@ class Importer {
       std::vector<std::string> body;
       if (default_deny_.count(ns)) body.push_back("default deny");
       if (mtls_strict_.count(ns)) body.push_back("mtls strict");
-      std::string decl = fmt::format("namespace {} = {}", name, Quote(ns));
+      std::string decl = fmt::format("namespace {} = {}", name, syntax::StringLiteral(ns));
       if (!body.empty()) decl += " { " + Join(body, "  ") + " }";
       File(ns).decls.insert(File(ns).decls.begin(), decl);
     }
     for (const auto& [key, name] : serviceaccounts_) {
-      File(key.first).decls.push_back(fmt::format("serviceaccount {} = {} in {}{}", name, Quote(key.second),
+      File(key.first).decls.push_back(fmt::format("serviceaccount {} = {} in {}{}", name, syntax::StringLiteral(key.second),
                                                   namespaces_[key.first], sa_objects_.count(key) ? "" : " { external }"));
     }
-    for (const auto& [k8s, name] : users_) File("").decls.push_back(fmt::format("user {} = {}", name, Quote(k8s)));
-    for (const auto& [k8s, name] : groups_) File("").decls.push_back(fmt::format("group {} = {}", name, Quote(k8s)));
-    for (const auto& [text, name] : resources_) File("").decls.push_back(fmt::format("resource {} = {}", name, Quote(text)));
+    for (const auto& [k8s, name] : users_) File("").decls.push_back(fmt::format("user {} = {}", name, syntax::StringLiteral(k8s)));
+    for (const auto& [k8s, name] : groups_) File("").decls.push_back(fmt::format("group {} = {}", name, syntax::StringLiteral(k8s)));
+    for (const auto& [text, name] : resources_) File("").decls.push_back(fmt::format("resource {} = {}", name, syntax::StringLiteral(text)));
     for (const auto& [key, app] : rbac_apps_) {
       std::vector<std::string> nss, objects;
       for (const auto& ns : app.namespaces) nss.push_back(namespaces_[ns]);
       for (const auto& [res, names] : app.objects) {
         std::vector<std::string> q;
-        for (const auto& n : names) q.push_back(Quote(n));
+        for (const auto& n : names) q.push_back(syntax::StringLiteral(n));
         objects.push_back(fmt::format("    {}: {}\n", res, Join(q)));
       }
       std::string file = app.namespaces.size() == 1 ? *app.namespaces.begin() : "";
@@ -490,7 +490,7 @@ class Importer {
     }
     for (const auto& [key, name] : mesh_apps_) {
       std::string labels;
-      for (const auto& [k, v] : key.second) labels += fmt::format(" {} = {}", Quote(k), Quote(v));
+      for (const auto& [k, v] : key.second) labels += fmt::format(" {} = {}", syntax::StringLiteral(k), syntax::StringLiteral(v));
       File(key.first).decls.push_back(fmt::format("app {} in {} {{\n  selector {{{} }}\n}}", name, namespaces_[key.first], labels));
     }
     ImportResult result;

@@ -8,6 +8,7 @@
 
 #include "compiler/import/policy_text.h"
 #include "compiler/sema/values.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::import {
 
@@ -34,17 +35,17 @@ std::string InexpressibleJwtRule(const lower::JwtRule& rule) {
 
 std::string IssuerDeclaration(const std::string& name, const lower::JwtRule& rule) {
   std::vector<std::string> clauses;
-  if (!rule.jwks_uri.empty()) clauses.push_back("jwks " + Quote(rule.jwks_uri));
+  if (!rule.jwks_uri.empty()) clauses.push_back("jwks " + syntax::StringLiteral(rule.jwks_uri));
   if (!rule.audiences.empty()) {
     std::string list;
-    for (const std::string& a : rule.audiences) list += (list.empty() ? "" : ", ") + Quote(a);
+    for (const std::string& a : rule.audiences) list += (list.empty() ? "" : ", ") + syntax::StringLiteral(a);
     clauses.push_back("audiences " + list);
   }
   if (!rule.from_headers.empty()) {
     const lower::JwtHeader& h = rule.from_headers[0];
-    clauses.push_back("header " + Quote(h.name) + (h.prefix ? " prefix " + Quote(*h.prefix) : ""));
+    clauses.push_back("header " + syntax::StringLiteral(h.name) + (h.prefix ? " prefix " + syntax::StringLiteral(*h.prefix) : ""));
   }
-  std::string decl = fmt::format("issuer {} = {}", name, Quote(rule.issuer));
+  std::string decl = fmt::format("issuer {} = {}", name, syntax::StringLiteral(rule.issuer));
   if (clauses.empty()) return decl;
   decl += " {\n";
   for (const std::string& c : clauses) decl += "  " + c + "\n";

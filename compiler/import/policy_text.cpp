@@ -5,17 +5,6 @@
 
 namespace stave::import {
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '\\' || c == '"') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
-  }
-  return out + "\"";
-}
-
 std::string Identifier(const std::string& text) {
   std::string out;
   for (char c : text) {

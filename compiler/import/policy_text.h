@@ -7,9 +7,6 @@
 
 namespace stave::import {
 
-// A string literal, escaped as the lexer reads it.
-std::string Quote(const std::string& s);
-
 // A readable identifier from a Kubernetes name: lowercase, `-` for what an
 // identifier cannot hold, `x-` before a leading digit.
 std::string Identifier(const std::string& text);

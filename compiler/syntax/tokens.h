@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,5 +42,10 @@ bool IsKeyword(std::string_view word);  // reserved or contextual
 // `[A-Za-z_][A-Za-z0-9_-]*`, not ending in `-`: one Word token. Keywords
 // are identifiers too (check IsReservedWord for names).
 bool IsIdentifier(std::string_view word);
+
+// The string literal that reads as `value`: quoted, with `\\`, `"`, newline
+// and tab escaped (spec §3), for everything that writes policy text (the
+// formatter, import, who-can's query).
+std::string StringLiteral(std::string_view value);
 
 }  // namespace stave::syntax

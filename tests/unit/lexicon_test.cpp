@@ -119,3 +119,20 @@ TEST_CASE("Tokenize cuts a text where the parser does", "[lexicon]") {
   }
   CHECK(at == text.size());
 }
+
+TEST_CASE("StringLiteral writes a literal the parser reads back as the value", "[lexicon]") {
+  for (std::string value : {"", "shop-prod", "a \"quoted\" word", "back\\slash", "two\nlines",
+                            "tab\there", "é and ✓"}) {
+    INFO(value);
+    std::string literal = syntax::StringLiteral(value);
+    auto toks = syntax::Tokenize(literal);
+    REQUIRE(toks.size() == 1);
+    CHECK(toks[0].kind == syntax::TokenKind::String);
+    base::SourceSet set;
+    base::FileId id = set.add("a.policy", "package p\ngroup g = " + literal + "\n");
+    syntax::ParseResult r = syntax::Parse(set, id);
+    REQUIRE_FALSE(r.diagnostics.has_errors());
+    REQUIRE(r.file.decls.size() == 1);
+    CHECK(r.file.decls[0].value->value == value);
+  }
+}

@@ -12,6 +12,7 @@
 #include "compiler/syntax/internal/token_text.h"
 #include "compiler/syntax/internal/tree_builder.h"
 #include "compiler/syntax/parse.h"
+#include "compiler/syntax/tokens.h"
 
 namespace stave::syntax {
 namespace {
@@ -210,20 +211,6 @@ bool TargetTakesString(const std::vector<std::string>& words, size_t i) {
   return api && i == 2 && words.size() > 3 && words[3] == "in";
 }
 
-std::string QuotedWord(const std::string& word) {
-  std::string out = "\"";
-  for (char c : word) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string TargetText(const std::vector<std::string>& words) {
@@ -232,7 +219,7 @@ std::string TargetText(const std::vector<std::string>& words) {
     const std::string& w = words[i];
     bool quoted = w.size() >= 2 && w.front() == '"' && w.back() == '"';
     if (i > 0) text += ' ';
-    text += TargetTakesString(words, i) && !quoted ? QuotedWord(w) : w;
+    text += TargetTakesString(words, i) && !quoted ? StringLiteral(w) : w;
   }
   return text;
 }

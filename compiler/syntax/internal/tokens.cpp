@@ -66,6 +66,20 @@ bool IsReservedWord(std::string_view word) {
 
 bool IsKeyword(std::string_view word) { return internal::FindKeyword(word) != nullptr; }
 
+std::string StringLiteral(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
 bool IsIdentifier(std::string_view word) {
   if (word.empty() || !internal::IdentStart(word.front()) || word.back() == '-') return false;
   return std::all_of(word.begin(), word.end(),
