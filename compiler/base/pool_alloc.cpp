@@ -31,6 +31,7 @@ struct Cache {
   void* free[kClasses];
   char* cursor[kClasses];
   char* end[kClasses];
+  bool bypass;  // PoolBypassThisThread
 };
 constinit thread_local Cache t_cache{};
 
@@ -74,10 +75,12 @@ void* Refill(size_t cls) {
 
 }  // namespace
 
+void PoolBypassThisThread() noexcept { t_cache.bypass = true; }
+
 void* PoolAllocate(size_t size) noexcept {
-  if (size > kPoolMaxBlock) return std::malloc(size);
-  size_t cls = ClassOf(size);
   Cache& c = t_cache;
+  if (size > kPoolMaxBlock || c.bypass) return std::malloc(size);
+  size_t cls = ClassOf(size);
   if (void* block = c.free[cls]) {
     c.free[cls] = *static_cast<void**>(block);
     return block;

@@ -27,6 +27,13 @@ void PoolFree(void* block) noexcept;
 // Whether `block` is one of the pool's, not malloc's.
 bool PoolOwns(const void* block) noexcept;
 
+// For a thread whose blocks another thread frees for as long as the
+// process runs (the language server's reader hands every message to the
+// main thread): its allocations come from malloc from now on. A freed
+// block joins the freeing thread's list, so a producer that only
+// allocates would otherwise carve new chunks forever.
+void PoolBypassThisThread() noexcept;
+
 inline constexpr size_t kPoolMaxBlock = 256;
 inline constexpr size_t kPoolChunkBytes = 64 * 1024;
 

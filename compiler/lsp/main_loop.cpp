@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "compiler/base/pool_alloc.h"
 #include "compiler/lsp/transport.h"
 
 namespace stave::lsp {
@@ -85,6 +86,8 @@ class Queue {
 int RunServer(int in_fd, int out_fd, const Server::Options& options) {
   auto queue = std::make_shared<Queue>();
   std::thread reader([queue, in_fd] {
+    // Every message it reads is freed on the main thread (pool_alloc.h).
+    base::PoolBypassThisThread();
     FdSource source(in_fd);
     MessageReader messages(source);
     while (true) {

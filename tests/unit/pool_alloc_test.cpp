@@ -88,3 +88,27 @@ TEST_CASE("blocks may be freed by another thread", "[pool]") {
   CHECK(hits == again.size());  // every one came from the freed blocks
   for (void* p : again) PoolFree(p);
 }
+
+TEST_CASE("a thread that bypasses the pool gets malloc's blocks, freed anywhere", "[pool]") {
+  std::vector<void*> made;
+  std::thread producer([&] {
+    void* before = PoolAllocate(64);
+    stave::base::PoolBypassThisThread();
+    for (int i = 0; i < 100; ++i) made.push_back(PoolAllocate(64));
+    made.push_back(before);
+  });
+  producer.join();
+  // The language server's reader hands its messages to the main thread:
+  // after the call none of its blocks is the pool's, so none strands on
+  // the main thread's free lists while the reader carves new chunks.
+  void* before = made.back();
+  made.pop_back();
+  for (void* p : made) {
+    CHECK_FALSE(PoolOwns(p));
+    PoolFree(p);
+  }
+  if (PoolOwns(before)) PoolFree(before);  // the pool may be off (STAVE_POOL=0)
+  // This thread still uses the pool.
+  void* mine = PoolAllocate(64);
+  PoolFree(mine);
+}
