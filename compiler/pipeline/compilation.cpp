@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "compiler/sema/analyze.h"
@@ -35,8 +36,8 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
 // Below this much text a second thread costs more than it saves.
 constexpr size_t kParallelParseBytes = 256 << 10;
 
-// How many threads parse: STAVE_THREADS when set (1 turns the pool off,
-// for profiles and comparisons), else the cores, at most four.
+// How many threads parse: STAVE_THREADS when set (1 parses on the calling
+// thread alone, for profiles and comparisons), else the cores, at most four.
 unsigned ParseThreads() {
   if (const char* env = std::getenv("STAVE_THREADS")) {
     int n = std::atoi(env);
@@ -68,10 +69,17 @@ std::vector<syntax::ParseResult> ParseFiles(const base::SourceSet& sources,
       next = ids.size();
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) {
+    // No thread to be had (a process limit): the ones there are do it all.
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   work();
-  for (std::thread& t : pool) t.join();
+  for (std::thread& t : helpers) t.join();
   if (failure) std::rethrow_exception(failure);
   return out;
 }
