@@ -68,8 +68,14 @@ AdmissionDecision AdmissionIndex::Admit(const AdmissionRequest& r) const {
         std::get<Value::Map>(bindings["variables"].v)[policy.variables[i].name] = *result.value;
       }
     }
+    // The request's Pipeline, when its variable is a string: validations
+    // about another Pipeline hold without being evaluated (only_pipeline).
+    const Value::Map& vars = std::get<Value::Map>(bindings["variables"].v);
+    const std::string* pipeline = nullptr;
+    if (auto it = vars.find("pipeline"); it != vars.end()) pipeline = std::get_if<std::string>(&it->second.v);
     for (size_t i = 0; i < policy.validations.size(); ++i) {
       const lower::CelValidation& v = policy.validations[i];
+      if (pipeline && !v.only_pipeline.empty() && v.only_pipeline != *pipeline) continue;
       CelResult result = guard.validations[i].Evaluate(bindings);
       bool passed = result.ok() && result.value->v == Value(true).v;
       if (passed) continue;

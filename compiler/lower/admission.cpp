@@ -142,14 +142,15 @@ AdmissionPolicy BuildPolicy(const std::string& ns, const std::vector<PipelineRun
          fmt::format("stave: every task of Pipeline {} runs as serviceaccount {}; "
                      "spec.taskRunSpecs may not name another (pipeline {})",
                      pl.k8s_name, sa, pl.qualified()),
-         ""});
+         "", pl.k8s_name});
     policy.validations.push_back(
         {guard + " || variables.serviceAccount == " + Cel(sa),
          fmt::format("stave: Pipeline {} runs only as serviceaccount {} (pipeline {})", pl.k8s_name,
                      sa, pl.qualified()),
          fmt::format("'stave: Pipeline {} must run as serviceaccount {}, not \"' + "
                      "variables.serviceAccount + '\" (declared by pipeline {})'",
-                     pl.k8s_name, sa, pl.qualified())});
+                     pl.k8s_name, sa, pl.qualified()),
+         pl.k8s_name});
     std::vector<std::string> users, groups;
     for (const Identity& id : pr.callers) {
       if (id.kind == Identity::Kind::Group) groups.push_back(id.name);
@@ -169,7 +170,8 @@ AdmissionPolicy BuildPolicy(const std::string& ns, const std::vector<PipelineRun
         {guard + callers,
          fmt::format("stave: not allowed to run Pipeline {}: {}", pl.k8s_name, why),
          fmt::format("'stave: ' + variables.user + ' may not run Pipeline {}: ' + {}", pl.k8s_name,
-                     Cel(why))});
+                     Cel(why)),
+         pl.k8s_name});
   }
   return policy;
 }

@@ -129,6 +129,12 @@ struct CelValidation {
   std::string expression;
   std::string message;             // static fallback
   std::string message_expression;  // names what was refused and why
+  // Set when the expression begins `variables.unchanged ||
+  // variables.pipeline != 'NAME' ||`: it holds for every request whose
+  // `pipeline` variable is another string, and `stave test` need not
+  // evaluate it for those (a shared CI namespace guards hundreds of
+  // Pipelines, and each PipelineRun concerns one). Not emitted.
+  std::string only_pipeline;
 };
 
 struct AdmissionPolicy {
