@@ -1,6 +1,7 @@
 // The shared start of the compiling commands.
 #include "compiler/driver/command_pipeline.h"
 
+#include "compiler/base/process_clock.h"
 #include "compiler/driver/render.h"
 
 #include <fmt/format.h>
@@ -16,6 +17,8 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
                               Tests tests) {
   if (paths.empty()) paths.push_back(".");
   auto reading = std::chrono::steady_clock::now();
+  double start_ms =
+      std::chrono::duration<double, std::milli>(reading - base::ProcessStart()).count();
   pipeline::LoadResult loaded = pipeline::LoadPaths(paths);
   double read_ms = pipeline::MillisecondsSince(reading);
   PrintLoadNotes(loaded.notes, options);
@@ -27,6 +30,7 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
   stages.lowering = {options.trust_domain, options.istio_dry_run, options.access_log_provider};
   stages.drop_expectations = tests == Tests::Drop;
   CompilationPtr compilation(pipeline::CompileFinished(std::move(loaded.inputs), stages).release());
+  compilation->start_ms = start_ms;
   compilation->read_ms = read_ms;
   return compilation;
 }
@@ -42,8 +46,9 @@ void Timings::Lap(std::string name) {
 
 void Timings::Print(const pipeline::Compilation& c) const {
   if (!on_) return;
-  std::string line = fmt::format("timings: read {:.1f} ms, parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms",
-                                 c.read_ms, c.parse_ms, c.check_ms, c.lower_ms);
+  std::string line = fmt::format(
+      "timings: start {:.1f} ms, read {:.1f} ms, parse {:.1f} ms, check {:.1f} ms, lower {:.1f} ms",
+      c.start_ms, c.read_ms, c.parse_ms, c.check_ms, c.lower_ms);
   for (const auto& [name, ms] : laps_) line += fmt::format(", {} {:.1f} ms", name, ms);
   fmt::print(stderr, "{}\n", line);
 }

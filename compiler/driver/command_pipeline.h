@@ -36,11 +36,12 @@ using CompilationPtr = std::unique_ptr<pipeline::Compilation, KeepUntilExit>;
 CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& options, FILE* machine,
                               Tests tests = Tests::Keep);
 
-// `--timings`: after the compilation's own stages (read, parse, check,
+// `--timings`: after start-up (from the first static initializer to
+// reading the files) and the compilation's own stages (read, parse, check,
 // lower), the command's, each named when it ends (`Lap("emit")`), so that
 // the line accounts for the whole run: reporting diagnostics, freeing,
 // emitting and writing included. Printed once, at the end, to stderr:
-// `timings: read … ms, parse … ms, check … ms, lower … ms, report … ms`.
+// `timings: start … ms, read … ms, parse … ms, check … ms, lower … ms, report … ms`.
 class Timings {
  public:
   explicit Timings(const Options& options);

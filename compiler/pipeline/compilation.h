@@ -24,9 +24,10 @@ struct Compilation {
   std::unique_ptr<sema::Program> program;
   diag::DiagnosticList diagnostics;  // sorted
   lower::Output output;              // lowered when asked and there are no errors
-  // Time per stage in milliseconds, for `--timings` and bench/; reading
-  // the files is the caller's (LoadAndCompile sets it).
-  double read_ms = 0, parse_ms = 0, check_ms = 0, lower_ms = 0;
+  // Time per stage in milliseconds, for `--timings` and bench/; start-up
+  // (process start to reading) and reading the files are the caller's
+  // (LoadAndCompile sets them).
+  double start_ms = 0, read_ms = 0, parse_ms = 0, check_ms = 0, lower_ms = 0;
 };
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start);
