@@ -3,6 +3,8 @@
 // are double-quoted; everything else is plain, as people write manifests.
 #include "compiler/emit/yaml.h"
 #include "compiler/emit/yaml_quote.h"
+#include "compiler/emit/yaml_reference.h"
+#include "compiler/emit/yaml_text.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -41,19 +43,20 @@ bool PlainSafe(std::string_view s) {
   return s.back() != ':';
 }
 
-// A scalar known to need no quotes: one of our keys, or a value PlainSafe
-// accepted. yaml-cpp decides whether a string may be plain with a regex run
-// over every character, which was most of `build`'s time (bench/); its
-// integral path writes the text as it is, where a plain string would go.
-struct Plain {
-  std::string_view text;
-};
+}  // namespace
 
+// yaml-cpp decides whether a string may be plain with a regex run over
+// every character, which was most of `build`'s time (bench/); its integral
+// path writes a Plain's text as it is, where a plain string would go.
+// Outside the anonymous namespace, where lookup by Plain's namespace
+// (yaml-cpp's templates call `stream << value`) finds them.
 std::ostream& operator<<(std::ostream& out, Plain p) {
   return out.write(p.text.data(), static_cast<std::streamsize>(p.text.size()));
 }
 
 YAML::Emitter& operator<<(YAML::Emitter& e, Plain p) { return e.WriteIntegralType(p); }
+
+namespace {
 
 // The objects' content as `kube::ClusterObject::content` holds it (every
 // scalar by path: `spec.rules[0].verbs[1]` -> `get`; empty lists and maps
@@ -109,6 +112,14 @@ class FlatSink {
 };
 
 void Str(FlatSink& e, const std::string& s) { e.Scalar(s); }
+
+// The same choices as the YAML::Emitter overload below; Quoted makes the
+// last two (it asks NeedsOwnQuoting only of strings that are not
+// printable ASCII, which hold nothing it looks for).
+void Str(TextSink& e, const std::string& s) {
+  if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
+  else e.Quoted(s);
+}
 
 void Str(YAML::Emitter& e, const std::string& s) {
   // yaml-cpp writes plain strings over 1 KiB as long keys (`? …`).
@@ -402,26 +413,8 @@ void Document(E& e, const Object& o) {
   e << YAML::EndMap;
 }
 
-std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
-
-}  // namespace
-
-std::string EmitObject(const Object& o) {
-  YAML::Emitter e;
-  e.SetIndent(2);
-  Document(e, o);
-  return std::string(e.c_str()) + "\n";
-}
-
-std::map<std::string, std::string> FlattenObject(const Object& o) {
-  FlatSink e;
-  Document(e, o);
-  return e.Take();
-}
-
-std::string EmitAuditPolicy(const lower::AuditPolicy& policy) {
-  YAML::Emitter e;
-  e.SetIndent(2);
+template <class E>
+void AuditPolicyDocument(E& e, const lower::AuditPolicy& policy) {
   e << YAML::BeginMap;
   KeyStr(e, "apiVersion", "audit.k8s.io/v1");
   KeyStr(e, "kind", "Policy");
@@ -450,16 +443,92 @@ std::string EmitAuditPolicy(const lower::AuditPolicy& policy) {
     e << YAML::EndMap;
   }
   e << YAML::EndSeq << YAML::EndMap;
+}
+
+std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
+
+// One document appended to `out`: laid out by the text sink, or by
+// yaml-cpp where that sink does not lay out a shape (it never fails on
+// what stave emits today; tests/unit/emit_text_test.cpp counts).
+void AppendObject(const Object& o, std::string& out) {
+  if (!AppendObjectText(o, out)) out += EmitObjectWithYamlCpp(o);
+}
+
+void AppendAuditPolicy(const lower::AuditPolicy& policy, std::string& out) {
+  if (!AppendAuditPolicyText(policy, out)) out += EmitAuditPolicyWithYamlCpp(policy);
+}
+
+}  // namespace
+
+std::string EmitObjectWithYamlCpp(const Object& o) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  Document(e, o);
   return std::string(e.c_str()) + "\n";
+}
+
+std::string EmitAuditPolicyWithYamlCpp(const lower::AuditPolicy& policy) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  AuditPolicyDocument(e, policy);
+  return std::string(e.c_str()) + "\n";
+}
+
+bool AppendObjectText(const Object& o, std::string& out) {
+  size_t start = out.size();
+  TextSink text(out);
+  Document(text, o);
+  if (text.failed()) {
+    out.resize(start);
+    return false;
+  }
+  out += '\n';
+  return true;
+}
+
+bool AppendAuditPolicyText(const lower::AuditPolicy& policy, std::string& out) {
+  size_t start = out.size();
+  TextSink text(out);
+  AuditPolicyDocument(text, policy);
+  if (text.failed()) {
+    out.resize(start);
+    return false;
+  }
+  out += '\n';
+  return true;
+}
+
+std::string EmitObject(const Object& o) {
+  std::string out;
+  AppendObject(o, out);
+  return out;
+}
+
+std::map<std::string, std::string> FlattenObject(const Object& o) {
+  FlatSink e;
+  Document(e, o);
+  return e.Take();
+}
+
+std::string EmitAuditPolicy(const lower::AuditPolicy& policy) {
+  std::string out;
+  AppendAuditPolicy(policy, out);
+  return out;
 }
 
 std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
   std::map<std::string, std::string> files;
+  // Objects come grouped by namespace (lowering's order), so the file of
+  // the previous object is usually this one's too.
+  const std::string* last_ns = nullptr;
+  std::string* text = nullptr;
   for (const Object& o : output.objects) {
-    std::string path = (o.meta.ns.empty() ? "cluster" : o.meta.ns) + ".yaml";
-    std::string& text = files[path];
-    text += text.empty() ? Header() : "---\n";
-    text += EmitObject(o);
+    if (!last_ns || *last_ns != o.meta.ns) {
+      text = &files[(o.meta.ns.empty() ? "cluster" : o.meta.ns) + ".yaml"];
+      last_ns = &o.meta.ns;
+    }
+    *text += text->empty() ? Header() : "---\n";
+    AppendObject(o, *text);
   }
   std::string kustomization = Header() +
                               "apiVersion: kustomize.config.k8s.io/v1beta1\n"
@@ -484,11 +553,11 @@ std::string EmitStream(const lower::Output& output) {
   for (const Object& o : output.objects) {
     if (!first) out += "---\n";
     first = false;
-    out += EmitObject(o);
+    AppendObject(o, out);
   }
   if (output.audit_policy) {
     if (!first) out += "---\n";
-    out += EmitAuditPolicy(*output.audit_policy);
+    AppendAuditPolicy(*output.audit_policy, out);
   }
   return out;
 }
