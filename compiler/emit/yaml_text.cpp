@@ -1,6 +1,7 @@
 // The text sink's layout rules, each the branch of yaml-cpp's Emitter
-// (src/emitter.cpp: BlockMapPrepareNode, BlockSeqPrepareNode, EmitEndSeq)
-// that writes it for the nodes we send; anything else fails the sink.
+// (src/emitter.cpp: BlockMapPrepareNode, BlockSeqPrepareNode, EmitEndSeq,
+// EmitEndMap) that writes it for the nodes we send; anything else fails the
+// sink.
 #include "compiler/emit/yaml_text.h"
 #include "compiler/emit/yaml_quote.h"
 
@@ -134,13 +135,13 @@ void TextSink::End(bool seq) {
   }
   Frame f = stack_.back();
   stack_.pop_back();
-  bool flow = f.type == Node::kFlowSeq || f.type == Node::kFlowMap;
-  // An empty block group is forced to flow by yaml-cpp, on a line of its
-  // own; a non-empty flow group is not written here (Prepare failed it).
-  if (f.children == 0 && !flow) failed_ = true;
   if (seq != (f.type == Node::kFlowSeq || f.type == Node::kBlockSeq)) failed_ = true;
   if (failed_) return;
-  if (flow) {
+  // yaml-cpp writes an empty group, block or flow, as `[]` or `{}` at the
+  // group's column (`- {}`; a block value `key:` then `[]` on the next
+  // line). A non-empty flow group failed in Prepare; a non-empty block
+  // group needs nothing at its end.
+  if (f.children == 0) {
     IndentTo(f.indent);
     out_ += seq ? "[]" : "{}";
   }

@@ -22,8 +22,8 @@ struct Plain {
 
 // Takes the manipulators and scalars the writer templates send to a
 // YAML::Emitter and appends what that emitter would write. A shape it does
-// not lay out (a group nested directly in a sequence, a non-empty flow
-// group, an empty block group, a key yaml-cpp writes as `? key`) sets
+// not lay out (a sequence nested directly in a sequence, a non-empty flow
+// group, a key yaml-cpp writes as `? key`) sets
 // failed(): the caller then drops what was appended since it began and asks
 // yaml-cpp for the whole document, so the bytes never depend on this
 // writer's coverage.
