@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <ostream>
 #include <string_view>
@@ -28,19 +29,29 @@ bool IsSpecialWord(std::string_view s) {
   return std::find(std::begin(kWords), std::end(kWords), s) != std::end(kWords);
 }
 
+// The bytes a plain scalar may hold: [A-Za-z0-9._/-] and `:` (in the C
+// locale, which stave never changes, what isalnum and these accept).
+constexpr auto kPlainByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '/' || c == '-' || c == ':';
+  }
+  return t;
+}();
+
 // Plain only for [A-Za-z0-9._/-] and inner `:` (RBAC names like
 // `stave:view`), starting with a letter, never a special word; a string
-// of digits, dots, colons and signs could read as a number.
+// of digits, dots, colons and signs could read as a number. The special
+// words are at most five bytes, so longer strings skip that comparison.
 bool PlainSafe(std::string_view s) {
-  if (s.empty() || IsSpecialWord(s) || !std::isalpha(static_cast<unsigned char>(s[0]))) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0])) || s.back() == ':') {
     return false;
   }
   for (char c : s) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '/' ||
-              c == '-' || c == ':';
-    if (!ok) return false;
+    if (!kPlainByte[static_cast<unsigned char>(c)]) return false;
   }
-  return s.back() != ':';
+  return s.size() > 5 || !IsSpecialWord(s);
 }
 
 }  // namespace
@@ -111,41 +122,54 @@ class FlatSink {
   std::map<std::string, std::string> out_;
 };
 
-void Str(FlatSink& e, const std::string& s) { e.Scalar(s); }
+void Str(FlatSink& e, std::string_view s) { e.Scalar(std::string(s)); }
 
 // The same choices as the YAML::Emitter overload below; Quoted makes the
 // last two (it asks NeedsOwnQuoting only of strings that are not
 // printable ASCII, which hold nothing it looks for).
-void Str(TextSink& e, const std::string& s) {
+void Str(TextSink& e, std::string_view s) {
   if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
   else e.Quoted(s);
 }
 
-void Str(YAML::Emitter& e, const std::string& s) {
+void Str(YAML::Emitter& e, std::string_view s) {
   // yaml-cpp writes plain strings over 1 KiB as long keys (`? …`).
   if (PlainSafe(s) && s.size() <= 1024) e << Plain{s};
   else if (NeedsOwnQuoting(s)) e << Plain{DoubleQuoted(s)};
-  else e << YAML::DoubleQuoted << s;
+  else e << YAML::DoubleQuoted << std::string(s);
 }
 
 template <class E>
-void KeyStr(E& e, const char* key, const std::string& value) {
+void KeyStr(E& e, const char* key, std::string_view value) {
   e << YAML::Key << Plain{key} << YAML::Value;
   Str(e, value);
 }
 
-template <class E>
-void StrList(E& e, const char* key, const std::vector<std::string>& values,
-             bool keep_empty = false) {
-  if (values.empty() && !keep_empty) return;
+// `key:` and the strings of `values` (any list of strings), as a block
+// sequence, or `[]` when empty and `keep_empty` (else nothing).
+template <class E, class List>
+void StrListOf(E& e, const char* key, const List& values, bool keep_empty) {
+  if (values.size() == 0 && !keep_empty) return;
   e << YAML::Key << Plain{key} << YAML::Value;
-  if (values.empty()) {
+  if (values.size() == 0) {
     e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
     return;
   }
   e << YAML::BeginSeq;
   for (const auto& v : values) Str(e, v);
   e << YAML::EndSeq;
+}
+
+template <class E>
+void StrList(E& e, const char* key, const std::vector<std::string>& values,
+             bool keep_empty = false) {
+  StrListOf(e, key, values, keep_empty);
+}
+
+// Constant lists, without building a vector of strings per object.
+template <class E>
+void StrList(E& e, const char* key, std::initializer_list<std::string_view> values) {
+  StrListOf(e, key, values, false);
 }
 
 template <class E>
@@ -304,9 +328,13 @@ template <class E>
 void GuardedNamespaceSelector(E& e, const std::string& ns) {
   // `kubernetes.io/metadata.name` is set on every namespace by the API
   // server (Kubernetes 1.21+), so it selects exactly the guarded one.
+  // (StrMap of that one pair, without building the map per object.)
   e << YAML::Key << Plain{"namespaceSelector"} << YAML::Value << YAML::BeginMap;
-  StrMap(e, "matchLabels", {{"kubernetes.io/metadata.name", ns}});
-  e << YAML::EndMap;
+  e << YAML::Key << Plain{"matchLabels"} << YAML::Value << YAML::BeginMap << YAML::Key;
+  Str(e, "kubernetes.io/metadata.name");
+  e << YAML::Value;
+  Str(e, ns);
+  e << YAML::EndMap << YAML::EndMap;
 }
 
 template <class E>
@@ -447,6 +475,17 @@ void AuditPolicyDocument(E& e, const lower::AuditPolicy& policy) {
 
 std::string Header() { return std::string(kGeneratedHeader) + "\n"; }
 
+// Room for the rest of a stream at the rate so far (and an eighth more),
+// once a sample of documents is written: growing by doubling copied the
+// whole stream at each step, into fresh pages (a sixth of emit on a 76 MB
+// stream). Reserved pages that are never written cost only address space.
+void ReserveAhead(std::string& out, size_t done, size_t total) {
+  constexpr size_t kSlack = 1 << 20;
+  if (done < 64 || out.capacity() - out.size() >= kSlack) return;
+  size_t per = out.size() / done + 1;
+  out.reserve(out.size() + per * (total - done) / 8 * 9 + kSlack);
+}
+
 // One document appended to `out`: laid out by the text sink, or by
 // yaml-cpp where that sink does not lay out a shape (it never fails on
 // what stave emits today; tests/unit/emit_text_test.cpp counts).
@@ -550,7 +589,9 @@ std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
 std::string EmitStream(const lower::Output& output) {
   std::string out = Header();
   bool first = true;
+  size_t done = 0;
   for (const Object& o : output.objects) {
+    ReserveAhead(out, done++, output.objects.size());
     if (!first) out += "---\n";
     first = false;
     AppendObject(o, out);
