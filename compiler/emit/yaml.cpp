@@ -1,4 +1,5 @@
-// YAML emission with yaml-cpp. Strings that YAML 1.1 readers (PyYAML,
+// YAML emission: block YAML laid out as text (yaml_text.h), in yaml-cpp's layout; yaml-cpp itself
+// only for the reference path tests compare against. Strings that YAML 1.1 readers (PyYAML,
 // older tools) could take for something else, such as `yes`, `8080` or `*`,
 // are double-quoted; everything else is plain, as people write manifests.
 #include "compiler/emit/yaml.h"
