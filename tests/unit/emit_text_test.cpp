@@ -37,7 +37,7 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
          "\ntext:     …" + b.substr(from, 160);
 }
 
-struct Tally {
+struct EmitTally {
   size_t objects = 0;      // documents compared
   size_t left_to_yaml = 0;  // of which the text sink refused
   size_t audit_policies = 0;
@@ -46,7 +46,7 @@ struct Tally {
 // One document: the sink's bytes (when it lays the document out) and
 // EmitObject's (always) must be yaml-cpp's.
 void CompareDocument(const std::string& want, const std::string& text, bool laid,
-                     const std::string& emitted, Tally& tally) {
+                     const std::string& emitted, EmitTally& tally) {
   ++tally.objects;
   if (!laid) ++tally.left_to_yaml;
   if (laid) {
@@ -59,7 +59,7 @@ void CompareDocument(const std::string& want, const std::string& text, bool laid
 
 // Every object and the audit policy of `output`, then EmitStream and
 // EmitFiles against yaml-cpp's documents joined as those join them.
-void CompareOutput(const lower::Output& output, Tally& tally) {
+void CompareOutput(const lower::Output& output, EmitTally& tally) {
   const std::string header = std::string(emit::kGeneratedHeader) + "\n";
   std::string stream = header;
   std::map<std::string, std::string> files;
@@ -100,7 +100,7 @@ void CompareOutput(const lower::Output& output, Tally& tally) {
 }
 
 // Compiles `files` as `stave build` would and compares what it lowers to.
-void CompareProgram(std::vector<std::pair<std::string, std::string>> files, Tally& tally) {
+void CompareProgram(std::vector<std::pair<std::string, std::string>> files, EmitTally& tally) {
   auto c = testing::CompileFinishedText(std::move(files));
   INFO(testing::Codes(*c));
   REQUIRE_FALSE(c->diagnostics.has_errors());
@@ -187,7 +187,7 @@ TEST_CASE("the text sink writes yaml-cpp's bytes for every example and golden ca
     if (entry.is_directory()) programs.push_back(entry.path());
   }
   std::sort(programs.begin(), programs.end());
-  Tally tally;
+  EmitTally tally;
   for (const fs::path& dir : programs) {
     INFO(dir.string());
     pipeline::LoadResult loaded = pipeline::LoadPaths({dir.string()});
@@ -202,7 +202,7 @@ TEST_CASE("the text sink writes yaml-cpp's bytes for every example and golden ca
 }
 
 TEST_CASE("the text sink writes yaml-cpp's bytes for generated programs", "[emit]") {
-  Tally tally;
+  EmitTally tally;
   SECTION("dense teams") {
     std::vector<std::pair<std::string, std::string>> files;
     for (int t = 0; t < 4; ++t) {
@@ -346,7 +346,7 @@ std::vector<lower::Object> RandomObjects(xcheck::Rng& rng) {
 }  // namespace
 
 TEST_CASE("the text sink writes yaml-cpp's bytes for strings that need quoting", "[emit]") {
-  Tally tally;
+  EmitTally tally;
   for (uint32_t seed = 1; seed <= 400; ++seed) {
     INFO("seed " << seed);
     xcheck::Rng rng(seed);
