@@ -15,6 +15,7 @@
 #include "compiler/kube/objects.h"
 #include "compiler/pipeline/compilation.h"
 #include "compiler/pipeline/load.h"
+#include "test_util.h"
 
 using namespace stave;
 namespace fs = std::filesystem;
@@ -239,24 +240,14 @@ void RoundTrip(const lower::Output& output) {
 }  // namespace
 
 TEST_CASE("every file build writes reads back through yaml-cpp as the objects", "[emit]") {
-  fs::path root(STAVE_SOURCE_ROOT);
-  std::vector<fs::path> programs;
-  for (const auto& dir : {root / "examples", root / "golden" / "build", root / "golden" / "test"}) {
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.is_directory()) programs.push_back(entry.path());
-    }
-  }
-  std::sort(programs.begin(), programs.end());
   size_t emitted = 0;
-  for (const fs::path& dir : programs) {
-    INFO(dir.string());
-    pipeline::LoadResult loaded = pipeline::LoadPaths({dir.string()});
-    if (!loaded.errors.empty()) continue;
-    auto c = pipeline::CompileFinished(std::move(loaded.inputs), {});
-    if (c->diagnostics.has_errors()) continue;  // failing cases write nothing
-    RoundTrip(c->output);
-    emitted += c->output.objects.size();
-  }
+  testing::ForEachBuildingProgram(
+      {"examples", "golden/build", "golden/test"},
+      [&](const std::string& dir, const pipeline::Compilation& c) {
+        INFO(dir);
+        RoundTrip(c.output);
+        emitted += c.output.objects.size();
+      });
   CHECK(emitted > 100);  // the examples alone lower to more
   CHECK(flat_checked == emitted);
   CHECK(audit_policies >= 3);  // examples/payments and the audit golden cases

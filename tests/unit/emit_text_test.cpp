@@ -176,26 +176,13 @@ std::vector<std::pair<std::string, std::string>> ManyPackages(int count) {
 }  // namespace
 
 TEST_CASE("the text sink writes yaml-cpp's bytes for every example and golden case", "[emit]") {
-  fs::path root(STAVE_SOURCE_ROOT);
-  std::vector<fs::path> programs;
-  for (const char* area : {"build", "check", "test", "fuzz"}) {
-    for (const auto& entry : fs::directory_iterator(root / "golden" / area)) {
-      if (entry.is_directory()) programs.push_back(entry.path());
-    }
-  }
-  for (const auto& entry : fs::directory_iterator(root / "examples")) {
-    if (entry.is_directory()) programs.push_back(entry.path());
-  }
-  std::sort(programs.begin(), programs.end());
   EmitTally tally;
-  for (const fs::path& dir : programs) {
-    INFO(dir.string());
-    pipeline::LoadResult loaded = pipeline::LoadPaths({dir.string()});
-    if (!loaded.errors.empty()) continue;
-    auto c = pipeline::CompileFinished(std::move(loaded.inputs), {});
-    if (c->diagnostics.has_errors()) continue;  // failing cases write nothing
-    CompareOutput(c->output, tally);
-  }
+  testing::ForEachBuildingProgram(
+      {"golden/build", "golden/check", "golden/test", "golden/fuzz", "examples"},
+      [&](const std::string& dir, const pipeline::Compilation& c) {
+        INFO(dir);
+        CompareOutput(c.output, tally);
+      });
   CHECK(tally.objects > 300);
   CHECK(tally.audit_policies >= 3);
   CHECK(tally.left_to_yaml == 0);  // what stave emits is all laid out as text
