@@ -13,18 +13,21 @@ namespace stave::diag {
 struct Label {
   base::Span span;
   std::string message;
+  friend bool operator==(const Label&, const Label&) = default;
 };
 
 // A note may point somewhere ("first declared here") or just say something.
 struct Note {
   std::string message;
   base::Span span;  // invalid when the note has no location
+  friend bool operator==(const Note&, const Note&) = default;
 };
 
 // A suggested edit, offered by the language server as a quick fix.
 struct FixIt {
   base::Span span;
   std::string replacement;
+  friend bool operator==(const FixIt&, const FixIt&) = default;
 };
 
 struct Diagnostic {
@@ -41,6 +44,9 @@ struct Diagnostic {
   Diagnostic& note(std::string message, base::Span span = {});
   Diagnostic& with_help(std::string text);
   Diagnostic& fix(base::Span span, std::string replacement);
+  // Field by field: the language server publishes a file again only when
+  // its diagnostics differ.
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
 class DiagnosticList {

@@ -41,8 +41,9 @@ const char* ApiVersion(Kind kind) {
 }
 
 Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name) {
-  auto key = std::make_tuple(ns, kind, name);
-  auto it = objects_.find(key);
+  // Looked up by views: most calls find an object made before, and copying
+  // both strings for the key was most of the lookup.
+  auto it = objects_.find(std::make_tuple(std::string_view(ns), kind, std::string_view(name)));
   if (it != objects_.end()) return it->second;
   Object o;
   o.kind = kind;
@@ -62,7 +63,7 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
     case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
   }
-  return objects_.emplace(key, std::move(o)).first->second;
+  return objects_.emplace(std::make_tuple(ns, kind, name), std::move(o)).first->second;
 }
 
 Output Lowering::Finish() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <string_view>
 #include <tuple>
 
 #include "compiler/lower/lower.h"
@@ -31,7 +32,7 @@ class Lowering {
   const sema::Program& p_;
   const LowerOptions& options_;
   diag::DiagnosticList& diags_;
-  std::map<std::tuple<std::string, Kind, std::string>, Object> objects_;
+  std::map<std::tuple<std::string, Kind, std::string>, Object, std::less<>> objects_;
   std::optional<AuditPolicy> audit_policy_;
 };
 

@@ -18,25 +18,62 @@ using sema::Identity;
 
 // Resources of one API group with the same verbs and names share a rule;
 // verbs in spec §4 order, resources and names sorted, rules sorted by group
-// then resources.
+// then resources. Works on pointers into `grants` and copies strings only
+// into the rules it returns: in a dense repository every (action, app)
+// comes here once, and maps of string tuples were a third of lowering.
 std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
-  std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::set<std::string>>
-      verbs;
-  for (const Grant& g : grants) verbs[{g.group, g.resource, g.names}].insert(g.verb);
-  std::map<std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>,
-           std::vector<std::string>>
-      grouped;
-  for (const auto& [key, verb_set] : verbs) {
-    const auto& [group, resource, names] = key;
-    std::vector<std::string> v(verb_set.begin(), verb_set.end());
-    std::sort(v.begin(), v.end(), sema::VerbLess);
-    grouped[{group, v, names}].push_back(resource);
+  std::vector<const Grant*> sorted;
+  sorted.reserve(grants.size());
+  for (const Grant& g : grants) sorted.push_back(&g);
+  std::sort(sorted.begin(), sorted.end(), [](const Grant* a, const Grant* b) {
+    return std::tie(a->group, a->resource, a->names, a->verb) <
+           std::tie(b->group, b->resource, b->names, b->verb);
+  });
+  // One entry per group, resource and names, with its verbs.
+  struct Entry {
+    const Grant* first;
+    std::vector<const std::string*> verbs;  // spec §4 order, unique
+  };
+  std::vector<Entry> entries;
+  for (const Grant* g : sorted) {
+    if (entries.empty() || !(std::tie(entries.back().first->group, entries.back().first->resource,
+                                      entries.back().first->names) ==
+                             std::tie(g->group, g->resource, g->names))) {
+      entries.push_back({g, {}});
+    }
+    auto& verbs = entries.back().verbs;
+    if (verbs.empty() || *verbs.back() != g->verb) verbs.push_back(&g->verb);
   }
+  auto verbs_less = [](const std::vector<const std::string*>& a, const std::vector<const std::string*>& b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [](const std::string* x, const std::string* y) { return *x < *y; });
+  };
+  for (Entry& e : entries) {
+    std::sort(e.verbs.begin(), e.verbs.end(),
+              [](const std::string* a, const std::string* b) { return sema::VerbLess(*a, *b); });
+  }
+  // Entries of one group with the same verbs and names share a rule; by
+  // resource within it.
+  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    if (a.first->group != b.first->group) return a.first->group < b.first->group;
+    if (verbs_less(a.verbs, b.verbs)) return true;
+    if (verbs_less(b.verbs, a.verbs)) return false;
+    return std::tie(a.first->names, a.first->resource) < std::tie(b.first->names, b.first->resource);
+  });
+  auto same_rule = [&](const Entry& a, const Entry& b) {
+    return a.first->group == b.first->group && !verbs_less(a.verbs, b.verbs) &&
+           !verbs_less(b.verbs, a.verbs) && a.first->names == b.first->names;
+  };
   std::vector<PolicyRule> rules;
-  for (auto& [key, resources] : grouped) {
-    const auto& [group, v, names] = key;
-    std::sort(resources.begin(), resources.end());
-    rules.push_back({{group}, resources, names, v});
+  for (size_t i = 0; i < entries.size();) {
+    PolicyRule rule{{entries[i].first->group}, {}, entries[i].first->names, {}};
+    for (const std::string* v : entries[i].verbs) rule.verbs.push_back(*v);
+    size_t j = i;
+    for (; j < entries.size() && same_rule(entries[i], entries[j]); ++j) {
+      rule.resources.push_back(entries[j].first->resource);
+    }
+    rules.push_back(std::move(rule));
+    i = j;
   }
   std::sort(rules.begin(), rules.end(), [](const PolicyRule& a, const PolicyRule& b) {
     return std::tie(a.api_groups, a.resources, a.resource_names, a.verbs) <
@@ -56,14 +93,14 @@ RbacSubject ToSubject(const Identity& id) {
 
 namespace {
 
-// N0601: with an app, the four verbs that name no object apply to the whole
-// resource; say which, at the rule.
-void NoteUnnamedVerbs(Lowering& l, const sema::ApiRule& rule, const std::vector<Grant>& grants) {
+// What N0601 lists for these grants: the verbs on each resource that name
+// no object ("`list`, `watch` on `configmaps`; ..."); empty when there are
+// none.
+std::string UnnamedVerbs(const std::vector<Grant>& grants) {
   std::map<std::string, std::vector<std::string>> by_resource;
   for (const Grant& g : grants) {
     if (g.names.empty()) by_resource[g.resource].push_back(g.verb);
   }
-  if (by_resource.empty()) return;
   std::string parts;
   for (auto& [resource, verbs] : by_resource) {
     std::sort(verbs.begin(), verbs.end(), sema::VerbLess);
@@ -71,6 +108,13 @@ void NoteUnnamedVerbs(Lowering& l, const sema::ApiRule& rule, const std::vector<
     for (const auto& v : verbs) list += (list.empty() ? "`" : ", `") + v + "`";
     parts += (parts.empty() ? "" : "; ") + fmt::format("{} on `{}`", list, resource);
   }
+  return parts;
+}
+
+// N0601: with an app, the four verbs that name no object apply to the whole
+// resource; say which, at the rule.
+void NoteUnnamedVerbs(Lowering& l, const sema::ApiRule& rule, const std::string& unnamed) {
+  if (unnamed.empty()) return;
   const sema::Symbol& app = l.program().symbol(rule.app);
   const auto& api = std::get<syntax::ApiRule>(rule.rule->target);
   l.diags()
@@ -79,7 +123,7 @@ void NoteUnnamedVerbs(Lowering& l, const sema::ApiRule& rule, const std::vector<
               "granted on the whole resource")
       .note(fmt::format("RBAC cannot limit create, list, watch and deletecollection by name, so "
                         "these apply to every object of the resource: {}",
-                        parts))
+                        unnamed))
       .with_help("if that is too much, use an action without these verbs for this app");
 }
 
@@ -102,19 +146,24 @@ void LowerServiceAccounts(Lowering& l) {
 void LowerApiRules(Lowering& l) {
   const sema::Program& p = l.program();
   // Many rules grant the same action (and app), whose grants sema
-  // expanded once: group them into PolicyRules once too.
-  std::map<const std::vector<Grant>*, std::vector<PolicyRule>> grouped;
+  // expanded once: group them into PolicyRules, and list their unnamed
+  // verbs, once too.
+  struct Lowered {
+    std::vector<PolicyRule> rules;
+    std::string unnamed;  // N0601's list
+  };
+  std::map<const std::vector<Grant>*, Lowered> grouped;
   for (const sema::ApiRule& rule : p.api_rules) {
     if (rule.effect != syntax::Effect::Allow) continue;
     const std::vector<Grant>& grants = *rule.grants;
     auto [it, inserted] = grouped.try_emplace(&grants);
-    if (inserted) it->second = BuildPolicyRules(grants);
+    if (inserted) it->second = {BuildPolicyRules(grants), UnnamedVerbs(grants)};
     std::string name = "stave:" + p.symbol(rule.action).qualified();
     if (rule.app != sema::kNoSymbol) {
       name += ":" + p.symbol(rule.app).qualified();
-      NoteUnnamedVerbs(l, rule, grants);
+      NoteUnnamedVerbs(l, rule, it->second.unnamed);
     }
-    const std::vector<PolicyRule>& policy_rules = it->second;
+    const std::vector<PolicyRule>& policy_rules = it->second.rules;
     std::vector<RbacSubject> subjects;
     for (const sema::Principal& s : rule.subjects) {
       for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));

@@ -403,42 +403,9 @@ std::optional<std::string> Server::UriOf(base::FileId file) {
 void Server::PublishDiagnostics() {
   const Analysis& a = *analysis_;
   UriOfFile uri_of = [this](base::FileId f) { return UriOf(f); };
-  std::map<std::string, PublishDiagnosticsParams> by_uri;
-  for (base::FileId f : a.UserFiles()) {
-    std::optional<std::string> uri = UriOf(f);
-    if (!uri) continue;
-    PublishDiagnosticsParams& p = by_uri[*uri];
-    p.uri = *uri;
-    p.version = workspace_.VersionOf(a.file(f).path());
-  }
-  for (const diag::Diagnostic& d : a.compilation().diagnostics.items()) {
-    if (!d.primary.span.valid() || d.primary.span.file >= a.sources().size()) continue;
-    std::optional<std::string> uri = UriOf(d.primary.span.file);
-    if (!uri) continue;  // in the embedded std files, which the user cannot edit
-    by_uri[*uri].diagnostics.push_back(ToLspDiagnostic(d, a, uri_of));
-  }
-  // Files that left the program (deleted, or closed outside the root): clear.
-  for (auto it = published_.begin(); it != published_.end();) {
-    if (by_uri.count(it->first)) {
-      ++it;
-      continue;
-    }
-    Notify("textDocument/publishDiagnostics", PublishDiagnosticsParams{it->first, llvm::None, {}});
-    it = published_.erase(it);
-  }
-  // Every file of the program, but only when what it would show changed
-  // (a new version of an open document counts as a change); open
-  // documents first, the ones the user is looking at.
-  for (bool open : {true, false}) {
-    for (auto& [uri, params] : by_uri) {
-      if (params.version.hasValue() != open) continue;
-      json::Value value = params;
-      std::string text = ToText(value);
-      auto [it, inserted] = published_.emplace(uri, text);
-      if (!inserted && it->second == text) continue;
-      it->second = std::move(text);
-      Notify("textDocument/publishDiagnostics", std::move(value));
-    }
+  VersionOfFile version_of = [this, &a](base::FileId f) { return workspace_.VersionOf(a.file(f).path()); };
+  for (json::Value& params : publisher_.Update(a, uri_of, version_of)) {
+    Notify("textDocument/publishDiagnostics", std::move(params));
   }
 }
 

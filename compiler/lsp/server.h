@@ -17,6 +17,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/lsp/analysis.h"
 #include "compiler/lsp/protocol.h"
+#include "compiler/lsp/publish.h"
 #include "compiler/lsp/workspace.h"
 
 namespace stave::lsp {
@@ -122,9 +123,9 @@ class Server {
   bool watch_files_ = false;  // the client registers file watchers dynamically
   int64_t next_request_id_ = 1;
   std::set<std::string> cancelled_;  // ids (as JSON text) cancelled in-process
-  // What was last published per URI (JSON text), to publish only changes
-  // and to clear files that left the program.
-  std::map<std::string, std::string> published_;
+  // What was last published per URI, to publish only changes and to clear
+  // files that left the program.
+  DiagnosticPublisher publisher_;
 };
 
 }  // namespace stave::lsp
