@@ -51,6 +51,11 @@ class Queue {
     return event;
   }
 
+  bool Empty() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_.empty();
+  }
+
   bool Cancelled(const json::Value& id) {
     std::lock_guard<std::mutex> lock(mutex_);
     return cancelled_.erase(IdKey(id)) > 0;
@@ -122,6 +127,11 @@ int RunServer(int in_fd, int out_fd, const Server::Options& options) {
     std::optional<Server::Clock::time_point> recheck = server.RecheckDeadline();
     if (recheck && Server::Clock::now() >= *recheck) {
       server.RecheckIfPending();
+      continue;
+    }
+    // The analysis a recheck replaced is freed while nothing waits.
+    if (server.HasRetired() && queue->Empty()) {
+      server.FreeRetired();
       continue;
     }
     std::optional<ReadEvent> event = queue->Pop(server.NextDeadline());

@@ -381,10 +381,14 @@ void Server::Recheck() {
   } else {
     LogWalkNotes(workspace_.EnsureWalked());
   }
+  // At most two analyses at once, as before there was a retired one: the
+  // one before last goes now, the last one once the new one is made.
+  retired_.reset();
   pipeline::PipelineOptions stages;
   stages.lowering = options_.lower;
   stages.cache = &parse_cache_;
   std::unique_ptr<pipeline::Compilation> c = pipeline::CompileFinished(workspace_.Inputs(), stages);
+  retired_ = std::move(analysis_);
   analysis_ = std::make_unique<Analysis>(std::move(c));
   // Until the walk is in, the program is the open documents alone: good
   // enough to answer hover, completion and formatting about them, not to

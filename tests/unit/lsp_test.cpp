@@ -52,6 +52,31 @@ TEST_CASE("edits are debounced and coalesced; requests see the newest text", "[l
   CHECK_FALSE(c.server().RecheckDeadline().has_value());
 }
 
+// The analysis a recheck replaces is the server's state, not the wire's:
+// it stays until the main loop is idle (freeing it is a tenth of a recheck
+// of a large repository), never more than one, and answers use the new one.
+TEST_CASE("the replaced analysis waits to be freed, one at a time", "[lsp]") {
+  Client c(std::chrono::milliseconds(0));
+  c.Initialize();
+  c.Flush();
+  std::string uri = "file:///d/a.policy";
+  c.Open(uri, "package p\ngroup a\n");
+  c.Flush();
+  CHECK(c.server().HasRetired());  // the one before the document was open
+  c.server().FreeRetired();
+  CHECK_FALSE(c.server().HasRetired());
+  for (int i = 0; i < 3; ++i) {
+    c.Replace(uri, i + 2, "package p\ngroup a" + std::to_string(i) + "\n");
+    c.Flush();
+    CHECK(c.server().HasRetired());
+  }
+  Value symbols = c.Result("textDocument/documentSymbol", Doc(uri));
+  REQUIRE(symbols.getAsArray()->size() == 1);
+  const Object* symbol = (*symbols.getAsArray())[0].getAsObject();
+  REQUIRE(symbol != nullptr);
+  CHECK(symbol->getString("name") == llvm::StringRef("a2"));
+}
+
 // ---------------------------------------------------------------- text edits
 
 // A pure function; tests/lsp/utf16_edits.jsonrpc drives the same through the server.
