@@ -256,21 +256,22 @@ class LspClient:
             self.p.wait()
 
 
-def bench_lsp(stave: str, root: Path, edits: int) -> dict:
+def bench_lsp(stave: str, root: Path, edits: int, decl: str = "user") -> dict:
     """Open the big file, then edit one line at a time. After each edit a
     hover request forces the pending recheck at once (instead of after the
     server's 50 ms debounce); the time from sending the edit to receiving the
     file's new diagnostics is the recheck latency. (Hover answers in well
     under a millisecond on checked text; documentSymbol would not do: its
     answer for 5,000 lines is ~800 KB of JSON.)"""
-    # the largest file that declares a user (the edit below changes one)
-    with_users = [p for p in root.rglob("*.policy") if re.search(r'^user .*"', p.read_text(), re.M)]
+    # the largest file that declares a user (or `decl`: the edit below
+    # changes one)
+    with_users = [p for p in root.rglob("*.policy") if re.search(rf'^{decl} .*"', p.read_text(), re.M)]
     big = max(with_users, key=lambda p: p.stat().st_size)
     text = big.read_text()
     lines = text.split("\n")
     uri = big.resolve().as_uri()
     # edit the k8s name of a user: a change that sema and lowering see
-    targets = [i for i, line in enumerate(lines) if line.startswith("user ") and '"' in line]
+    targets = [i for i, line in enumerate(lines) if line.startswith(f"{decl} ") and '"' in line]
     c = LspClient(stave, root)
     try:
         rid = c.request("initialize", {"processId": os.getpid(), "rootUri": root.resolve().as_uri(),

@@ -12,7 +12,11 @@ and peak RSS (GNU time, as bench/run.py measures them), the peak as a
 multiple of the input's bytes, the share of the process time that
 `--timings` accounts for, and per command the growth per decade of
 statements (time at 10x the statements divided by the time before: 10 is
-linear). Repositories are cached in the work directory by shape and size.
+linear). At 10k it also measures the language server's recheck after a
+one-line edit (bench/run.py's LSP measurement: the Kubernetes name of a
+user, or of a group where the shape declares no users, in the largest
+file that declares one; 15 edits, median). Repositories are cached in the
+work directory by shape and size.
 Run it on a quiet machine: numbers from a loaded one say little.
 """
 
@@ -30,7 +34,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import gen_shapes  # noqa: E402
-from run import fmt_ms, kib, run_once  # noqa: E402
+from run import bench_lsp, fmt_ms, kib, run_once  # noqa: E402
 
 REPO = BENCH.parent
 COMMANDS = ["check", "build", "test"]
@@ -83,6 +87,20 @@ def measure(stave: str, root: Path, runs: int) -> dict:
     return out
 
 
+LSP_SIZE = 10_000
+
+
+def lsp_recheck(stave: str, root: Path) -> tuple[str, float]:
+    """The file edited and the median recheck, in milliseconds."""
+    for decl in ("user", "group"):
+        try:
+            r = bench_lsp(stave, root, 15, decl)
+        except ValueError:  # no file declares one
+            continue
+        return r["file"], statistics.median(r["recheck_ms"])
+    return "", float("nan")
+
+
 def report(results: dict, sizes: list[int]) -> str:
     lines = ["| shape | statements | input | check | build -o | test | peak (check) | "
              "peak / input | `--timings` share |",
@@ -101,6 +119,14 @@ def report(results: dict, sizes: list[int]) -> str:
         for command in COMMANDS:
             ratios = [by_size[b][command][0] / by_size[a][command][0] for a, b in zip(sizes, sizes[1:])]
             lines.append(f"| {shape} | {command} | " + " | ".join(f"{x:.1f}" for x in ratios) + " |")
+    rechecks = {shape: by_size[LSP_SIZE]["lsp"] for shape, by_size in results.items()
+                if "lsp" in by_size.get(LSP_SIZE, {})}
+    if rechecks:
+        lines += ["", f"Language server at {LSP_SIZE:,} statements, recheck after a one-line edit "
+                  "(median of 15; edit → the file's new diagnostics):", "",
+                  "| shape | files | file edited | recheck |", "|---|---:|---|---:|"]
+        for shape, (files, edited, ms) in rechecks.items():
+            lines.append(f"| {shape} | {files:,} | `{edited}` | {fmt_ms(ms)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -133,6 +159,10 @@ def main() -> int:
             root = repo(args.work, shape, size)
             print(f"{shape} {size:,}", file=sys.stderr, flush=True)
             results[shape][size] = measure(args.stave, root, args.runs)
+            if size == LSP_SIZE:
+                edited, ms = lsp_recheck(str(Path(args.stave).resolve()), root)
+                files = sum(1 for _ in root.rglob("*.policy"))
+                results[shape][size]["lsp"] = (files, edited, ms)
     text = report(results, sizes)
     print(text)
     if args.write:

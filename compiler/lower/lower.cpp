@@ -1,6 +1,12 @@
 // The lowering entry point and object bookkeeping.
 #include <algorithm>
+#include <exception>
 #include <map>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "compiler/base/pool_alloc.h"
 
 #include "compiler/lower/lowering.h"
 
@@ -106,17 +112,82 @@ Output Lowering::Finish() {
   return out;
 }
 
-Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags) {
-  Lowering l(program, options, diags);
-  LowerServiceAccounts(l);
-  LowerApiRules(l);
+void Lowering::Absorb(Lowering&& other) {
+  objects_.merge(other.objects_);
+  if (!other.objects_.empty()) {
+    throw std::logic_error("internal error: both halves of lowering made the same object");
+  }
+  if (other.audit_policy_) audit_policy_ = std::move(other.audit_policy_);
+}
+
+namespace {
+
+// Below this many rules a second thread costs more than it saves.
+constexpr size_t kParallelRules = 2000;
+
+// The mesh half: Istio's objects and the audit policy. Its passes read the
+// program and write only their own Lowering, whose kinds of objects the
+// RBAC half never makes (PeerAuthentication, AuthorizationPolicy,
+// RequestAuthentication, Telemetry), and report codes the RBAC half never
+// reports, so the sorted diagnostics do not depend on which half ran first.
+void LowerMesh(Lowering& l) {
   LowerNamespaces(l);
   LowerCallRules(l);
   LowerRequestAuthentications(l);
-  LowerPipelines(l);
   LowerAuditPolicy(l);
   LowerCallAudits(l);
-  return l.Finish();
+}
+
+// The RBAC half: ServiceAccounts, Roles, bindings, admission policies.
+void LowerRbac(Lowering& l) {
+  LowerServiceAccounts(l);
+  LowerApiRules(l);
+  LowerPipelines(l);
+}
+
+}  // namespace
+
+Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags) {
+  diag::DiagnosticList rbac_diags, mesh_diags;
+  Lowering rbac(program, options, rbac_diags);
+  Lowering mesh(program, options, mesh_diags);
+  bool parallel = options.threads > 1 &&
+                  program.api_rules.size() + program.call_rules.size() >= kParallelRules;
+  std::exception_ptr failure;
+  std::thread helper;
+  if (parallel) {
+    try {
+      helper = std::thread([&] {
+        // Its blocks come from malloc: the language server lowers on every
+        // recheck, and what a short-lived thread frees into its own pool
+        // lists would never be used again.
+        base::PoolBypassThisThread();
+        try {
+          LowerMesh(mesh);
+        } catch (...) {  // bad_alloc: rethrown on the calling thread
+          failure = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      parallel = false;  // no thread to be had: this one does both
+    }
+  }
+  try {
+    LowerRbac(rbac);
+  } catch (...) {
+    if (helper.joinable()) helper.join();
+    throw;
+  }
+  if (parallel) {
+    helper.join();
+    if (failure) std::rethrow_exception(failure);
+  } else {
+    LowerMesh(mesh);
+  }
+  diags.append(rbac_diags);
+  diags.append(mesh_diags);
+  rbac.Absorb(std::move(mesh));
+  return rbac.Finish();
 }
 
 }  // namespace stave::lower

@@ -24,6 +24,9 @@ class Lowering {
   // The object of this kind, namespace and name, created on first use with
   // the labels every stave object carries.
   Object& Get(Kind kind, const std::string& ns, const std::string& name);
+  // Takes `other`'s objects and audit policy; the two made disjoint kinds
+  // of objects (Lower's two halves).
+  void Absorb(Lowering&& other);
   Output Finish();
   // The audit policy file (spec §14); set by LowerAuditPolicy.
   std::optional<AuditPolicy>& audit_policy() { return audit_policy_; }

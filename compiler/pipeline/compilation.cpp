@@ -36,9 +36,10 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
 // Below this much text a second thread costs more than it saves.
 constexpr size_t kParallelParseBytes = 256 << 10;
 
-// How many threads parse: STAVE_THREADS when set (1 parses on the calling
-// thread alone, for profiles and comparisons), else the cores, at most four.
-unsigned ParseThreads() {
+// How many threads parse and lower: STAVE_THREADS when set (1 does all on
+// the calling thread, for profiles and comparisons), else the cores, at
+// most four.
+unsigned Threads() {
   if (const char* env = std::getenv("STAVE_THREADS")) {
     int n = std::atoi(env);
     if (n >= 1) return static_cast<unsigned>(std::min(n, 64));
@@ -56,7 +57,7 @@ std::vector<syntax::ParseResult> ParseFiles(const base::SourceSet& sources,
   std::vector<syntax::ParseResult> out(ids.size());
   size_t bytes = 0;
   for (base::FileId id : ids) bytes += sources.file(id).text().size();
-  unsigned threads = bytes < kParallelParseBytes ? 1 : std::min<unsigned>(ParseThreads(), ids.size());
+  unsigned threads = bytes < kParallelParseBytes ? 1 : std::min<unsigned>(Threads(), ids.size());
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
@@ -167,7 +168,9 @@ void LowerChecked(Compilation& c, const lower::LowerOptions& options) {
   if (c.diagnostics.has_errors()) return;
   auto start = std::chrono::steady_clock::now();
   diag::DiagnosticList lowering;
-  c.output = lower::Lower(*c.program, options, lowering);
+  lower::LowerOptions threaded = options;
+  threaded.threads = Threads();
+  c.output = lower::Lower(*c.program, threaded, lowering);
   c.diagnostics.append(lowering);
   c.lower_ms = MillisecondsSince(start);
 }

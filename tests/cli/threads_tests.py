@@ -1,0 +1,47 @@
+"""Parsing and lowering on several threads give the one-thread output,
+byte for byte: the files of `build -o` and every diagnostic (issue 19).
+The repository is bench/gen_shapes.py's dense shape at 6,000 statements:
+over 256 KiB of text (parsing takes its threads) and over 2,000 rules
+(lowering makes the mesh's objects on a second thread), with N0601 notes
+from the RBAC half and mesh objects from the other. Run by run_cli.py."""
+import filecmp
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import __main__ as cli
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def same_tree(a, b):
+    cmp = filecmp.dircmp(a, b)
+    if cmp.left_only or cmp.right_only or cmp.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    if mismatch or errors:
+        return False
+    return all(same_tree(os.path.join(a, d), os.path.join(b, d)) for d in cmp.common_dirs)
+
+
+def test_threads_do_not_change_the_output():
+    sys.path.insert(0, str(BENCH))
+    import gen_shapes  # noqa: E402
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d) / "repo"
+        gen_shapes.generate("dense", 6000, root)
+        text = sum(p.stat().st_size for p in root.rglob("*.policy"))
+        cli.expect(text > 256 * 1024, f"only {text} bytes: the parser would not use threads")
+        runs = {}
+        for threads in ("1", "2"):
+            out = Path(d) / f"out{threads}"
+            p = cli.stave("build", str(root), "-o", str(out), timeout=120,
+                          env_extra={"STAVE_THREADS": threads})
+            cli.expect_exit(p, 0)
+            runs[threads] = (out, p.err.replace(str(out), "OUT"))
+        cli.expect("N0601" in runs["1"][1], runs["1"][1][-2000:])
+        cli.expect(any(f.name.endswith(".yaml") and "AuthorizationPolicy" in f.read_text()
+                       for f in runs["1"][0].rglob("*.yaml")), "no mesh objects were made")
+        cli.expect(runs["1"][1] == runs["2"][1], "diagnostics differ with two threads")
+        cli.expect(same_tree(runs["1"][0], runs["2"][0]), "build -o differs with two threads")
