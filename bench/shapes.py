@@ -23,6 +23,8 @@ Run it on a quiet machine: numbers from a loaded one say little.
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
 import re
 import shutil
 import statistics
@@ -130,11 +132,11 @@ def report(results: dict, sizes: list[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, header: str) -> None:
     path = BENCH / "results.md"
     begin, end = "<!-- shapes: begin -->", "<!-- shapes: end -->"
     body = path.read_text() if path.exists() else ""
-    section = f"{begin}\n## Every shape (bench/shapes.py)\n\n{text}{end}\n"
+    section = f"{begin}\n## Every shape (bench/shapes.py)\n\n{header}\n\n{text}{end}\n"
     if begin in body and end in body:
         body = body[: body.index(begin)] + section + body[body.index(end) + len(end) + 1:]
     else:
@@ -152,6 +154,7 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help="replace the shapes section of bench/results.md")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    load_before = os.getloadavg()[0]
     results: dict = {}
     for shape in args.shapes.split(","):
         results[shape] = {}
@@ -166,7 +169,12 @@ def main() -> int:
     text = report(results, sizes)
     print(text)
     if args.write:
-        write_section(text)
+        header = (f"`python3 bench/shapes.py --runs {args.runs}` on {datetime.date.today().isoformat()}, "
+                  f"{os.cpu_count()} cores, load average {load_before:.2f} at the start and "
+                  f"{os.getloadavg()[0]:.2f} at the end; median whole-process times. Reading and "
+                  "writing go to the machine's disk: where the page cache has dropped the "
+                  "repository, `read` is slower, and `build -o` waits for the disk.")
+        write_section(text, header)
     return 0
 
 
