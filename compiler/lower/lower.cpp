@@ -1,5 +1,6 @@
 // The lowering entry point and object bookkeeping.
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <map>
 #include <stdexcept>
@@ -114,9 +115,18 @@ Output Lowering::Finish() {
 
 void Lowering::Absorb(Lowering&& other) {
   objects_.merge(other.objects_);
-  if (!other.objects_.empty()) {
-    throw std::logic_error("internal error: both halves of lowering made the same object");
+  // Left in `other`: the keys both made.
+  for (auto& [key, theirs] : other.objects_) {
+    Object& mine = objects_.find(key)->second;
+    if (auto* binding = std::get_if<RoleBinding>(&theirs.spec)) {
+      auto& subjects = std::get<RoleBinding>(mine.spec).subjects;
+      subjects.insert(subjects.end(), binding->subjects.begin(), binding->subjects.end());
+    } else if (!std::holds_alternative<Role>(theirs.spec)) {
+      throw std::logic_error("internal error: two threads of lowering made the same object");
+    }
+    mine.origins.insert(mine.origins.end(), theirs.origins.begin(), theirs.origins.end());
   }
+  other.objects_.clear();
   if (other.audit_policy_) audit_policy_ = std::move(other.audit_policy_);
 }
 
@@ -124,12 +134,14 @@ namespace {
 
 // Below this many rules a second thread costs more than it saves.
 constexpr size_t kParallelRules = 2000;
+// API rules are shared out between the threads this many at a time.
+constexpr size_t kChunkRules = 256;
 
-// The mesh half: Istio's objects and the audit policy. Its passes read the
-// program and write only their own Lowering, whose kinds of objects the
-// RBAC half never makes (PeerAuthentication, AuthorizationPolicy,
-// RequestAuthentication, Telemetry), and report codes the RBAC half never
-// reports, so the sorted diagnostics do not depend on which half ran first.
+// The mesh's objects and the audit policy. Its passes make kinds of
+// objects the RBAC passes never make (PeerAuthentication,
+// AuthorizationPolicy, RequestAuthentication, Telemetry) and report codes
+// they never report, so the sorted diagnostics do not depend on which ran
+// first.
 void LowerMesh(Lowering& l) {
   LowerNamespaces(l);
   LowerCallRules(l);
@@ -138,56 +150,83 @@ void LowerMesh(Lowering& l) {
   LowerCallAudits(l);
 }
 
-// The RBAC half: ServiceAccounts, Roles, bindings, admission policies.
-void LowerRbac(Lowering& l) {
-  LowerServiceAccounts(l);
-  LowerApiRules(l);
-  LowerPipelines(l);
+// On two threads: this one makes the ServiceAccounts, a second one the
+// mesh's objects, and then both take chunks of the API rules until none
+// are left. Each chunk reports into its own list, appended in rule order,
+// so the diagnostics come out as on one thread; the two threads' Roles and
+// bindings are merged (Absorb), and run rules, which may add to them, are
+// lowered last, on the merged objects.
+Output LowerOnTwoThreads(const sema::Program& program, const LowerOptions& options,
+                         diag::DiagnosticList& diags) {
+  diag::DiagnosticList own_diags, mesh_diags, run_diags;
+  Lowering own(program, options, own_diags);
+  Lowering second(program, options, mesh_diags);
+  size_t rules = program.api_rules.size();
+  std::vector<diag::DiagnosticList> chunk_diags((rules + kChunkRules - 1) / kChunkRules);
+  std::atomic<size_t> next_chunk{0};
+  auto take_chunks = [&](Lowering& l) {
+    ApiRuleLowering api(l);
+    for (size_t c; (c = next_chunk.fetch_add(1)) < chunk_diags.size();) {
+      l.ReportInto(chunk_diags[c]);
+      api.Lower(c * kChunkRules, std::min(rules, (c + 1) * kChunkRules));
+    }
+  };
+  std::exception_ptr failure;
+  std::thread helper;
+  try {
+    helper = std::thread([&] {
+      // Its blocks come from malloc: the language server lowers on every
+      // recheck, and what a short-lived thread frees into its own pool
+      // lists would never be used again.
+      base::PoolBypassThisThread();
+      try {
+        LowerMesh(second);
+        take_chunks(second);
+      } catch (...) {  // bad_alloc: rethrown on the calling thread
+        failure = std::current_exception();
+        next_chunk = chunk_diags.size();
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: this one does it all, in the same order.
+    LowerMesh(second);
+  }
+  try {
+    LowerServiceAccounts(own);
+    take_chunks(own);
+  } catch (...) {
+    next_chunk = chunk_diags.size();
+    if (helper.joinable()) helper.join();
+    throw;
+  }
+  if (helper.joinable()) helper.join();
+  if (failure) std::rethrow_exception(failure);
+  own.Absorb(std::move(second));
+  own.ReportInto(run_diags);
+  LowerPipelines(own);
+  diags.append(own_diags);
+  for (const diag::DiagnosticList& chunk : chunk_diags) diags.append(chunk);
+  diags.append(mesh_diags);
+  diags.append(run_diags);
+  return own.Finish();
 }
 
 }  // namespace
 
 Output Lower(const sema::Program& program, const LowerOptions& options, diag::DiagnosticList& diags) {
-  diag::DiagnosticList rbac_diags, mesh_diags;
-  Lowering rbac(program, options, rbac_diags);
-  Lowering mesh(program, options, mesh_diags);
-  bool parallel = options.threads > 1 &&
-                  program.api_rules.size() + program.call_rules.size() >= kParallelRules;
-  std::exception_ptr failure;
-  std::thread helper;
-  if (parallel) {
-    try {
-      helper = std::thread([&] {
-        // Its blocks come from malloc: the language server lowers on every
-        // recheck, and what a short-lived thread frees into its own pool
-        // lists would never be used again.
-        base::PoolBypassThisThread();
-        try {
-          LowerMesh(mesh);
-        } catch (...) {  // bad_alloc: rethrown on the calling thread
-          failure = std::current_exception();
-        }
-      });
-    } catch (const std::system_error&) {
-      parallel = false;  // no thread to be had: this one does both
-    }
+  if (options.threads > 1 && program.api_rules.size() + program.call_rules.size() >= kParallelRules) {
+    return LowerOnTwoThreads(program, options, diags);
   }
-  try {
-    LowerRbac(rbac);
-  } catch (...) {
-    if (helper.joinable()) helper.join();
-    throw;
-  }
-  if (parallel) {
-    helper.join();
-    if (failure) std::rethrow_exception(failure);
-  } else {
-    LowerMesh(mesh);
-  }
-  diags.append(rbac_diags);
-  diags.append(mesh_diags);
-  rbac.Absorb(std::move(mesh));
-  return rbac.Finish();
+  Lowering l(program, options, diags);
+  LowerServiceAccounts(l);
+  LowerApiRules(l);
+  LowerNamespaces(l);
+  LowerCallRules(l);
+  LowerRequestAuthentications(l);
+  LowerPipelines(l);
+  LowerAuditPolicy(l);
+  LowerCallAudits(l);
+  return l.Finish();
 }
 
 }  // namespace stave::lower

@@ -15,17 +15,22 @@ namespace stave::lower {
 class Lowering {
  public:
   Lowering(const sema::Program& p, const LowerOptions& options, diag::DiagnosticList& diags)
-      : p_(p), options_(options), diags_(diags) {}
+      : p_(p), options_(options), diags_(&diags) {}
 
   const sema::Program& program() const { return p_; }
   const LowerOptions& options() const { return options_; }
-  diag::DiagnosticList& diags() { return diags_; }
+  diag::DiagnosticList& diags() { return *diags_; }
+  // Where the passes report from now on (Lower keeps each chunk of rules'
+  // diagnostics apart, to append them in rule order).
+  void ReportInto(diag::DiagnosticList& diags) { diags_ = &diags; }
 
   // The object of this kind, namespace and name, created on first use with
   // the labels every stave object carries.
   Object& Get(Kind kind, const std::string& ns, const std::string& name);
-  // Takes `other`'s objects and audit policy; the two made disjoint kinds
-  // of objects (Lower's two halves).
+  // Takes `other`'s objects and audit policy. An object both made is a Role
+  // or a binding of API rules lowered on two threads: the same rules (one
+  // expansion of the same action and app), with the origins and subjects
+  // of both.
   void Absorb(Lowering&& other);
   Output Finish();
   // The audit policy file (spec §14); set by LowerAuditPolicy.
@@ -34,13 +39,30 @@ class Lowering {
  private:
   const sema::Program& p_;
   const LowerOptions& options_;
-  diag::DiagnosticList& diags_;
+  diag::DiagnosticList* diags_;
   std::map<std::tuple<std::string, Kind, std::string>, Object, std::less<>> objects_;
   std::optional<AuditPolicy> audit_policy_;
 };
 
 void LowerServiceAccounts(Lowering& l);
-void LowerApiRules(Lowering& l);
+
+// Allow API rules as Roles and bindings (rbac.cpp), a range of
+// `program().api_rules` at a time. Keeps the PolicyRules of each grants
+// expansion it met, so that rules lowered chunk by chunk build each once.
+class ApiRuleLowering {
+ public:
+  explicit ApiRuleLowering(Lowering& l) : l_(l) {}
+  void Lower(size_t begin, size_t end);
+
+ private:
+  struct Expansion {
+    std::vector<PolicyRule> rules;
+    std::string unnamed;  // N0601's list
+  };
+  Lowering& l_;
+  std::map<const std::vector<sema::Grant>*, Expansion> expansions_;
+};
+void LowerApiRules(Lowering& l);  // all of them
 void LowerCallRules(Lowering& l);
 void LowerNamespaces(Lowering& l);
 void LowerPipelines(Lowering& l);

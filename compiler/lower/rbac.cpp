@@ -143,25 +143,21 @@ void LowerServiceAccounts(Lowering& l) {
   }
 }
 
-void LowerApiRules(Lowering& l) {
-  const sema::Program& p = l.program();
-  // Many rules grant the same action (and app), whose grants sema
-  // expanded once: group them into PolicyRules, and list their unnamed
-  // verbs, once too.
-  struct Lowered {
-    std::vector<PolicyRule> rules;
-    std::string unnamed;  // N0601's list
-  };
-  std::map<const std::vector<Grant>*, Lowered> grouped;
-  for (const sema::ApiRule& rule : p.api_rules) {
+void ApiRuleLowering::Lower(size_t begin, size_t end) {
+  const sema::Program& p = l_.program();
+  for (size_t i = begin; i < end; ++i) {
+    const sema::ApiRule& rule = p.api_rules[i];
     if (rule.effect != syntax::Effect::Allow) continue;
+    // Many rules grant the same action (and app), whose grants sema
+    // expanded once: group them into PolicyRules, and list their unnamed
+    // verbs, once too.
     const std::vector<Grant>& grants = *rule.grants;
-    auto [it, inserted] = grouped.try_emplace(&grants);
+    auto [it, inserted] = expansions_.try_emplace(&grants);
     if (inserted) it->second = {BuildPolicyRules(grants), UnnamedVerbs(grants)};
     std::string name = "stave:" + p.symbol(rule.action).qualified();
     if (rule.app != sema::kNoSymbol) {
       name += ":" + p.symbol(rule.app).qualified();
-      NoteUnnamedVerbs(l, rule, it->second.unnamed);
+      NoteUnnamedVerbs(l_, rule, it->second.unnamed);
     }
     const std::vector<PolicyRule>& policy_rules = it->second.rules;
     std::vector<RbacSubject> subjects;
@@ -175,10 +171,12 @@ void LowerApiRules(Lowering& l) {
     for (sema::SymbolId ns : rule.namespaces) scopes.push_back(p.symbol(ns).k8s_name);
     for (const std::string& ns : scopes) {
       bool cluster = ns.empty();
-      Object& role = l.Get(cluster ? Kind::ClusterRole : Kind::Role, ns, name);
-      std::get<Role>(role.spec).rules = policy_rules;
+      Object& role = l_.Get(cluster ? Kind::ClusterRole : Kind::Role, ns, name);
+      // Every rule behind one role has the same expansion (the name is its
+      // action and app): its rules are set once, by the first.
+      if (role.origins.empty()) std::get<Role>(role.spec).rules = policy_rules;
       role.origins.push_back(rule.rule->span);
-      Object& binding = l.Get(cluster ? Kind::ClusterRoleBinding : Kind::RoleBinding, ns, name);
+      Object& binding = l_.Get(cluster ? Kind::ClusterRoleBinding : Kind::RoleBinding, ns, name);
       auto& b = std::get<RoleBinding>(binding.spec);
       b.role_kind = cluster ? "ClusterRole" : "Role";
       b.role_name = name;
@@ -189,5 +187,7 @@ void LowerApiRules(Lowering& l) {
     }
   }
 }
+
+void LowerApiRules(Lowering& l) { ApiRuleLowering(l).Lower(0, l.program().api_rules.size()); }
 
 }  // namespace stave::lower
