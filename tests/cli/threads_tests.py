@@ -45,3 +45,26 @@ def test_threads_do_not_change_the_output():
                        for f in runs["1"][0].rglob("*.yaml")), "no mesh objects were made")
         cli.expect(runs["1"][1] == runs["2"][1], "diagnostics differ with two threads")
         cli.expect(same_tree(runs["1"][0], runs["2"][0]), "build -o differs with two threads")
+
+
+def test_a_role_made_on_both_threads_merges_as_on_one():
+    # 3,000 rules behind one Role and one binding (the same action and
+    # app), so that both threads' chunks make them and the merge must add
+    # up their subjects and origins as one thread does.
+    text = ['package shop', 'namespace prod = "prod"',
+            'serviceaccount web-sa = "web" in prod',
+            'app web in prod {', '  selector { app = "web" }', '  serviceaccount web-sa',
+            '  objects { deployments: "web" }', '}']
+    for i in range(3000):
+        text.append(f'group g{i} = "team-{i}"')
+        text.append(f'allow g{i} to deploy web in prod')
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "shop.policy"
+        path.write_text("\n".join(text) + "\n")
+        outs = {}
+        for threads in ("1", "2"):
+            p = cli.stave("build", str(path), timeout=120, env_extra={"STAVE_THREADS": threads})
+            cli.expect_exit(p, 0)
+            outs[threads] = (p.out, p.err)
+        cli.expect("team-2999" in outs["1"][0] and "team-0\n" in outs["1"][0], outs["1"][0][-2000:])
+        cli.expect(outs["1"] == outs["2"], "the merged Role or binding differs with two threads")
