@@ -141,7 +141,7 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
   }
   c->parse_ms = MillisecondsSince(start);
   auto checking = std::chrono::steady_clock::now();
-  c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics);
+  c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics, Threads());
   c->check_ms = MillisecondsSince(checking);
   c->diagnostics.sort();
   return c;

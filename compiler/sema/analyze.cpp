@@ -3,14 +3,36 @@
 #include "compiler/sema/analyze.h"
 
 #include <algorithm>
+#include <exception>
+#include <system_error>
+#include <thread>
+
+#include "compiler/base/pool_alloc.h"
 
 #include "compiler/sema/checker.h"
 #include "compiler/sema/grants.h"
 
 namespace stave::sema {
 
+namespace {
+
+// Below this many rules a second thread costs more than it saves.
+constexpr size_t kParallelRules = 2000;
+
+// The two costliest lints (a fifth of sema each way on the benchmark's
+// shapes). They read the resolved program and the expanded grants, and
+// nothing the lints beside them write: CheckTests alone changes the
+// program (the tests, the references, the imports' use), and neither
+// reads those.
+void LintGrants(Checker& c) {
+  CheckRiskyGrants(c);
+  CheckEscalationPaths(c);
+}
+
+}  // namespace
+
 std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
-                                 diag::DiagnosticList& diags) {
+                                 diag::DiagnosticList& diags, unsigned threads) {
   auto program = std::make_unique<Program>();
   program->sources = &sources;
   program->files = std::move(files);
@@ -20,15 +42,50 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckDeclarations(checker, scopes);
   CheckRules(checker, scopes);
   ExpandRuleGrants(*program);
-  CheckRequestAuthConditions(checker);
-  CheckTests(checker, scopes);
-  CheckDenyGuards(checker);
-  CheckShadowedCalls(checker);
-  CheckRiskyGrants(checker);
-  CheckEscalationPaths(checker);
-  CheckUnrunnableGrants(checker);
-  CheckAuditedSecrets(checker);
-  ReportUnusedImports(checker, scopes);
+  // On a large program LintGrants runs on a second thread, reporting into
+  // its own list, and what runs after it here into another, so that the
+  // three lists are appended in the order the checks run on one thread.
+  diag::DiagnosticList grant_lints, after;
+  Checker grant_checker(*program, grant_lints);
+  Checker after_checker(*program, after);
+  std::thread helper;
+  std::exception_ptr failure;
+  if (threads > 1 && program->api_rules.size() + program->call_rules.size() >= kParallelRules) {
+    try {
+      helper = std::thread([&] {
+        // Its blocks come from malloc: what a short-lived thread frees into
+        // its own pool lists would never be used again (the language
+        // server checks on every recheck).
+        base::PoolBypassThisThread();
+        try {
+          LintGrants(grant_checker);
+        } catch (...) {  // bad_alloc: rethrown on the calling thread
+          failure = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+    }  // no thread to be had: LintGrants runs below, on this one
+  }
+  auto join = [&] {
+    if (helper.joinable()) helper.join();
+  };
+  try {
+    CheckRequestAuthConditions(checker);
+    CheckTests(checker, scopes);
+    CheckDenyGuards(checker);
+    CheckShadowedCalls(checker);
+    if (!helper.joinable()) LintGrants(grant_checker);
+    CheckUnrunnableGrants(after_checker);
+    CheckAuditedSecrets(after_checker);
+    ReportUnusedImports(after_checker, scopes);
+  } catch (...) {
+    join();
+    throw;
+  }
+  join();
+  if (failure) std::rethrow_exception(failure);
+  diags.append(grant_lints);
+  diags.append(after);
   // The program lives through lowering, the peak of a run: give back what
   // growth by doubling left empty (bench/, peak memory is a target).
   program->references.shrink_to_fit();

@@ -8,8 +8,10 @@
 
 namespace stave::sema {
 
-// `files` are the parsed user and std files, in file-id order.
+// `files` are the parsed user and std files, in file-id order. With two or
+// more `threads`, a large program's costliest lints run on a second thread
+// (analyze.cpp); the diagnostics are the same, in the same order.
 std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
-                                 diag::DiagnosticList& diags);
+                                 diag::DiagnosticList& diags, unsigned threads = 1);
 
 }  // namespace stave::sema

@@ -68,3 +68,32 @@ def test_a_role_made_on_both_threads_merges_as_on_one():
             outs[threads] = (p.out, p.err)
         cli.expect("team-2999" in outs["1"][0] and "team-0\n" in outs["1"][0], outs["1"][0][-2000:])
         cli.expect(outs["1"] == outs["2"], "the merged Role or binding differs with two threads")
+
+
+def test_lints_on_a_second_thread_report_as_on_one():
+    # Over 2,000 rules, so that sema runs its grant lints (risky grants,
+    # escalation paths) on a second thread: each team's rules read
+    # Secrets (W0502) and chain through serviceaccounts (W0510), and a
+    # test per team fails to resolve (errors from CheckTests, which runs
+    # beside them). The diagnostics must come out the same, in order.
+    text = ["package org"]
+    for i in range(700):
+        text += [f'namespace build{i} = "t{i}-build"', f'namespace prod{i} = "t{i}-prod"',
+                 f'group interns{i} = "t{i}-interns"',
+                 f'serviceaccount builder{i} = "builder" in build{i}',
+                 f'action read-config{i} {{', '  secrets: get, list', '  jobs: get, list, create', '}',
+                 f'allow interns{i} to read-config{i} in build{i}',
+                 f'allow builder{i} to edit in prod{i}',
+                 f'allow interns{i} to view in prod{i}',
+                 f'test "t{i}" {{', f'  expect allow nobody{i} to view in prod{i}', '}']
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "org.policy"
+        path.write_text("\n".join(text) + "\n")
+        errs = {}
+        for threads in ("1", "2"):
+            p = cli.stave("check", str(path), timeout=120, env_extra={"STAVE_THREADS": threads})
+            cli.expect_exit(p, 1)
+            errs[threads] = p.err
+        for code in ("W0502", "W0510", "E0101"):
+            cli.expect(code in errs["1"], f"no {code} in:\n" + errs["1"][-3000:])
+        cli.expect(errs["1"] == errs["2"], "sema's diagnostics differ with two threads")
