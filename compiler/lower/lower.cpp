@@ -1,13 +1,10 @@
 // The lowering entry point and object bookkeeping.
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <map>
 #include <stdexcept>
-#include <system_error>
-#include <thread>
 
-#include "compiler/base/pool_alloc.h"
+#include "compiler/base/side_thread.h"
 
 #include "compiler/lower/lowering.h"
 
@@ -171,36 +168,25 @@ Output LowerOnTwoThreads(const sema::Program& program, const LowerOptions& optio
       api.Lower(c * kChunkRules, std::min(rules, (c + 1) * kChunkRules));
     }
   };
-  std::exception_ptr failure;
-  std::thread helper;
-  try {
-    helper = std::thread([&] {
-      // Its blocks come from malloc: the language server lowers on every
-      // recheck, and what a short-lived thread frees into its own pool
-      // lists would never be used again.
-      base::PoolBypassThisThread();
-      try {
-        LowerMesh(second);
-        take_chunks(second);
-      } catch (...) {  // bad_alloc: rethrown on the calling thread
-        failure = std::current_exception();
-        next_chunk = chunk_diags.size();
-      }
-    });
-  } catch (const std::system_error&) {
-    // No thread to be had: this one does it all, in the same order.
-    LowerMesh(second);
-  }
+  base::SideThread helper([&] {
+    try {
+      LowerMesh(second);
+      take_chunks(second);
+    } catch (...) {
+      next_chunk = chunk_diags.size();  // this thread stops too
+      throw;
+    }
+  });
+  // No thread to be had: this one does it all, in the same order.
+  if (!helper.started()) LowerMesh(second);
   try {
     LowerServiceAccounts(own);
     take_chunks(own);
   } catch (...) {
     next_chunk = chunk_diags.size();
-    if (helper.joinable()) helper.join();
-    throw;
+    throw;  // the helper is joined as it goes out of scope
   }
-  if (helper.joinable()) helper.join();
-  if (failure) std::rethrow_exception(failure);
+  helper.Join();
   own.Absorb(std::move(second));
   own.ReportInto(run_diags);
   LowerPipelines(own);

@@ -3,12 +3,9 @@
 #include "compiler/sema/analyze.h"
 
 #include <algorithm>
-#include <exception>
-#include <system_error>
-#include <thread>
+#include <optional>
 
-#include "compiler/base/pool_alloc.h"
-
+#include "compiler/base/side_thread.h"
 #include "compiler/sema/checker.h"
 #include "compiler/sema/grants.h"
 
@@ -19,8 +16,7 @@ namespace {
 // Below this many rules a second thread costs more than it saves.
 constexpr size_t kParallelRules = 2000;
 
-// The two costliest lints (a fifth of sema each way on the benchmark's
-// shapes). They read the resolved program and the expanded grants, and
+// The two costliest lints (a third of sema on the standard shape, perf). They read the resolved program and the expanded grants, and
 // nothing the lints beside them write: CheckTests alone changes the
 // program (the tests, the references, the imports' use), and neither
 // reads those.
@@ -48,42 +44,19 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   diag::DiagnosticList grant_lints, after;
   Checker grant_checker(*program, grant_lints);
   Checker after_checker(*program, after);
-  std::thread helper;
-  std::exception_ptr failure;
-  if (threads > 1 && program->api_rules.size() + program->call_rules.size() >= kParallelRules) {
-    try {
-      helper = std::thread([&] {
-        // Its blocks come from malloc: what a short-lived thread frees into
-        // its own pool lists would never be used again (the language
-        // server checks on every recheck).
-        base::PoolBypassThisThread();
-        try {
-          LintGrants(grant_checker);
-        } catch (...) {  // bad_alloc: rethrown on the calling thread
-          failure = std::current_exception();
-        }
-      });
-    } catch (const std::system_error&) {
-    }  // no thread to be had: LintGrants runs below, on this one
-  }
-  auto join = [&] {
-    if (helper.joinable()) helper.join();
-  };
-  try {
-    CheckRequestAuthConditions(checker);
-    CheckTests(checker, scopes);
-    CheckDenyGuards(checker);
-    CheckShadowedCalls(checker);
-    if (!helper.joinable()) LintGrants(grant_checker);
-    CheckUnrunnableGrants(after_checker);
-    CheckAuditedSecrets(after_checker);
-    ReportUnusedImports(after_checker, scopes);
-  } catch (...) {
-    join();
-    throw;
-  }
-  join();
-  if (failure) std::rethrow_exception(failure);
+  bool parallel = threads > 1 && program->api_rules.size() + program->call_rules.size() >= kParallelRules;
+  std::optional<base::SideThread> helper;
+  if (parallel) helper.emplace([&] { LintGrants(grant_checker); });
+  CheckRequestAuthConditions(checker);
+  CheckTests(checker, scopes);
+  CheckDenyGuards(checker);
+  CheckShadowedCalls(checker);
+  // No thread to be had, or too small a program: here, in order.
+  if (!helper || !helper->started()) LintGrants(grant_checker);
+  CheckUnrunnableGrants(after_checker);
+  CheckAuditedSecrets(after_checker);
+  ReportUnusedImports(after_checker, scopes);
+  if (helper) helper->Join();
   diags.append(grant_lints);
   diags.append(after);
   // The program lives through lowering, the peak of a run: give back what
