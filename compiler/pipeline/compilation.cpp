@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "compiler/pipeline/threads.h"
 #include "compiler/sema/analyze.h"
 #include "compiler/sema/stdlib.h"
 #include "compiler/sema/suppress.h"
@@ -35,17 +36,6 @@ const std::vector<syntax::ParseResult>& ParsedStdlib() {
 
 // Below this much text a second thread costs more than it saves.
 constexpr size_t kParallelParseBytes = 256 << 10;
-
-// How many threads parse and lower: STAVE_THREADS when set (1 does all on
-// the calling thread, for profiles and comparisons), else the cores, at
-// most four.
-unsigned Threads() {
-  if (const char* env = std::getenv("STAVE_THREADS")) {
-    int n = std::atoi(env);
-    if (n >= 1) return static_cast<unsigned>(std::min(n, 64));
-  }
-  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-}
 
 // Parses the files `ids` of `sources`, each into its own slot, so the
 // result does not depend on which thread took which file. Parsing is most
