@@ -18,14 +18,6 @@
 namespace stave::lsp {
 namespace {
 
-std::string IdKey(const json::Value& id) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << id;
-  os.flush();
-  return out;
-}
-
 // Shared by the reader thread and the main thread. Held by shared_ptr: the
 // reader may still be blocked in read() when the main thread returns.
 class Queue {
@@ -58,7 +50,7 @@ class Queue {
 
   bool Cancelled(const json::Value& id) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return cancelled_.erase(IdKey(id)) > 0;
+    return cancelled_.erase(ToText(id)) > 0;
   }
 
  private:
@@ -77,7 +69,7 @@ class Queue {
     if (!id || o->getString("method") != llvm::StringRef("$/cancelRequest")) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (cancelled_.size() > 1000) cancelled_.clear();
-    cancelled_.insert(IdKey(*id));
+    cancelled_.insert(ToText(*id));
   }
 
   std::mutex mutex_;

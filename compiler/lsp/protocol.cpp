@@ -56,6 +56,14 @@ bool fromJSON(const json::Value& v, Range& out, json::Path p) {
   return o && o.map("start", out.start) && o.map("end", out.end);
 }
 
+std::string ToText(const json::Value& v) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << v;
+  os.flush();
+  return out;
+}
+
 json::Value toJSON(const Position& p) {
   return json::Object{{"line", p.line}, {"character", p.character}};
 }

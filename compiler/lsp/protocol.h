@@ -22,6 +22,9 @@ namespace stave::lsp {
 
 namespace json = llvm::json;
 
+// A JSON value as compact text: for comparing values and keying ids.
+std::string ToText(const json::Value& v);
+
 // An LSP position's line or character (JSON numbers, maybe negative or
 // huge from a hostile client) clamped to what the line tables take.
 inline uint32_t ClampPosition(int64_t v) {

@@ -6,14 +6,6 @@
 namespace stave::lsp {
 namespace {
 
-std::string ToText(const json::Value& v) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << v;
-  os.flush();
-  return out;
-}
-
 // Whether every file `d` points into reads as it did at the last update.
 bool PointsIntoStableFiles(const diag::Diagnostic& d, const std::vector<bool>& stable) {
   auto ok = [&](base::Span span) { return !span.valid() || (span.file < stable.size() && stable[span.file]); };

@@ -97,14 +97,6 @@ std::string WidenHugeIntegers(std::string_view body) {
   return out;
 }
 
-std::string ToText(const json::Value& v) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << v;
-  os.flush();
-  return out;
-}
-
 // Every handler behind BindParams: params become the handler's struct, or
 // an InvalidParams error naming the field, before the handler runs.
 const std::map<std::string_view, RequestHandler>& Requests() {
