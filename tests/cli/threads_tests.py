@@ -25,6 +25,20 @@ def same_tree(a, b):
     return all(same_tree(os.path.join(a, d), os.path.join(b, d)) for d in cmp.common_dirs)
 
 
+def one_and_two_threads(command, text, name, status):
+    """`stave COMMAND FILE` on `text` with one thread and with two: the
+    (stdout, stderr) of each."""
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / name
+        path.write_text("\n".join(text) + "\n")
+        runs = []
+        for threads in ("1", "2"):
+            p = cli.stave(command, str(path), timeout=120, env_extra={"STAVE_THREADS": threads})
+            cli.expect_exit(p, status)
+            runs.append((p.out, p.err))
+        return runs
+
+
 def test_threads_do_not_change_the_output():
     sys.path.insert(0, str(BENCH))
     import gen_shapes  # noqa: E402
@@ -58,16 +72,9 @@ def test_a_role_made_on_both_threads_merges_as_on_one():
     for i in range(3000):
         text.append(f'group g{i} = "team-{i}"')
         text.append(f'allow g{i} to deploy web in prod')
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "shop.policy"
-        path.write_text("\n".join(text) + "\n")
-        outs = {}
-        for threads in ("1", "2"):
-            p = cli.stave("build", str(path), timeout=120, env_extra={"STAVE_THREADS": threads})
-            cli.expect_exit(p, 0)
-            outs[threads] = (p.out, p.err)
-        cli.expect("team-2999" in outs["1"][0] and "team-0\n" in outs["1"][0], outs["1"][0][-2000:])
-        cli.expect(outs["1"] == outs["2"], "the merged Role or binding differs with two threads")
+    one, two = one_and_two_threads("build", text, "shop.policy", 0)
+    cli.expect("team-2999" in one[0] and "team-0\n" in one[0], one[0][-2000:])
+    cli.expect(one == two, "the merged Role or binding differs with two threads")
 
 
 def test_lints_on_a_second_thread_report_as_on_one():
@@ -86,14 +93,7 @@ def test_lints_on_a_second_thread_report_as_on_one():
                  f'allow builder{i} to edit in prod{i}',
                  f'allow interns{i} to view in prod{i}',
                  f'test "t{i}" {{', f'  expect allow nobody{i} to view in prod{i}', '}']
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "org.policy"
-        path.write_text("\n".join(text) + "\n")
-        errs = {}
-        for threads in ("1", "2"):
-            p = cli.stave("check", str(path), timeout=120, env_extra={"STAVE_THREADS": threads})
-            cli.expect_exit(p, 1)
-            errs[threads] = p.err
-        for code in ("W0502", "W0510", "E0101"):
-            cli.expect(code in errs["1"], f"no {code} in:\n" + errs["1"][-3000:])
-        cli.expect(errs["1"] == errs["2"], "sema's diagnostics differ with two threads")
+    one, two = one_and_two_threads("check", text, "org.policy", 1)
+    for code in ("W0502", "W0510", "E0101"):
+        cli.expect(code in one[1], f"no {code} in:\n" + one[1][-3000:])
+    cli.expect(one == two, "sema's diagnostics differ with two threads")
