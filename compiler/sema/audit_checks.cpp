@@ -53,14 +53,6 @@ bool Leaks(const ResourceInfo& r, const std::string& verb, AuditLevel level) {
   return false;
 }
 
-bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r) {
-  for (const AppObjects& objects : p.symbol(app).app().objects) {
-    const ResourceInfo& o = p.symbol(objects.resource).resource();
-    if (o.group == r.group && o.resource == r.resource) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 AuditLevel CheckAuditLevel(Checker& c, const std::optional<syntax::Ident>& level) {

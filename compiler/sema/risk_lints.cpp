@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "compiler/sema/checker.h"
+#include "compiler/sema/rule_checks.h"
 
 namespace stave::sema {
 namespace {
@@ -75,14 +76,6 @@ const std::vector<Lint>& Lints() {
 bool IsCallerKey(const std::string& key) {
   return key == "source.ip" || key == "remote.ip" || key == "source.namespace" ||
          key == "source.principal" || key.rfind("request.auth.", 0) == 0;
-}
-
-bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r) {
-  for (const AppObjects& objects : p.symbol(app).app().objects) {
-    const ResourceInfo& o = p.symbol(objects.resource).resource();
-    if (o.group == r.group && o.resource == r.resource) return true;
-  }
-  return false;
 }
 
 // The `*` verbs (by span) that allow rules grant: these are reported at the

@@ -30,6 +30,8 @@ void CheckCondition(Checker& c, const syntax::Condition& cond);
 // True when the app has objects of at least one resource of the action,
 // matched by group and resource (a subresource belongs to its resource).
 bool AppCoversAction(const Program& p, SymbolId app, SymbolId action);
+// True when the app lists objects of resource `r` (group and resource).
+bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r);
 
 // Audit rules (spec §14, audit_checks.cpp). The level as written (E0330 for
 // an unknown one; Metadata when absent); E0230 for `level` on a rule that
