@@ -18,62 +18,25 @@ using sema::Identity;
 
 // Resources of one API group with the same verbs and names share a rule;
 // verbs in spec §4 order, resources and names sorted, rules sorted by group
-// then resources. Works on pointers into `grants` and copies strings only
-// into the rules it returns: in a dense repository every (action, app)
-// comes here once, and maps of string tuples were a third of lowering.
+// then resources.
 std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
-  std::vector<const Grant*> sorted;
-  sorted.reserve(grants.size());
-  for (const Grant& g : grants) sorted.push_back(&g);
-  std::sort(sorted.begin(), sorted.end(), [](const Grant* a, const Grant* b) {
-    return std::tie(a->group, a->resource, a->names, a->verb) <
-           std::tie(b->group, b->resource, b->names, b->verb);
-  });
-  // One entry per group, resource and names, with its verbs.
-  struct Entry {
-    const Grant* first;
-    std::vector<const std::string*> verbs;  // spec §4 order, unique
-  };
-  std::vector<Entry> entries;
-  for (const Grant* g : sorted) {
-    if (entries.empty() || !(std::tie(entries.back().first->group, entries.back().first->resource,
-                                      entries.back().first->names) ==
-                             std::tie(g->group, g->resource, g->names))) {
-      entries.push_back({g, {}});
-    }
-    auto& verbs = entries.back().verbs;
-    if (verbs.empty() || *verbs.back() != g->verb) verbs.push_back(&g->verb);
+  std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::set<std::string>>
+      verbs;
+  for (const Grant& g : grants) verbs[{g.group, g.resource, g.names}].insert(g.verb);
+  std::map<std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>,
+           std::vector<std::string>>
+      grouped;
+  for (const auto& [key, verb_set] : verbs) {
+    const auto& [group, resource, names] = key;
+    std::vector<std::string> v(verb_set.begin(), verb_set.end());
+    std::sort(v.begin(), v.end(), sema::VerbLess);
+    grouped[{group, v, names}].push_back(resource);
   }
-  auto verbs_less = [](const std::vector<const std::string*>& a, const std::vector<const std::string*>& b) {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        [](const std::string* x, const std::string* y) { return *x < *y; });
-  };
-  for (Entry& e : entries) {
-    std::sort(e.verbs.begin(), e.verbs.end(),
-              [](const std::string* a, const std::string* b) { return sema::VerbLess(*a, *b); });
-  }
-  // Entries of one group with the same verbs and names share a rule; by
-  // resource within it.
-  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    if (a.first->group != b.first->group) return a.first->group < b.first->group;
-    if (verbs_less(a.verbs, b.verbs)) return true;
-    if (verbs_less(b.verbs, a.verbs)) return false;
-    return std::tie(a.first->names, a.first->resource) < std::tie(b.first->names, b.first->resource);
-  });
-  auto same_rule = [&](const Entry& a, const Entry& b) {
-    return a.first->group == b.first->group && !verbs_less(a.verbs, b.verbs) &&
-           !verbs_less(b.verbs, a.verbs) && a.first->names == b.first->names;
-  };
   std::vector<PolicyRule> rules;
-  for (size_t i = 0; i < entries.size();) {
-    PolicyRule rule{{entries[i].first->group}, {}, entries[i].first->names, {}};
-    for (const std::string* v : entries[i].verbs) rule.verbs.push_back(*v);
-    size_t j = i;
-    for (; j < entries.size() && same_rule(entries[i], entries[j]); ++j) {
-      rule.resources.push_back(entries[j].first->resource);
-    }
-    rules.push_back(std::move(rule));
-    i = j;
+  for (auto& [key, resources] : grouped) {
+    const auto& [group, v, names] = key;
+    std::sort(resources.begin(), resources.end());
+    rules.push_back({{group}, resources, names, v});
   }
   std::sort(rules.begin(), rules.end(), [](const PolicyRule& a, const PolicyRule& b) {
     return std::tie(a.api_groups, a.resources, a.resource_names, a.verbs) <
