@@ -47,7 +47,7 @@ const char* ApiVersion(Kind kind) {
 Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name) {
   // Looked up by views: most calls find an object made before, and copying
   // both strings for the key was most of the lookup.
-  auto it = objects_.find(std::make_tuple(std::string_view(ns), kind, std::string_view(name)));
+  auto it = objects_.find(KeyView(ns, kind, name));
   if (it != objects_.end()) return it->second;
   Object o;
   o.kind = kind;

@@ -40,7 +40,20 @@ class Lowering {
   const sema::Program& p_;
   const LowerOptions& options_;
   diag::DiagnosticList* diags_;
-  std::map<std::tuple<std::string, Kind, std::string>, Object, std::less<>> objects_;
+  // Ordered by namespace, kind, name; found by views of them (KeyLess), so
+  // that a lookup copies no string.
+  using Key = std::tuple<std::string, Kind, std::string>;
+  using KeyView = std::tuple<std::string_view, Kind, std::string_view>;
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) < View(b);
+    }
+  };
+  std::map<Key, Object, KeyLess> objects_;
   std::optional<AuditPolicy> audit_policy_;
 };
 
