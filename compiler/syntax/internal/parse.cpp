@@ -114,6 +114,23 @@ void ReportTooManyErrors(const base::SourceFile& src, base::FileId id, diag::Dia
       .with_help("fix the first errors; later ones often follow from them");
 }
 
+// The first of ANTLR's two-stage parse: SLL prediction, which looks at
+// less context and is cheaper, giving up at the first syntax error. When
+// it succeeds the tree is the one full LL prediction builds (ANTLR's
+// guarantee for SLL); when it gives up, nullptr, and the caller parses
+// again with LL and the error strategy that reports and recovers. Almost
+// every file in a repository parses at the first stage.
+stave_antlr::StaveParser::FileContext* SllParse(stave_antlr::StaveParser& parser) {
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    return parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
@@ -140,10 +157,18 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
     parser.removeErrorListeners();
     auto strategy = std::make_shared<internal::StaveErrorStrategy>(result.diagnostics, map, id,
                                                                    kMaxSyntaxErrors - *lexical);
-    parser.setErrorHandler(strategy);
-    stave_antlr::StaveParser::FileContext* tree = nullptr;
+    stave_antlr::StaveParser::FileContext* tree = SllParse(parser);
     try {
-      tree = parser.file();
+      if (tree == nullptr) {
+        // A syntax error, or a decision SLL cannot make: again from the
+        // start with full LL prediction and our recovery, which reports.
+        tokens.seek(0);
+        parser.reset();
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+            antlr4::atn::PredictionMode::LL);
+        parser.setErrorHandler(strategy);
+        tree = parser.file();
+      }
     } catch (const internal::TooManyErrors&) {
       ReportTooManyErrors(src, id, result.diagnostics);
       result.file.has_syntax_errors = true;
