@@ -7,6 +7,7 @@
 // with a warning), so that a wildcard never goes unreported.
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -122,25 +123,42 @@ void LintUngrantedWildcards(Checker& c) {
   }
 }
 
-void LintApiRule(Checker& c, const ApiRule& rule) {
+// The lints an action (limited to an app's objects) sets off: each code
+// once, at the first permission that matches it, in permission order.
+using RiskyPermissions = std::vector<std::pair<const Lint*, const Permission*>>;
+
+RiskyPermissions FindRiskyPermissions(const Program& p, SymbolId action, SymbolId app) {
+  RiskyPermissions out;
+  std::set<diag::Code> found;
+  for (const Permission& perm : p.symbol(action).action().permissions) {
+    const ResourceInfo& r = p.symbol(perm.resource).resource();
+    if (app != kNoSymbol && !AppHasObjectsOf(p, app, r)) continue;
+    for (const Lint& lint : Lints()) {
+      if (found.count(lint.code) || !lint.matches(r, perm.verb)) continue;
+      found.insert(lint.code);
+      out.emplace_back(&lint, &perm);
+    }
+  }
+  return out;
+}
+
+// Many rules grant the same action (and app): what it sets off is found
+// once per pair, not per rule.
+void LintApiRule(Checker& c, const ApiRule& rule,
+                 std::map<std::pair<SymbolId, SymbolId>, RiskyPermissions>& found) {
   const Program& p = c.program();
   const auto& api = std::get<syntax::ApiRule>(rule.rule->target);
-  std::set<diag::Code> reported;
-  for (const Permission& perm : p.symbol(rule.action).action().permissions) {
-    const ResourceInfo& r = p.symbol(perm.resource).resource();
-    if (rule.app != kNoSymbol && !AppHasObjectsOf(p, rule.app, r)) continue;
-    for (const Lint& lint : Lints()) {
-      if (reported.count(lint.code) || !lint.matches(r, perm.verb)) continue;
-      reported.insert(lint.code);
-      c.diags()
-          .report(lint.code, api.action.span,
-                  fmt::format("this rule grants `{}` on `{}`", perm.verb, p.symbol(perm.resource).k8s_name),
-                  "a risky grant")
-          .label(perm.verb_span, fmt::format("`{}` granted here", perm.verb))
-          .note(lint.why)
-          .with_help("grant only what the subjects need, or keep this and say why with "
-                     "`// stave:allow CODE reason`");
-    }
+  auto [it, inserted] = found.try_emplace({rule.action, rule.app});
+  if (inserted) it->second = FindRiskyPermissions(p, rule.action, rule.app);
+  for (const auto& [lint, perm] : it->second) {
+    c.diags()
+        .report(lint->code, api.action.span,
+                fmt::format("this rule grants `{}` on `{}`", perm->verb, p.symbol(perm->resource).k8s_name),
+                "a risky grant")
+        .label(perm->verb_span, fmt::format("`{}` granted here", perm->verb))
+        .note(lint->why)
+        .with_help("grant only what the subjects need, or keep this and say why with "
+                   "`// stave:allow CODE reason`");
   }
   if (rule.cluster) {
     c.diags()
@@ -158,8 +176,9 @@ void LintApiRule(Checker& c, const ApiRule& rule) {
 void CheckRiskyGrants(Checker& c) {
   const Program& p = c.program();
   LintUngrantedWildcards(c);
+  std::map<std::pair<SymbolId, SymbolId>, RiskyPermissions> found;
   for (const ApiRule& rule : p.api_rules) {
-    if (rule.effect == syntax::Effect::Allow) LintApiRule(c, rule);
+    if (rule.effect == syntax::Effect::Allow) LintApiRule(c, rule, found);
   }
   for (const CallRule& rule : p.call_rules) {
     if (rule.effect != syntax::Effect::Allow) continue;
