@@ -8,16 +8,20 @@
 namespace stave::base {
 
 SideThread::SideThread(std::function<void()> work) : work_(std::move(work)) {
+  auto run = [this] {
+    try {
+      work_();
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+  };
   try {
-    thread_ = std::thread([this] {
+    thread_ = std::thread([run] {
       PoolBypassThisThread();
-      try {
-        work_();
-      } catch (...) {
-        failure_ = std::current_exception();
-      }
+      run();
     });
   } catch (const std::system_error&) {
+    run();  // no thread to be had
   }
 }
 

@@ -1,8 +1,8 @@
 // Work that runs on a second thread while the calling one does its own:
-// the halves of lowering, sema's grant lints. The thread takes its memory
-// from malloc (PoolBypassThisThread): the language server compiles on
-// every recheck, and what a short-lived thread frees into its own pool
-// lists would never be used again.
+// reading files, half of lowering, sema's grant lints. The thread takes
+// its memory from malloc (PoolBypassThisThread): the language server
+// compiles on every recheck, and what a short-lived thread frees into its
+// own pool lists would never be used again.
 #pragma once
 
 #include <exception>
@@ -14,8 +14,9 @@ namespace stave::base {
 class SideThread {
  public:
   // Starts `work` on a thread of its own. When no thread can be had (a
-  // process limit), nothing runs and started() is false: the caller does
-  // the work itself.
+  // process limit), the work runs here and now instead, and started() is
+  // false; either way Join rethrows what it threw, so callers need not
+  // tell the two apart.
   explicit SideThread(std::function<void()> work);
   // Joins; what the work threw is dropped (Join rethrows it).
   ~SideThread();

@@ -149,7 +149,7 @@ void LowerMesh(Lowering& l) {
 
 // On two threads: this one makes the ServiceAccounts, a second one the
 // mesh's objects, and then both take chunks of the API rules until none
-// are left. Each chunk reports into its own list, appended in rule order,
+// are left (all of them the second, if it ran here for want of a thread). Each chunk reports into its own list, appended in rule order,
 // so the diagnostics come out as on one thread; the two threads' Roles and
 // bindings are merged (Absorb), and run rules, which may add to them, are
 // lowered last, on the merged objects.
@@ -177,8 +177,6 @@ Output LowerOnTwoThreads(const sema::Program& program, const LowerOptions& optio
       throw;
     }
   });
-  // No thread to be had: this one does it all, in the same order.
-  if (!helper.started()) LowerMesh(second);
   try {
     LowerServiceAccounts(own);
     take_chunks(own);

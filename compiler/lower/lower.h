@@ -16,9 +16,10 @@ struct LowerOptions {
   std::string trust_domain = "cluster.local";
   bool istio_dry_run = false;
   std::string access_log_provider = "envoy";  // --access-log-provider (spec §14)
-  // Threads lowering may use: with two or more, the mesh's objects are made
-  // on a second thread while this one makes the RBAC objects (lower.cpp).
-  // The pipeline sets it; the output is the same either way.
+  // Threads lowering may use: with two or more, a large program's mesh
+  // objects are made on a second thread, and the API rules shared out
+  // between both (lower.cpp). The pipeline sets it; the output is the same
+  // either way.
   unsigned threads = 1;
 };
 

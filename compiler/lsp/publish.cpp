@@ -1,8 +1,6 @@
 // Publishing only what changed (publish.h).
 #include "compiler/lsp/publish.h"
 
-#include <algorithm>
-
 namespace stave::lsp {
 namespace {
 

@@ -6,7 +6,9 @@
 // a recheck.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 

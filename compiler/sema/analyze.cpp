@@ -16,10 +16,10 @@ namespace {
 // Below this many rules a second thread costs more than it saves.
 constexpr size_t kParallelRules = 2000;
 
-// The two costliest lints (a third of sema on the standard shape, perf). They read the resolved program and the expanded grants, and
-// nothing the lints beside them write: CheckTests alone changes the
-// program (the tests, the references, the imports' use), and neither
-// reads those.
+// The two costliest lints (a third of sema on the standard shape, perf).
+// They read the resolved program and the expanded grants, and nothing the
+// lints beside them write: CheckTests alone changes the program (the
+// tests, the references, the imports' use), and neither reads those.
 void LintGrants(Checker& c) {
   CheckRiskyGrants(c);
   CheckEscalationPaths(c);
@@ -51,8 +51,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   CheckTests(checker, scopes);
   CheckDenyGuards(checker);
   CheckShadowedCalls(checker);
-  // No thread to be had, or too small a program: here, in order.
-  if (!helper || !helper->started()) LintGrants(grant_checker);
+  if (!parallel) LintGrants(grant_checker);
   CheckUnrunnableGrants(after_checker);
   CheckAuditedSecrets(after_checker);
   ReportUnusedImports(after_checker, scopes);

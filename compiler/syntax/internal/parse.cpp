@@ -161,8 +161,8 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
     try {
       if (tree == nullptr) {
         // A syntax error, or a decision SLL cannot make: again from the
-        // start with full LL prediction and our recovery, which reports.
-        tokens.seek(0);
+        // start (reset rewinds the tokens) with full LL prediction and our
+        // recovery, which reports.
         parser.reset();
         parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
             antlr4::atn::PredictionMode::LL);
