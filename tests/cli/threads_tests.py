@@ -1,5 +1,6 @@
 """Parsing and lowering on several threads give the one-thread output,
-byte for byte: the files of `build -o` and every diagnostic (issue 19).
+byte for byte: the files of `build -o` and every diagnostic (issue 19),
+and `build -o` inspects the output directory on two threads as on one.
 The repository is bench/gen_shapes.py's dense shape at 6,000 statements:
 over 256 KiB of text (parsing takes its threads) and over 2,000 rules
 (lowering makes the mesh's objects on a second thread), with N0601 notes
@@ -59,6 +60,24 @@ def test_threads_do_not_change_the_output():
                        for f in runs["1"][0].rglob("*.yaml")), "no mesh objects were made")
         cli.expect(runs["1"][1] == runs["2"][1], "diagnostics differ with two threads")
         cli.expect(same_tree(runs["1"][0], runs["2"][0]), "build -o differs with two threads")
+        # Over 1 MiB of YAML: the output directory is inspected (hashed,
+        # compared) on two threads, half the bytes each. Both halves must
+        # still see an unchanged file as unchanged and an edited one as
+        # edited.
+        out = runs["2"][0]
+        yaml = sorted(f for f in out.iterdir() if f.name.endswith(".yaml"))
+        cli.expect(sum(f.stat().st_size for f in yaml) > 1 << 20, "under 1 MiB of YAML")
+        p = cli.stave("build", str(root), "-o", str(out), timeout=120, env_extra={"STAVE_THREADS": "2"})
+        cli.expect_exit(p, 0)
+        cli.expect("(0 files changed)" in p.err, p.err[-500:])
+        for edited in (yaml[0], yaml[-1]):
+            before = edited.read_text()
+            edited.write_text(before + "# a hand edit\n")
+            p = cli.stave("build", str(root), "-o", str(out), timeout=120,
+                          env_extra={"STAVE_THREADS": "2"})
+            cli.expect_exit(p, 2)
+            cli.expect(f"refusing to overwrite `{edited}`: it was edited" in p.err, p.err[-500:])
+            edited.write_text(before)
 
 
 def test_a_role_made_on_both_threads_merges_as_on_one():
