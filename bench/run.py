@@ -166,13 +166,23 @@ class Series:
 
 
 def bench(label: str, cmd: list[str], reps: int, cwd: Path | None = None,
-          timeout: float | None = None, warmup: bool = True) -> Series:
+          timeout: float | None = None, warmup: bool = True, fresh_out: Path | None = None) -> Series:
+    """`fresh_out`: every run (the warm-up too) gets `-o` a new directory
+    made under it, so each one writes every file, as a clean clone's CI
+    does. The caller removes `fresh_out` at the end of the whole run:
+    recreating thousands of files right after deleting as many makes ext4
+    skip the freed inodes and write far slower (bench/shapes.py)."""
+    def argv() -> list[str]:
+        if fresh_out is None:
+            return cmd
+        return cmd + ["-o", str(Path(tempfile.mkdtemp(dir=fresh_out)) / "out")]
+
     log(f"  {label}: {reps} run(s)")
     if warmup:
-        run_once(cmd, cwd, timeout)  # page cache, not reported
+        run_once(argv(), cwd, timeout)  # page cache, not reported
     runs = []
     for _ in range(reps):
-        r = run_once(cmd, cwd, timeout)
+        r = run_once(argv(), cwd, timeout)
         runs.append(r)
         if r.timed_out:
             break
@@ -525,6 +535,12 @@ def main() -> int:
     repos = {n: ensure_repo(work, ["--statements", str(n)], f"stave-{n}", args.seed) for n in sizes}
     tiny = ensure_repo(work, ["--statements", "40"], "stave-40", args.seed)
 
+    # build -o's output directories of this run (see bench()), and any an
+    # interrupted run left
+    for stale in work.glob("outputs-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    outputs = Path(tempfile.mkdtemp(prefix="outputs-", dir=work))
+
     log("stave")
     res: dict = {}
     res["true"] = bench("/bin/true (spawn overhead)", ["/bin/true"], 20)
@@ -534,9 +550,13 @@ def main() -> int:
         r = repos[n]
         big = n >= 100_000
         res[("check", n)] = bench(f"check {n}", [stave, "check", str(r)], reps[n], warmup=not big)
+        # into a new directory each run; out-N, built once, is what the
+        # peers on the YAML read
+        res[("build", n)] = bench(f"build {n}", [stave, "build", str(r)],
+                                  1 if big else reps[n], warmup=not big, fresh_out=outputs)
         outdir = work / f"out-{n}"
-        res[("build", n)] = bench(f"build {n}", [stave, "build", str(r), "-o", str(outdir)],
-                                  1 if big else reps[n], warmup=not big)
+        shutil.rmtree(outdir, ignore_errors=True)
+        subprocess.run([stave, "build", str(r), "-o", str(outdir)], check=True, capture_output=True)
         res[("build_bytes", n)] = sum(p.stat().st_size for p in outdir.rglob("*") if p.is_file())
         timeout = None if (n < 100_000 or args.full) else args.test_timeout
         res[("test", n)] = bench(f"test {n}", [stave, "test", str(r)], reps[n] if n < 100_000 else 1,
@@ -551,7 +571,8 @@ def main() -> int:
         for cmd in ("check", "build"):
             samples = {}
             for _ in range(runs):
-                argv = [stave, cmd, "--timings", str(r)] + (["-o", str(work / f"out-{n}")] if cmd == "build" else [])
+                dest = Path(tempfile.mkdtemp(dir=outputs)) / "out"
+                argv = [stave, cmd, "--timings", str(r)] + (["-o", str(dest)] if cmd == "build" else [])
                 err = subprocess.run(argv, capture_output=True, text=True).stderr
                 line = next((l for l in err.splitlines() if l.startswith("timings:")), None)
                 if line is None:
@@ -560,6 +581,8 @@ def main() -> int:
                     samples.setdefault(name, []).append(float(ms))
             if samples:
                 stage_times[(cmd, n)] = samples
+
+    shutil.rmtree(outputs, ignore_errors=True)
 
     log("peers on the emitted YAML")
     yaml_peers = bench_yaml_peers({n: res[("build", n)] for n in sizes}, work, sizes, reps)
