@@ -30,9 +30,10 @@ using CompilationPtr = std::unique_ptr<pipeline::Compilation, KeepUntilExit>;
 
 // `paths` default to `.`. On a path that cannot be read, prints why (E0011,
 // to `machine` in a machine format) and returns nullptr: exit code 2.
-// With Tests::Drop the expectations are freed before lowering, the peak of
-// a run: in a typical repository they are half the statements. The time
-// spent reading the files is the compilation's `read_ms`.
+// With Tests::Drop the expectations are checked and not kept (in a typical
+// repository they are half the statements); no command keeps the table of
+// references, which only the language server reads. The time spent
+// reading the files is the compilation's `read_ms`.
 CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& options, FILE* machine,
                               Tests tests = Tests::Keep);
 

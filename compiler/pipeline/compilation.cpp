@@ -81,7 +81,8 @@ double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache* cache) {
+std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache* cache,
+                                     sema::Retain retain) {
   auto start = std::chrono::steady_clock::now();
   auto c = std::make_unique<Compilation>();
   for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
@@ -131,25 +132,13 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
   }
   c->parse_ms = MillisecondsSince(start);
   auto checking = std::chrono::steady_clock::now();
-  c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics, Threads());
+  c->program = sema::Analyze(c->sources, std::move(files), c->diagnostics, Threads(), retain);
   c->check_ms = MillisecondsSince(checking);
   c->diagnostics.sort();
   return c;
 }
 
 namespace {
-
-// Keeps each test block's span, which `stave:allow` comments attach to.
-void DropExpectations(sema::Program& program) {
-  program.tests.clear();
-  program.tests.shrink_to_fit();
-  for (syntax::File& file : program.files) {
-    for (syntax::TestBlock& block : file.tests) {
-      block.expectations.clear();
-      block.expectations.shrink_to_fit();
-    }
-  }
-}
 
 // Lowers the program when it has no errors, adding lowering's diagnostics
 // (names the targets refuse, rules Istio can never match, precision lost).
@@ -174,8 +163,8 @@ void FinishDiagnostics(Compilation& c) {
 }  // namespace
 
 std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, const PipelineOptions& options) {
-  std::unique_ptr<Compilation> c = Compile(std::move(inputs), options.cache);
-  if (options.drop_expectations) DropExpectations(*c->program);
+  sema::Retain retain{.references = options.references, .expectations = !options.drop_expectations};
+  std::unique_ptr<Compilation> c = Compile(std::move(inputs), options.cache, retain);
   if (options.lower) LowerChecked(*c, options.lowering);
   FinishDiagnostics(*c);
   return c;

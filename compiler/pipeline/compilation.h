@@ -39,16 +39,19 @@ double MillisecondsSince(std::chrono::steady_clock::time_point start);
 // and for the fuzzer: nothing is lowered and `stave:allow` comments are
 // not applied.
 std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs,
-                                     ParseCache* cache = nullptr);
+                                     ParseCache* cache = nullptr, sema::Retain retain = {});
 
 // What a finished compilation is made with.
 struct PipelineOptions {
   bool lower = true;  // lower the program when it has no errors
   lower::LowerOptions lowering;
-  // Free the test blocks' expectations before lowering (check, build,
-  // drift, diff never evaluate them): the peak of a run, since in a
-  // typical repository they are half the statements.
+  // Check the test blocks' expectations but keep none of them (check,
+  // build, drift, diff never evaluate them): in a typical repository they
+  // are half the statements, and they were the peak of a run.
   bool drop_expectations = false;
+  // Keep the table of references (the language server's go-to-definition,
+  // references and rename; nothing else reads it).
+  bool references = true;
   ParseCache* cache = nullptr;
 };
 

@@ -19,7 +19,8 @@ constexpr size_t kParallelRules = 2000;
 // The two costliest lints (a third of sema on the standard shape, perf).
 // They read the resolved program and the expanded grants, and nothing the
 // lints beside them write: CheckTests alone changes the program (the
-// tests, the references, the imports' use), and neither reads those.
+// tests, the references, the imports' use, and DropCheckedExpectations
+// the test blocks' syntax), and neither reads those.
 void LintGrants(Checker& c) {
   CheckRiskyGrants(c);
   CheckEscalationPaths(c);
@@ -28,9 +29,10 @@ void LintGrants(Checker& c) {
 }  // namespace
 
 std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
-                                 diag::DiagnosticList& diags, unsigned threads) {
+                                 diag::DiagnosticList& diags, unsigned threads, Retain retain) {
   auto program = std::make_unique<Program>();
   program->sources = &sources;
+  program->retain = retain;
   program->files = std::move(files);
   Checker checker(*program, diags);
   DeclareSymbols(checker);
@@ -49,6 +51,7 @@ std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syn
   if (parallel) helper.emplace([&] { LintGrants(grant_checker); });
   CheckRequestAuthConditions(checker);
   CheckTests(checker, scopes);
+  if (!retain.expectations) DropCheckedExpectations(*program);
   CheckDenyGuards(checker);
   CheckShadowedCalls(checker);
   if (!parallel) LintGrants(grant_checker);

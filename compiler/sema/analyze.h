@@ -10,8 +10,11 @@ namespace stave::sema {
 
 // `files` are the parsed user and std files, in file-id order. With two or
 // more `threads`, a large program's costliest lints run on a second thread
-// (analyze.cpp); the diagnostics are the same, in the same order.
+// (analyze.cpp); the diagnostics are the same, in the same order. What
+// `retain` leaves out is checked (and reported) all the same, then freed
+// at once, or never stored.
 std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
-                                 diag::DiagnosticList& diags, unsigned threads = 1);
+                                 diag::DiagnosticList& diags, unsigned threads = 1,
+                                 Retain retain = {});
 
 }  // namespace stave::sema

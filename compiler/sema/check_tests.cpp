@@ -107,7 +107,7 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
     if (scope.package.empty()) continue;
     for (const syntax::TestBlock& block : scope.file->tests) {
       Test test{&block, {}};
-      test.expectations.reserve(block.expectations.size());
+      if (c.program().retain.expectations) test.expectations.reserve(block.expectations.size());
       for (const syntax::Expectation& x : block.expectations) {
         Expectation e;
         e.source = &x;
@@ -120,9 +120,18 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
         if (call && !ResolveToken(c, scope, x, e)) ok = false;
         if (!subject || !ok) continue;
         e.subject = *subject;
-        test.expectations.push_back(std::move(e));
+        if (c.program().retain.expectations) test.expectations.push_back(std::move(e));
       }
-      c.program().tests.push_back(std::move(test));
+      if (c.program().retain.expectations) c.program().tests.push_back(std::move(test));
+    }
+  }
+}
+
+void DropCheckedExpectations(Program& program) {
+  for (syntax::File& file : program.files) {
+    for (syntax::TestBlock& block : file.tests) {
+      block.expectations.clear();
+      block.expectations.shrink_to_fit();
     }
   }
 }

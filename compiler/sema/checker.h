@@ -65,7 +65,12 @@ void DeclareSymbols(Checker& c);
 std::vector<FileScope> BuildScopes(Checker& c);
 void CheckDeclarations(Checker& c, std::vector<FileScope>& scopes);
 void CheckRules(Checker& c, std::vector<FileScope>& scopes);
+// Checks every expectation; keeps them in Program::tests only when the
+// program retains expectations.
 void CheckTests(Checker& c, std::vector<FileScope>& scopes);
+// Frees the syntax of every expectation (the test blocks and their spans
+// stay, for `stave:allow`): after CheckTests, when they are not retained.
+void DropCheckedExpectations(Program& program);
 void CheckDenyGuards(Checker& c);
 void CheckShadowedCalls(Checker& c);
 void CheckRiskyGrants(Checker& c);

@@ -197,6 +197,15 @@ struct Reference {
   SymbolId target;
 };
 
+// What a Program keeps that only some of its users read. The command line
+// reads neither, and at 100k statements they were a sixth of `check`'s
+// peak (massif): the references, and the resolved expectations with their
+// syntax, which `check`, `build` and `drift` check but never evaluate.
+struct Retain {
+  bool references = true;    // Program::references (the language server's)
+  bool expectations = true;  // Program::tests and each TestBlock's expectations
+};
+
 // Ownership: the Program owns the syntax trees (`files`); every
 // `const syntax::…*` in a Symbol, rule or test points into them and lives
 // as long as the Program does (moving the Program keeps them valid: the
@@ -208,9 +217,11 @@ struct Program {
   std::vector<Symbol> symbols;
   // package -> name -> symbol. std::map: iteration order is output order.
   std::map<std::string, std::map<std::string, SymbolId>> packages;
-  // In the order names were resolved. Only the language server reads them,
-  // and it sorts them by span (lsp::Analysis): at 100k statements sorting
-  // was a twentieth of every `check`.
+  Retain retain;
+  // In the order names were resolved (empty unless retain.references).
+  // Only the language server reads them, and it sorts them by span
+  // (lsp::Analysis): at 100k statements sorting was a twentieth of every
+  // `check`.
   std::vector<Reference> references;
   std::vector<ApiRule> api_rules;
   std::vector<CallRule> call_rules;
@@ -219,7 +230,7 @@ struct Program {
   // Subjects of an API audit rule may include `any` (Principal::Kind::Any).
   std::vector<ApiRule> audit_api_rules;
   std::vector<CallRule> audit_call_rules;
-  std::vector<Test> tests;
+  std::vector<Test> tests;  // empty unless retain.expectations
 
   const Symbol& symbol(SymbolId id) const { return symbols[id]; }
   SymbolId lookup(const std::string& package, const std::string& name) const;

@@ -256,7 +256,7 @@ SymbolId Checker::Resolve(FileScope& scope, const syntax::QualName& qn,
     return kNoSymbol;
   }
 
-  program_.references.push_back({qn.name.span, id});
+  if (program_.retain.references) program_.references.push_back({qn.name.span, id});
   const Symbol& s = program_.symbol(id);
   if (!KindIn(s.kind, kinds)) {
     diags_.report(diag::Code::E0201, qn.span,
