@@ -96,7 +96,7 @@ std::vector<RbacGrant> ExpandRbac(const lower::Output& objects, const std::vecto
       scopes = {""};
       scopes.insert(scopes.end(), namespaces.begin(), namespaces.end());
     }
-    const auto& rules = std::get<lower::Role>(role_it->second->spec).rules;
+    const auto& rules = std::get<lower::Role>(role_it->second->spec).rules();
     for (const lower::RbacSubject& subject : binding.subjects) {
       if (!keep(subject)) continue;
       eval::UserInfo user = UserOf(subject);

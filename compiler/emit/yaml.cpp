@@ -199,12 +199,12 @@ void Metadata(E& e, const lower::Meta& m) {
 template <class E>
 void RoleBody(E& e, const lower::Role& role) {
   e << YAML::Key << Plain{"rules"} << YAML::Value;
-  if (role.rules.empty()) {
+  if (role.rules().empty()) {
     e << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
     return;
   }
   e << YAML::BeginSeq;
-  for (const auto& r : role.rules) {
+  for (const auto& r : role.rules()) {
     e << YAML::BeginMap;
     StrList(e, "apiGroups", r.api_groups, true);
     StrList(e, "resources", r.resources);

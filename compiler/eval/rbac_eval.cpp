@@ -135,7 +135,7 @@ RbacDecision RbacAuthorizer::Authorize(const RbacRequest& r) const {
     }
     const lower::Object* role = FindRole(b.role_kind, o.meta.ns, b.role_name);
     if (role == nullptr) continue;
-    const auto& rules = std::get<lower::Role>(role->spec).rules;
+    const auto& rules = std::get<lower::Role>(role->spec).rules();
     for (size_t i = 0; i < rules.size(); ++i) {
       if (RuleMatches(rules[i], r)) return {true, &o, role, i};
     }

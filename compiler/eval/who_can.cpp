@@ -65,7 +65,7 @@ std::vector<std::string> NamedObjects(const lower::Output& out, const RbacReques
   for (const lower::Object& o : out.objects) {
     bool scoped = o.kind == lower::Kind::ClusterRole || (o.kind == lower::Kind::Role && o.meta.ns == r.ns);
     if (!scoped) continue;
-    for (const lower::PolicyRule& rule : std::get<lower::Role>(o.spec).rules) {
+    for (const lower::PolicyRule& rule : std::get<lower::Role>(o.spec).rules()) {
       if (Lists(rule.api_groups, r.group) && Lists(rule.resources, r.resource) && Lists(rule.verbs, r.verb)) {
         for (const auto& n : rule.resource_names) AddUnique(names, n);
       }

@@ -169,7 +169,7 @@ class Importer {
     if (b.subjects.empty()) return;
     const kube::ClusterObject& role = *role_it->second;
     for (const std::string& u : role.unsupported) Warn(role, o.ns, u);
-    const auto& rules = std::get<lower::Role>(role.model->spec).rules;
+    const auto& rules = std::get<lower::Role>(role.model->spec).rules();
     std::set<Atom> unnamed;
     std::string subjects = SubjectList(b.subjects);
     std::string where = cluster ? "cluster" : Namespace(o.ns);

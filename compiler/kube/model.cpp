@@ -110,7 +110,7 @@ class ModelBuilder {
   }
 
   lower::Role RoleOf(const YamlNode& doc) {
-    lower::Role role;
+    std::vector<lower::PolicyRule> rules;
     Entries(Get(doc, "rules"), "rules", [&](const YamlNode& r, size_t i) {
       std::string at = fmt::format("rules[{}]", i);
       lower::PolicyRule rule{Strings(Get(r, "apiGroups"), at + ".apiGroups"),
@@ -120,8 +120,10 @@ class ModelBuilder {
       if (Get(r, "nonResourceURLs")) {
         o_.unsupported.push_back(fmt::format("`nonResourceURLs` in rule {}", i + 1));
       }
-      if (!rule.resources.empty()) role.rules.push_back(std::move(rule));
+      if (!rule.resources.empty()) rules.push_back(std::move(rule));
     });
+    lower::Role role;
+    role.set_rules(std::move(rules));
     return role;
   }
 

@@ -209,7 +209,7 @@ void LowerPipelines(Lowering& l) {
       std::string ns = p.symbol(pl.pipeline().ns).k8s_name;
       std::string name = "stave:run:" + pl.qualified();
       Object& role = l.Get(Kind::Role, ns, name);
-      std::get<Role>(role.spec).rules = BuildPolicyRules(sema::RunGrants(pl.k8s_name));
+      std::get<Role>(role.spec).set_rules(BuildPolicyRules(sema::RunGrants(pl.k8s_name)));
       role.origins.push_back(rule.rule->span);
       Object& binding = l.Get(Kind::RoleBinding, ns, name);
       auto& b = std::get<RoleBinding>(binding.spec);

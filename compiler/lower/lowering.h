@@ -69,7 +69,7 @@ class ApiRuleLowering {
 
  private:
   struct Expansion {
-    std::vector<PolicyRule> rules;
+    std::shared_ptr<const std::vector<PolicyRule>> rules;  // shared by the Roles
     std::string unnamed;  // N0601's list
   };
   Lowering& l_;

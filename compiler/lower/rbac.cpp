@@ -116,13 +116,15 @@ void ApiRuleLowering::Lower(size_t begin, size_t end) {
     // verbs, once too.
     const std::vector<Grant>& grants = *rule.grants;
     auto [it, inserted] = expansions_.try_emplace(&grants);
-    if (inserted) it->second = {BuildPolicyRules(grants), UnnamedVerbs(grants)};
+    if (inserted) {
+      it->second = {std::make_shared<const std::vector<PolicyRule>>(BuildPolicyRules(grants)),
+                    UnnamedVerbs(grants)};
+    }
     std::string name = "stave:" + p.symbol(rule.action).qualified();
     if (rule.app != sema::kNoSymbol) {
       name += ":" + p.symbol(rule.app).qualified();
       NoteUnnamedVerbs(l_, rule, it->second.unnamed);
     }
-    const std::vector<PolicyRule>& policy_rules = it->second.rules;
     std::vector<RbacSubject> subjects;
     for (const sema::Principal& s : rule.subjects) {
       for (const Identity& id : sema::Identities(p, s.symbol)) subjects.push_back(ToSubject(id));
@@ -137,7 +139,7 @@ void ApiRuleLowering::Lower(size_t begin, size_t end) {
       Object& role = l_.Get(cluster ? Kind::ClusterRole : Kind::Role, ns, name);
       // Every rule behind one role has the same expansion (the name is its
       // action and app): its rules are set once, by the first.
-      if (role.origins.empty()) std::get<Role>(role.spec).rules = policy_rules;
+      if (role.origins.empty()) std::get<Role>(role.spec).shared_rules = it->second.rules;
       role.origins.push_back(rule.rule->span);
       Object& binding = l_.Get(cluster ? Kind::ClusterRoleBinding : Kind::RoleBinding, ns, name);
       auto& b = std::get<RoleBinding>(binding.spec);

@@ -65,12 +65,12 @@ void CheckDocument(const YAML::Node& doc, const lower::Object& o) {
   CHECK(StringMap(meta["annotations"]) == o.meta.annotations);
   if (const auto* role = std::get_if<lower::Role>(&o.spec)) {
     const YAML::Node rules = doc["rules"];
-    REQUIRE(Size(rules) == role->rules.size());
-    for (size_t i = 0; i < role->rules.size(); ++i) {
-      CHECK(Strings(rules[i]["apiGroups"]) == role->rules[i].api_groups);
-      CHECK(Strings(rules[i]["resources"]) == role->rules[i].resources);
-      CHECK(Strings(rules[i]["resourceNames"]) == role->rules[i].resource_names);
-      CHECK(Strings(rules[i]["verbs"]) == role->rules[i].verbs);
+    REQUIRE(Size(rules) == role->rules().size());
+    for (size_t i = 0; i < role->rules().size(); ++i) {
+      CHECK(Strings(rules[i]["apiGroups"]) == role->rules()[i].api_groups);
+      CHECK(Strings(rules[i]["resources"]) == role->rules()[i].resources);
+      CHECK(Strings(rules[i]["resourceNames"]) == role->rules()[i].resource_names);
+      CHECK(Strings(rules[i]["verbs"]) == role->rules()[i].verbs);
     }
   } else if (const auto* b = std::get_if<lower::RoleBinding>(&o.spec)) {
     CHECK(doc["roleRef"]["kind"].as<std::string>() == b->role_kind);
@@ -270,7 +270,9 @@ TEST_CASE("strings YAML could read as something else come back as written", "[em
   rule.api_groups = {""};
   rule.resources = values;
   rule.verbs = {"get", "*"};
-  role.spec = lower::Role{{rule}};
+  lower::Role spec;
+  spec.set_rules({rule});
+  role.spec = spec;
   out.objects.push_back(role);
   lower::Object policy;
   policy.kind = lower::Kind::AuthorizationPolicy;

@@ -273,10 +273,12 @@ std::vector<lower::Object> RandomObjects(xcheck::Rng& rng) {
     return o;
   };
   object(lower::Kind::ServiceAccount).spec = lower::ServiceAccount{rng.P(0.5)};
-  lower::Role role;
+  std::vector<lower::PolicyRule> rules;
   for (int i = rng.Int(0, 3); i > 0; --i) {
-    role.rules.push_back({RandomList(rng), RandomList(rng), RandomList(rng), RandomList(rng)});
+    rules.push_back({RandomList(rng), RandomList(rng), RandomList(rng), RandomList(rng)});
   }
+  lower::Role role;
+  role.set_rules(std::move(rules));
   object(lower::Kind::Role).spec = role;
   lower::RoleBinding binding{RandomString(rng), RandomString(rng), {}};
   for (int i = rng.Int(1, 3); i > 0; --i) {

@@ -211,7 +211,7 @@ rules:
   // A ServiceAccount subject without a namespace is in the binding's.
   CHECK(b.subjects[1] == lower::RbacSubject{"ServiceAccount", "ci", "bot"});
   const kube::ClusterObject* agg = Find(r, "ClusterRole", "agg");
-  const auto& rules = std::get<lower::Role>(agg->model->spec).rules;
+  const auto& rules = std::get<lower::Role>(agg->model->spec).rules();
   REQUIRE(rules.size() == 1);
   CHECK(rules[0].resource_names == std::vector<std::string>{"web"});
   CHECK(agg->unsupported.size() == 2);  // aggregationRule, nonResourceURLs

@@ -32,12 +32,18 @@ PolicyRule Rule(Strings groups, Strings resources, Strings verbs, Strings names 
   return r;
 }
 
+lower::Role RoleWith(std::vector<PolicyRule> rules) {
+  lower::Role role;
+  role.set_rules(std::move(rules));
+  return role;
+}
+
 Object MakeRole(const std::string& ns, const std::string& name, std::vector<PolicyRule> rules) {
-  return Object{Kind::Role, {name, ns, {}, {}}, lower::Role{std::move(rules)}, {}};
+  return Object{Kind::Role, {name, ns, {}, {}}, RoleWith(std::move(rules)), {}};
 }
 
 Object MakeClusterRole(const std::string& name, std::vector<PolicyRule> rules) {
-  return Object{Kind::ClusterRole, {name, "", {}, {}}, lower::Role{std::move(rules)}, {}};
+  return Object{Kind::ClusterRole, {name, "", {}, {}}, RoleWith(std::move(rules)), {}};
 }
 
 Object MakeRoleBinding(const std::string& ns, const std::string& name, const std::string& role_kind,
