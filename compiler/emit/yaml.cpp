@@ -564,6 +564,10 @@ std::map<std::string, std::string> EmitFiles(const lower::Output& output) {
   std::string* text = nullptr;
   for (const Object& o : output.objects) {
     if (!last_ns || *last_ns != o.meta.ns) {
+      // A finished file gives back what growth by doubling left unused
+      // (up to half of it), for the next file to grow into: the YAML of
+      // every file is in memory at once.
+      if (text) text->shrink_to_fit();
       text = &files[(o.meta.ns.empty() ? "cluster" : o.meta.ns) + ".yaml"];
       last_ns = &o.meta.ns;
     }
