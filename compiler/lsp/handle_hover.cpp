@@ -76,7 +76,7 @@ std::string Facts(const sema::Program& p, const sema::Symbol& s) {
     for (const sema::Permission& perm : action->permissions) {
       std::string res = p.symbol(perm.resource).k8s_name;
       if (lines.empty() || lines.back().first != res) lines.push_back({res, perm.verb});
-      else lines.back().second += ", " + perm.verb;
+      else lines.back().second += ", " + perm.verb.str();
     }
     for (size_t i = 0; i < lines.size() && i < kMaxPermissionLines; ++i) {
       out += fmt::format("- `{}`: {}\n", lines[i].first, lines[i].second);

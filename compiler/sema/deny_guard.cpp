@@ -49,7 +49,7 @@ std::optional<std::string> SharedScope(const Program& p, const ApiRule& deny, co
 }
 
 std::string DescribeGrant(const Grant& g) {
-  std::string what = fmt::format("`{} {}{}`", g.verb, g.resource, g.group.empty() ? "" : "." + g.group);
+  std::string what = fmt::format("`{} {}{}`", g.verb, g.resource, g.group.empty() ? "" : "." + g.group.str());
   if (!g.names.empty()) what += fmt::format(" on `{}`", g.names.front());
   return what;
 }

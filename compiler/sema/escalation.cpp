@@ -81,7 +81,7 @@ bool GivesNoPower(const Grant& g) {
 }
 
 std::string Describe(const Grant& g, const std::string& ns) {
-  std::string what = g.verb + " " + g.resource + (g.group.empty() ? "" : "." + g.group);
+  std::string what = g.verb.str() + " " + g.resource.str() + (g.group.empty() ? "" : "." + g.group.str());
   if (!g.names.empty()) what += " `" + g.names.front() + "`";
   return what + (ns.empty() ? " cluster-wide" : " in `" + ns + "`");
 }

@@ -35,7 +35,7 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app)
       std::sort(names.begin(), names.end());
       names.erase(std::unique(names.begin(), names.end()), names.end());
     }
-    out.push_back({r.group, r.rbac_name(), perm.verb, std::move(names), perm.resource});
+    out.push_back({r.grant_group, r.grant_resource, perm.verb, std::move(names), perm.resource});
   }
   return out;
 }

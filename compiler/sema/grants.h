@@ -13,9 +13,9 @@ namespace stave::sema {
 // One verb on one resource (`deployments/scale` in group `apps`), on the
 // named objects or, when `names` is empty, on every object.
 struct Grant {
-  std::string group;
-  std::string resource;  // with the subresource: "deployments/scale"
-  std::string verb;
+  base::Interned group;
+  base::Interned resource;  // with the subresource: "deployments/scale"
+  base::Interned verb;
   std::vector<std::string> names;  // sorted; empty: all objects
   SymbolId resource_symbol = kNoSymbol;
 

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "compiler/base/interned.h"
 #include "compiler/base/source.h"
 #include "compiler/syntax/ast.h"
 
@@ -41,12 +42,15 @@ struct ResourceInfo {
   std::string rbac_name() const {
     return subresource.empty() ? resource : resource + "/" + subresource;
   }
+  // group and rbac_name(), interned when the resource is declared, for
+  // the grants made of it.
+  base::Interned grant_group, grant_resource;
 };
 
 // One permission of an action: a verb on a resource, after includes.
 struct Permission {
   SymbolId resource;
-  std::string verb;
+  base::Interned verb;
   base::Span verb_span;  // where the verb is written (maybe in an included action)
 };
 

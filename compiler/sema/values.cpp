@@ -227,6 +227,8 @@ std::optional<ResourceInfo> ParseResource(std::string_view text, std::string* pr
   if (slash != std::string_view::npos) {
     if (Problem p = CheckDnsLabel(info.subresource)) return fail("subresource " + *p);
   }
+  info.grant_group = info.group;
+  info.grant_resource = info.rbac_name();
   return info;
 }
 
