@@ -74,7 +74,19 @@ def timings_share(stave: str, root: Path) -> float:
     return total / run.wall_ms
 
 
-def measure(stave: str, root: Path, runs: int, outputs: Path) -> dict:
+def fs_type(path: Path) -> str:
+    """The type of the file system `path` is on (/proc/mounts)."""
+    best, kind = "", "?"
+    real = str(path.resolve())
+    for line in Path("/proc/mounts").read_text().splitlines():
+        fields = line.split()
+        mount = fields[1]
+        if (real == mount or real.startswith(mount.rstrip("/") + "/")) and len(mount) > len(best):
+            best, kind = mount, fields[2]
+    return kind
+
+
+def measure(stave: str, root: Path, runs: int, outputs: Path, tmpfs: Path | None) -> dict:
     """Median wall time and peak RSS of each command. `build -o` is timed
     twice: into a directory that does not exist (a clean clone's CI), a
     new one each run, and again into the last of them, which is then up
@@ -83,7 +95,9 @@ def measure(stave: str, root: Path, runs: int, outputs: Path) -> dict:
     skips the inodes of files deleted in the last half minute or so when
     it allocates new ones, and writing a build's thousands of files right
     after removing the previous run's made `write` up to ten times slower
-    than on a clean file system."""
+    than on a clean file system. With `tmpfs`, the builds into a new
+    directory are timed there too: what is left is Stave's own time, not
+    the disk's."""
     out: dict = {"bytes": tree_bytes(root)}
     for command in COMMANDS:
         series = []
@@ -92,6 +106,11 @@ def measure(stave: str, root: Path, runs: int, outputs: Path) -> dict:
             series.append(run_once(argv(stave, command, root, dest)))
         out[command] = (statistics.median(r.wall_ms for r in series),
                         max(r.rss_kb for r in series))
+        if command == "build" and tmpfs is not None:
+            fast = [run_once(argv(stave, command, root, Path(tempfile.mkdtemp(dir=tmpfs)) / "out"))
+                    for _ in range(runs)]
+            out["build_tmpfs"] = (statistics.median(r.wall_ms for r in fast),
+                                  max(r.rss_kb for r in fast))
         if command == "build":
             again = [run_once(argv(stave, command, root, dest)) for _ in range(runs)]
             out["rebuild"] = (statistics.median(r.wall_ms for r in again),
@@ -114,18 +133,21 @@ def lsp_recheck(stave: str, root: Path) -> tuple[str, float]:
     return "", float("nan")
 
 
-def report(results: dict, sizes: list[int]) -> str:
-    lines = ["| shape | statements | input | check | build -o | build -o, up to date | test | "
-             "peak (check) | peak / input | `--timings` share |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+def report(results: dict, sizes: list[int], disk: str, tmpfs: bool) -> str:
+    extra = " build -o, tmpfs |" if tmpfs else ""
+    lines = [f"| shape | statements | input | check | build -o ({disk}) |{extra} build -o, up to date | "
+             "test | peak (check) | peak / input, check | peak / input, build | `--timings` share |",
+             "|---|---:|---:|---:|---:|" + ("---:|" if tmpfs else "") + "---:|---:|---:|---:|---:|---:|"]
     for shape, by_size in results.items():
         for size in sizes:
             r = by_size[size]
             peak = r["check"][1]
+            fast = f" {fmt_ms(r['build_tmpfs'][0])} |" if tmpfs else ""
             lines.append(f"| {shape} | {size:,} | {kib(r['bytes'] / 1024)} | {fmt_ms(r['check'][0])} | "
-                         f"{fmt_ms(r['build'][0])} | {fmt_ms(r['rebuild'][0])} | "
+                         f"{fmt_ms(r['build'][0])} |{fast} {fmt_ms(r['rebuild'][0])} | "
                          f"{fmt_ms(r['test'][0])} | {kib(peak)} | "
-                         f"{peak * 1024 / r['bytes']:.0f}× | {r['share'] * 100:.0f}% |")
+                         f"{peak * 1024 / r['bytes']:.0f}× | {r['build'][1] * 1024 / r['bytes']:.0f}× | "
+                         f"{r['share'] * 100:.0f}% |")
     lines += ["", "Growth per decade of statements (time ×, 10 is linear):", "",
               "| shape | command | " + " | ".join(f"{a:,} → {b:,}" for a, b in zip(sizes, sizes[1:])) + " |",
               "|---|---|" + "---:|" * (len(sizes) - 1)]
@@ -156,13 +178,13 @@ def write_section(text: str, header: str) -> None:
     path.write_text(body)
 
 
-def run_shapes(args, sizes: list[int], results: dict, outputs: Path) -> None:
+def run_shapes(args, sizes: list[int], results: dict, outputs: Path, tmpfs: Path | None) -> None:
     for shape in args.shapes.split(","):
         results[shape] = {}
         for size in sizes:
             root = repo(args.work, shape, size)
             print(f"{shape} {size:,}", file=sys.stderr, flush=True)
-            results[shape][size] = measure(args.stave, root, args.runs, outputs)
+            results[shape][size] = measure(args.stave, root, args.runs, outputs, tmpfs)
             if size == LSP_SIZE:
                 edited, ms = lsp_recheck(str(Path(args.stave).resolve()), root)
                 files = sum(1 for _ in root.rglob("*.policy"))
@@ -177,24 +199,32 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "stave-shapes")
     ap.add_argument("--write", action="store_true", help="replace the shapes section of bench/results.md")
+    ap.add_argument("--tmpfs", type=Path, help="also time build -o into new directories here (a tmpfs)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     load_before = os.getloadavg()[0]
     results: dict = {}
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.tmpfs and fs_type(args.tmpfs) != "tmpfs":
+        print(f"{args.tmpfs} is not on a tmpfs", file=sys.stderr)
+        return 2
     outputs = Path(tempfile.mkdtemp(prefix="outputs-", dir=args.work))
+    tmpfs = Path(tempfile.mkdtemp(prefix="outputs-", dir=args.tmpfs)) if args.tmpfs else None
     try:
-        run_shapes(args, sizes, results, outputs)
+        run_shapes(args, sizes, results, outputs, tmpfs)
     finally:
         shutil.rmtree(outputs, ignore_errors=True)
-    text = report(results, sizes)
+        if tmpfs:
+            shutil.rmtree(tmpfs, ignore_errors=True)
+    text = report(results, sizes, fs_type(outputs.parent), tmpfs is not None)
     print(text)
     if args.write:
         header = (f"`python3 bench/shapes.py --runs {args.runs}` on {datetime.date.today().isoformat()}, "
                   f"{os.cpu_count()} cores, load average {load_before:.2f} at the start and "
                   f"{os.getloadavg()[0]:.2f} at the end; median whole-process times. Reading and "
                   "writing go to the machine's disk: where the page cache has dropped the "
-                  "repository, `read` is slower, and `build -o` waits for the disk.")
+                  "repository, `read` is slower, and `build -o` waits for the disk"
+                  + (f"; the tmpfs column writes to `{args.tmpfs}` instead." if args.tmpfs else "."))
         write_section(text, header)
     return 0
 
