@@ -2,8 +2,9 @@
 // rule into grants (a verb on a resource of a group), hundreds of
 // thousands of them in a large program, over a few hundred distinct
 // groups, resources and verbs: each grant holds three pointers instead of
-// three copies (at 100k statements of the dense shape the copies were
-// the largest part of the expanded grants, 59 MB; massif).
+// three copies (the expanded grants were 59 MB of the dense shape's peak
+// at 100k statements, massif; with pointers the peak fell by 34 MB). The
+// table only grows: in the language server, by the texts typed.
 #pragma once
 
 #include <compare>
