@@ -151,10 +151,13 @@ def report(results: dict, sizes: list[int], disk: str, tmpfs: bool) -> str:
     lines += ["", "Growth per decade of statements (time ×, 10 is linear):", "",
               "| shape | command | " + " | ".join(f"{a:,} → {b:,}" for a, b in zip(sizes, sizes[1:])) + " |",
               "|---|---|" + "---:|" * (len(sizes) - 1)]
+    growth = [(c, c) for c in COMMANDS]
+    if tmpfs:
+        growth.insert(2, ("build_tmpfs", "build (tmpfs)"))
     for shape, by_size in results.items():
-        for command in COMMANDS:
-            ratios = [by_size[b][command][0] / by_size[a][command][0] for a, b in zip(sizes, sizes[1:])]
-            lines.append(f"| {shape} | {command} | " + " | ".join(f"{x:.1f}" for x in ratios) + " |")
+        for key, label in growth:
+            ratios = [by_size[b][key][0] / by_size[a][key][0] for a, b in zip(sizes, sizes[1:])]
+            lines.append(f"| {shape} | {label} | " + " | ".join(f"{x:.1f}" for x in ratios) + " |")
     rechecks = {shape: by_size[LSP_SIZE]["lsp"] for shape, by_size in results.items()
                 if "lsp" in by_size.get(LSP_SIZE, {})}
     if rechecks:
