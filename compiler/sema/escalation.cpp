@@ -40,35 +40,43 @@ struct Held {
   const syntax::Rule* rule;
 };
 
+// Texts the walk compares every grant with, interned once: comparing two
+// Interned is comparing two pointers (these predicates were a twentieth
+// of a language-server recheck when they compared the texts).
+const base::Interned& Star() {
+  static const base::Interned kStar("*");
+  return kStar;
+}
+
 bool Covers(const ScopedGrant& have, const std::string& ns, const Grant& g) {
   if (!have.ns.empty() && have.ns != ns) return false;
   const Grant& h = have.grant;
-  if (h.group != g.group || (h.resource != g.resource && h.resource != "*")) return false;
-  if (h.verb != g.verb && h.verb != "*") return false;
+  if (h.group != g.group || (h.resource != g.resource && h.resource != Star())) return false;
+  if (h.verb != g.verb && h.verb != Star()) return false;
   if (h.names.empty()) return true;
   return !g.names.empty() && std::includes(h.names.begin(), h.names.end(), g.names.begin(), g.names.end());
 }
 
-// Resources whose creation runs a pod as a chosen serviceaccount. (A
-// plain array: a set of string pairs built a pair per query, and this runs
-// for every grant a subject holds.)
+// Resources whose creation runs a pod as a chosen serviceaccount.
 bool RunsAsAccount(const Grant& g) {
   struct Workload {
-    std::string_view group, resource;
+    base::Interned group, resource;
   };
-  static constexpr Workload kWorkloads[] = {
+  static const Workload kWorkloads[] = {
       {"", "pods"},           {"apps", "deployments"},  {"apps", "replicasets"},
       {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"},
       {"batch", "cronjobs"},  {"", "replicationcontrollers"}, {"tekton.dev", "pipelineruns"},
       {"tekton.dev", "taskruns"}};
-  if (g.verb == "create" || g.verb == "*") {
-    if (g.resource == "*") return true;
+  static const base::Interned kCreate("create"), kImpersonate("impersonate"),
+      kToken("serviceaccounts/token"), kAccounts("serviceaccounts");
+  if (g.verb == kCreate || g.verb == Star()) {
+    if (g.resource == Star()) return true;
     for (const Workload& w : kWorkloads) {
       if (w.group == g.group && w.resource == g.resource) return true;
     }
-    if (g.group.empty() && g.resource == "serviceaccounts/token") return true;
+    if (g.group.empty() && g.resource == kToken) return true;
   }
-  return g.verb == "impersonate" && g.group.empty() && g.resource == "serviceaccounts";
+  return g.verb == kImpersonate && g.group.empty() && g.resource == kAccounts;
 }
 
 // Grants that reach nothing: recording events changes no object, runs
@@ -76,8 +84,10 @@ bool RunsAsAccount(const Grant& g) {
 // with std's `trigger` may create events; reaching it is not worth a
 // warning).
 bool GivesNoPower(const Grant& g) {
-  return (g.group.empty() || g.group == "events.k8s.io") && g.resource == "events" &&
-         (g.verb == "create" || g.verb == "patch" || g.verb == "update");
+  static const base::Interned kEventsGroup("events.k8s.io"), kEvents("events"), kCreate("create"),
+      kPatch("patch"), kUpdate("update");
+  return (g.group.empty() || g.group == kEventsGroup) && g.resource == kEvents &&
+         (g.verb == kCreate || g.verb == kPatch || g.verb == kUpdate);
 }
 
 std::string Describe(const Grant& g, const std::string& ns) {
