@@ -209,7 +209,10 @@ void LowerPipelines(Lowering& l) {
       std::string ns = p.symbol(pl.pipeline().ns).k8s_name;
       std::string name = "stave:run:" + pl.qualified();
       Object& role = l.Get(Kind::Role, ns, name);
-      std::get<Role>(role.spec).set_rules(BuildPolicyRules(sema::RunGrants(pl.k8s_name)));
+      // The same for every run rule of this pipeline: made by the first.
+      if (role.origins.empty()) {
+        std::get<Role>(role.spec).set_rules(BuildPolicyRules(sema::RunGrants(pl.k8s_name)));
+      }
       role.origins.push_back(rule.rule->span);
       Object& binding = l.Get(Kind::RoleBinding, ns, name);
       auto& b = std::get<RoleBinding>(binding.spec);
@@ -224,8 +227,8 @@ void LowerPipelines(Lowering& l) {
     std::vector<base::Span> origins;
     for (auto& [name, pr] : pipelines) {
       std::sort(pr.rules.begin(), pr.rules.end());
-      list.push_back(pr);
       origins.insert(origins.end(), pr.origins.begin(), pr.origins.end());
+      list.push_back(std::move(pr));  // by_symbol is not read again
     }
     std::string name = "stave-pipelines-" + ns;
     Object& policy = l.Get(Kind::ValidatingAdmissionPolicy, "", name);
