@@ -137,7 +137,11 @@ class Escalations {
     std::map<std::tuple<size_t, std::optional<Identity>, Identity>, std::vector<std::string>> walks;
     std::map<std::vector<std::pair<std::string, const void*>>, size_t> holdings;
     std::vector<bool> holds_all;  // by holding id
-    for (const auto& [subject, helds] : held_) {
+    for (const auto& held : held_) {
+      // Named, not bound: the visitor below captures them (clang 14 cannot
+      // capture a structured binding).
+      const Identity& subject = held.first;
+      const std::vector<const Held*>& helds = held.second;
       std::vector<std::pair<std::string, const void*>> holding;
       for (const Held* h : helds) {
         for (const std::string& scope : h->scopes) holding.emplace_back(scope, h->grants.get());
