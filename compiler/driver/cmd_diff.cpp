@@ -54,8 +54,7 @@ bool LoadSide(const std::string& spec, const Options& options, Side& side) {
   }
   pipeline::PipelineOptions stages;
   stages.lowering = {options.trust_domain, options.istio_dry_run};
-  stages.drop_expectations = true;
-  stages.references = false;
+  stages.retain = {.references = false, .expectations = false};
   side.compilation = pipeline::CompileFinished(std::move(loaded.inputs), stages);
   if (side.compilation->diagnostics.has_errors()) {
     fmt::print(stderr, "stave: error: `{}` does not compile:\n", spec);

@@ -28,8 +28,8 @@ CompilationPtr LoadAndCompile(std::vector<std::string> paths, const Options& opt
   }
   pipeline::PipelineOptions stages;
   stages.lowering = {options.trust_domain, options.istio_dry_run, options.access_log_provider};
-  stages.drop_expectations = tests == Tests::Drop;
-  stages.references = false;  // the language server's
+  // the references are the language server's
+  stages.retain = {.references = false, .expectations = tests == Tests::Keep};
   CompilationPtr compilation(pipeline::CompileFinished(std::move(loaded.inputs), stages).release());
   compilation->start_ms = start_ms;
   compilation->read_ms = read_ms;

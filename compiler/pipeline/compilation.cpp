@@ -163,8 +163,7 @@ void FinishDiagnostics(Compilation& c) {
 }  // namespace
 
 std::unique_ptr<Compilation> CompileFinished(std::vector<SourceInput> inputs, const PipelineOptions& options) {
-  sema::Retain retain{.references = options.references, .expectations = !options.drop_expectations};
-  std::unique_ptr<Compilation> c = Compile(std::move(inputs), options.cache, retain);
+  std::unique_ptr<Compilation> c = Compile(std::move(inputs), options.cache, options.retain);
   if (options.lower) LowerChecked(*c, options.lowering);
   FinishDiagnostics(*c);
   return c;

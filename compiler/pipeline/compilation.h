@@ -45,13 +45,11 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs,
 struct PipelineOptions {
   bool lower = true;  // lower the program when it has no errors
   lower::LowerOptions lowering;
-  // Check the test blocks' expectations but keep none of them (check,
-  // build, drift, diff never evaluate them): in a typical repository they
-  // are half the statements, and they were the peak of a run.
-  bool drop_expectations = false;
-  // Keep the table of references (the language server's go-to-definition,
-  // references and rename; nothing else reads it).
-  bool references = true;
+  // What the Program keeps (sema::Retain): check, build, drift and diff
+  // never evaluate the expectations (in a typical repository half the
+  // statements, and they were the peak of a run), and only the language
+  // server reads the references.
+  sema::Retain retain;
   ParseCache* cache = nullptr;
 };
 

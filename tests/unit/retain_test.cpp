@@ -25,8 +25,7 @@ std::string Described(const pipeline::Compilation& c) {
 
 pipeline::PipelineOptions Lean() {
   pipeline::PipelineOptions options;
-  options.drop_expectations = true;
-  options.references = false;
+  options.retain = {.references = false, .expectations = false};
   return options;
 }
 
