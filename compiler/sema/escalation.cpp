@@ -43,16 +43,23 @@ struct Held {
 // Texts the walk compares every grant with, interned once: comparing two
 // Interned is comparing two pointers (these predicates were a twentieth
 // of a language-server recheck when they compared the texts).
-const base::Interned& Star() {
-  static const base::Interned kStar("*");
-  return kStar;
+struct GrantTexts {
+  base::Interned star{"*"}, create{"create"}, patch{"patch"}, update{"update"},
+      impersonate{"impersonate"}, accounts{"serviceaccounts"}, token{"serviceaccounts/token"},
+      events{"events"}, events_group{"events.k8s.io"}, pipelineruns{"pipelineruns"};
+};
+
+const GrantTexts& Texts() {
+  static const GrantTexts texts;
+  return texts;
 }
 
 bool Covers(const ScopedGrant& have, const std::string& ns, const Grant& g) {
   if (!have.ns.empty() && have.ns != ns) return false;
   const Grant& h = have.grant;
-  if (h.group != g.group || (h.resource != g.resource && h.resource != Star())) return false;
-  if (h.verb != g.verb && h.verb != Star()) return false;
+  const GrantTexts& t = Texts();
+  if (h.group != g.group || (h.resource != g.resource && h.resource != t.star)) return false;
+  if (h.verb != g.verb && h.verb != t.star) return false;
   if (h.names.empty()) return true;
   return !g.names.empty() && std::includes(h.names.begin(), h.names.end(), g.names.begin(), g.names.end());
 }
@@ -67,16 +74,15 @@ bool RunsAsAccount(const Grant& g) {
       {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"},
       {"batch", "cronjobs"},  {"", "replicationcontrollers"}, {"tekton.dev", "pipelineruns"},
       {"tekton.dev", "taskruns"}};
-  static const base::Interned kCreate("create"), kImpersonate("impersonate"),
-      kToken("serviceaccounts/token"), kAccounts("serviceaccounts");
-  if (g.verb == kCreate || g.verb == Star()) {
-    if (g.resource == Star()) return true;
+  const GrantTexts& t = Texts();
+  if (g.verb == t.create || g.verb == t.star) {
+    if (g.resource == t.star) return true;
     for (const Workload& w : kWorkloads) {
       if (w.group == g.group && w.resource == g.resource) return true;
     }
-    if (g.group.empty() && g.resource == kToken) return true;
+    if (g.group.empty() && g.resource == t.token) return true;
   }
-  return g.verb == kImpersonate && g.group.empty() && g.resource == kAccounts;
+  return g.verb == t.impersonate && g.group.empty() && g.resource == t.accounts;
 }
 
 // Grants that reach nothing: recording events changes no object, runs
@@ -84,10 +90,9 @@ bool RunsAsAccount(const Grant& g) {
 // with std's `trigger` may create events; reaching it is not worth a
 // warning).
 bool GivesNoPower(const Grant& g) {
-  static const base::Interned kEventsGroup("events.k8s.io"), kEvents("events"), kCreate("create"),
-      kPatch("patch"), kUpdate("update");
-  return (g.group.empty() || g.group == kEventsGroup) && g.resource == kEvents &&
-         (g.verb == kCreate || g.verb == kPatch || g.verb == kUpdate);
+  const GrantTexts& t = Texts();
+  return (g.group.empty() || g.group == t.events_group) && g.resource == t.events &&
+         (g.verb == t.create || g.verb == t.patch || g.verb == t.update);
 }
 
 std::string Describe(const Grant& g, const std::string& ns) {
@@ -159,7 +164,7 @@ class Escalations {
       if (subject.kind == Identity::Kind::ServiceAccount) self = subject;
       ForEachScoped(helds, [&](const ScopedGrant& start) {
         if (!RunsAsAccount(start.grant)) return;
-        bool pipelineruns = start.grant.resource == "pipelineruns";
+        bool pipelineruns = start.grant.resource == Texts().pipelineruns;
         for (const std::string& ns : Namespaces(start.ns)) {
           if (pipelineruns && guarded_.count(ns)) continue;
           for (const Identity& account : accounts_[ns]) {
@@ -265,7 +270,7 @@ class Escalations {
       ForEachScoped(held->second, [&](const ScopedGrant& g) {
         if (!RunsAsAccount(g.grant)) return;
         for (const std::string& ns : Namespaces(g.ns)) {
-          if (g.grant.resource == "pipelineruns" && guarded_.count(ns)) continue;
+          if (g.grant.resource == Texts().pipelineruns && guarded_.count(ns)) continue;
           for (const Identity& next : accounts_[ns]) {
             if (seen.insert(next).second) {
               auto longer = path;
