@@ -165,6 +165,11 @@ class Series:
         return max(r.rss_kb for r in self.runs)
 
 
+def new_output_dir(parent: Path) -> Path:
+    """A `build -o` directory that does not exist yet, under `parent`."""
+    return Path(tempfile.mkdtemp(dir=parent)) / "out"
+
+
 def bench(label: str, cmd: list[str], reps: int, cwd: Path | None = None,
           timeout: float | None = None, warmup: bool = True, fresh_out: Path | None = None) -> Series:
     """`fresh_out`: every run (the warm-up too) gets `-o` a new directory
@@ -175,7 +180,7 @@ def bench(label: str, cmd: list[str], reps: int, cwd: Path | None = None,
     def argv() -> list[str]:
         if fresh_out is None:
             return cmd
-        return cmd + ["-o", str(Path(tempfile.mkdtemp(dir=fresh_out)) / "out")]
+        return cmd + ["-o", str(new_output_dir(fresh_out))]
 
     log(f"  {label}: {reps} run(s)")
     if warmup:
@@ -426,16 +431,19 @@ def profile(stave: str, repo: Path, work: Path, command: str = "check") -> str:
 SCHEMA_VALIDATOR = REPO.parent / "shared" / "schemas" / "validate.py"
 
 
+# Where bench/shapes.py's section of results.md begins and ends.
+SHAPES_BEGIN, SHAPES_END = "<!-- shapes: begin -->", "<!-- shapes: end -->"
+
+
 def kept_shapes_section(path: Path) -> str:
     """The section bench/shapes.py writes into the same file, which this
     report must not drop: it is measured by another run."""
     if not path.exists():
         return ""
     text = path.read_text()
-    begin, end = "<!-- shapes: begin -->", "<!-- shapes: end -->"
-    if begin not in text or end not in text:
+    if SHAPES_BEGIN not in text or SHAPES_END not in text:
         return ""
-    return "\n" + text[text.index(begin): text.index(end) + len(end)] + "\n"
+    return "\n" + text[text.index(SHAPES_BEGIN): text.index(SHAPES_END) + len(SHAPES_END)] + "\n"
 
 
 def bench_yaml_peers(stave_build: dict, work: Path, sizes: list[int], reps: dict) -> dict:
@@ -585,7 +593,7 @@ def main() -> int:
         for cmd in ("check", "build"):
             samples = {}
             for _ in range(runs):
-                dest = Path(tempfile.mkdtemp(dir=outputs)) / "out"
+                dest = new_output_dir(outputs)
                 argv = [stave, cmd, "--timings", str(r)] + (["-o", str(dest)] if cmd == "build" else [])
                 err = subprocess.run(argv, capture_output=True, text=True).stderr
                 line = next((l for l in err.splitlines() if l.startswith("timings:")), None)

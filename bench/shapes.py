@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import gen_shapes  # noqa: E402
-from run import bench_lsp, fmt_ms, kib, run_once  # noqa: E402
+from run import SHAPES_BEGIN, SHAPES_END, bench_lsp, fmt_ms, kib, new_output_dir, run_once  # noqa: E402
 
 REPO = BENCH.parent
 COMMANDS = ["check", "build", "test"]
@@ -102,13 +102,12 @@ def measure(stave: str, root: Path, runs: int, outputs: Path, tmpfs: Path | None
     for command in COMMANDS:
         series = []
         for i in range(runs):
-            dest = Path(tempfile.mkdtemp(dir=outputs)) / "out"
+            dest = new_output_dir(outputs)
             series.append(run_once(argv(stave, command, root, dest)))
         out[command] = (statistics.median(r.wall_ms for r in series),
                         max(r.rss_kb for r in series))
         if command == "build" and tmpfs is not None:
-            fast = [run_once(argv(stave, command, root, Path(tempfile.mkdtemp(dir=tmpfs)) / "out"))
-                    for _ in range(runs)]
+            fast = [run_once(argv(stave, command, root, new_output_dir(tmpfs))) for _ in range(runs)]
             out["build_tmpfs"] = (statistics.median(r.wall_ms for r in fast),
                                   max(r.rss_kb for r in fast))
         if command == "build":
@@ -171,7 +170,7 @@ def report(results: dict, sizes: list[int], disk: str, tmpfs: bool) -> str:
 
 def write_section(text: str, header: str) -> None:
     path = BENCH / "results.md"
-    begin, end = "<!-- shapes: begin -->", "<!-- shapes: end -->"
+    begin, end = SHAPES_BEGIN, SHAPES_END
     body = path.read_text() if path.exists() else ""
     section = f"{begin}\n## Every shape (bench/shapes.py)\n\n{header}\n\n{text}{end}\n"
     if begin in body and end in body:
