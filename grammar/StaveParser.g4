@@ -3,7 +3,15 @@
 // checks live here.
 parser grammar StaveParser;
 
-options { tokenVocab = StaveLexer; }
+options {
+  tokenVocab = StaveLexer;
+  superClass = StaveParserBase;
+  contextSuperClass = StaveContextBase;
+}
+
+// The base classes cast statically where ANTLR's runtime casts dynamically
+// on every rule and child access (compiler/syntax/internal/parser_base.h).
+@parser::preinclude { #include "compiler/syntax/internal/parser_base.h" }
 
 file: packageDecl importDecl* item* EOF;
 

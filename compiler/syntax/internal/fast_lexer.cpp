@@ -40,6 +40,7 @@ class Lexer {
         std::pair<antlr4::TokenSource*, antlr4::CharStream*>{source_, nullptr}, type, channel,
         cp_, cp_ + points - 1);
     token->setText(std::string(text));
+    token->setTokenIndex(tokens_.size());  // its index in the stream: TokenBuffer
     token->setLine(line_);
     token->setCharPositionInLine(column_);
     tokens_.push_back(std::move(token));
@@ -90,6 +91,7 @@ std::unique_ptr<antlr4::Token> FastTokenSource::nextToken() {
       std::pair<antlr4::TokenSource*, antlr4::CharStream*>{this, nullptr}, antlr4::Token::EOF,
       antlr4::Token::DEFAULT_CHANNEL, end_index_, end_index_ - 1);
   eof->setText("<EOF>");
+  eof->setTokenIndex(tokens_.size());
   eof->setLine(line_);
   eof->setCharPositionInLine(column_);
   return eof;

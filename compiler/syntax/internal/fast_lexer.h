@@ -14,14 +14,16 @@
 namespace stave::syntax::internal {
 
 // Tokens of `text` (valid UTF-8) with code-point start/stop indices, lines
-// and columns as ANTLR's lexer sets them; no EOF token. `source` is stamped
+// and columns as ANTLR's lexer sets them, each numbered by its place in the
+// result; no EOF token. `source` is stamped
 // on each token (ANTLR's error recovery asks a token for its source).
 std::vector<std::unique_ptr<antlr4::Token>> LexFast(std::string_view text,
                                                     antlr4::TokenSource* source = nullptr);
 
 // Feeds LexFast's tokens, then EOF, to a CommonTokenStream, leaving out
 // whitespace: WS is on the hidden channel, so the parser never sees it, and
-// it was half of all tokens (each one allocated, fetched and cast).
+// it was half of all tokens (each one allocated, fetched and cast). The
+// tokens are numbered as the stream holds them, EOF last.
 class FastTokenSource : public antlr4::TokenSource {
  public:
   explicit FastTokenSource(std::string_view text);

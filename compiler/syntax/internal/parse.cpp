@@ -9,6 +9,7 @@
 #include "compiler/base/utf8.h"
 #include "compiler/syntax/internal/error_strategy.h"
 #include "compiler/syntax/internal/fast_lexer.h"
+#include "compiler/syntax/internal/token_buffer.h"
 #include "compiler/syntax/internal/token_text.h"
 #include "compiler/syntax/internal/tree_builder.h"
 #include "compiler/syntax/parse.h"
@@ -143,9 +144,7 @@ ParseResult Parse(const base::SourceSet& sources, base::FileId id) {
   }
   try {
     internal::OffsetMap map(src.text());
-    internal::FastTokenSource source(src.text());
-    antlr4::CommonTokenStream tokens(&source);
-    tokens.fill();
+    internal::TokenBuffer tokens(src.text());
     std::optional<size_t> lexical = ScanTokens(tokens, map, id, result.diagnostics, result.file);
     if (!lexical) {
       ReportTooManyErrors(src, id, result.diagnostics);
@@ -195,9 +194,7 @@ TargetParseResult ParseExpectTarget(const base::SourceSet& sources, base::FileId
   if (!CheckBytes(src, id, result.diagnostics)) return result;
   try {
     internal::OffsetMap map(src.text());
-    internal::FastTokenSource source(src.text());
-    antlr4::CommonTokenStream tokens(&source);
-    tokens.fill();
+    internal::TokenBuffer tokens(src.text());
     File comments;  // a query has none worth keeping
     if (!ScanTokens(tokens, map, id, result.diagnostics, comments)) {
       ReportTooManyErrors(src, id, result.diagnostics);
