@@ -3,8 +3,6 @@
 // role whose subjects are everyone granted it there. Deny rules emit
 // nothing; sema enforces them as guards.
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -18,25 +16,62 @@ using sema::Identity;
 
 // Resources of one API group with the same verbs and names share a rule;
 // verbs in spec §4 order, resources and names sorted, rules sorted by group
-// then resources.
+// then resources. Two sorts of small vectors: an expansion holds a few
+// dozen grants, and the maps of tuples of strings this once built were
+// most of lowering an app's API rules.
 std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
-  std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::set<std::string>>
-      verbs;
-  for (const Grant& g : grants) verbs[{g.group, g.resource, g.names}].insert(g.verb);
-  std::map<std::tuple<std::string, std::vector<std::string>, std::vector<std::string>>,
-           std::vector<std::string>>
-      grouped;
-  for (const auto& [key, verb_set] : verbs) {
-    const auto& [group, resource, names] = key;
-    std::vector<std::string> v(verb_set.begin(), verb_set.end());
-    std::sort(v.begin(), v.end(), sema::VerbLess);
-    grouped[{group, v, names}].push_back(resource);
+  // The verbs of each (group, resource, names), in verb order, once each.
+  std::vector<const Grant*> order;
+  order.reserve(grants.size());
+  for (const Grant& g : grants) order.push_back(&g);
+  std::sort(order.begin(), order.end(), [](const Grant* a, const Grant* b) {
+    if (a->group != b->group) return a->group.str() < b->group.str();
+    if (a->resource != b->resource) return a->resource.str() < b->resource.str();
+    if (a->names != b->names) return a->names < b->names;
+    return sema::VerbLess(a->verb, b->verb);
+  });
+  struct Resource {
+    const Grant* first;  // its group, resource and names
+    std::vector<base::Interned> verbs;
+  };
+  std::vector<Resource> resources;
+  for (const Grant* g : order) {
+    const Grant* last = resources.empty() ? nullptr : resources.back().first;
+    if (last == nullptr || last->group != g->group || last->resource != g->resource ||
+        last->names != g->names) {
+      resources.push_back({g, {}});
+    }
+    auto& verbs = resources.back().verbs;
+    if (verbs.empty() || verbs.back() != g->verb) verbs.push_back(g->verb);
   }
+  // Resources of one group with the same verbs and names, together. Any
+  // order that keeps equal keys adjacent does: the rules are sorted last.
+  // Interned verbs compare by identity, which is equality of their text.
+  auto same_verbs = [](const Resource& a, const Resource& b) {
+    return std::equal(a.verbs.begin(), a.verbs.end(), b.verbs.begin(), b.verbs.end());
+  };
+  auto verbs_less = [](const Resource& a, const Resource& b) {
+    return std::lexicographical_compare(
+        a.verbs.begin(), a.verbs.end(), b.verbs.begin(), b.verbs.end(),
+        [](base::Interned x, base::Interned y) { return &x.str() < &y.str(); });
+  };
+  std::sort(resources.begin(), resources.end(), [&](const Resource& a, const Resource& b) {
+    if (a.first->group != b.first->group) return a.first->group.str() < b.first->group.str();
+    if (a.first->names != b.first->names) return a.first->names < b.first->names;
+    return verbs_less(a, b);
+  });
   std::vector<PolicyRule> rules;
-  for (auto& [key, resources] : grouped) {
-    const auto& [group, v, names] = key;
-    std::sort(resources.begin(), resources.end());
-    rules.push_back({{group}, resources, names, v});
+  for (size_t i = 0; i < resources.size();) {
+    const Resource& head = resources[i];
+    PolicyRule rule{{head.first->group}, {}, head.first->names, {}};
+    for (base::Interned v : head.verbs) rule.verbs.push_back(v);
+    for (; i < resources.size() && resources[i].first->group == head.first->group &&
+           resources[i].first->names == head.first->names && same_verbs(resources[i], head);
+         ++i) {
+      rule.resources.push_back(resources[i].first->resource);
+    }
+    std::sort(rule.resources.begin(), rule.resources.end());
+    rules.push_back(std::move(rule));
   }
   std::sort(rules.begin(), rules.end(), [](const PolicyRule& a, const PolicyRule& b) {
     return std::tie(a.api_groups, a.resources, a.resource_names, a.verbs) <
@@ -60,15 +95,21 @@ namespace {
 // no object ("`list`, `watch` on `configmaps`; ..."); empty when there are
 // none.
 std::string UnnamedVerbs(const std::vector<Grant>& grants) {
-  std::map<std::string, std::vector<std::string>> by_resource;
+  std::vector<const Grant*> unnamed;
   for (const Grant& g : grants) {
-    if (g.names.empty()) by_resource[g.resource].push_back(g.verb);
+    if (g.names.empty()) unnamed.push_back(&g);
   }
+  std::sort(unnamed.begin(), unnamed.end(), [](const Grant* a, const Grant* b) {
+    if (a->resource != b->resource) return a->resource.str() < b->resource.str();
+    return sema::VerbLess(a->verb, b->verb);
+  });
   std::string parts;
-  for (auto& [resource, verbs] : by_resource) {
-    std::sort(verbs.begin(), verbs.end(), sema::VerbLess);
+  for (size_t i = 0; i < unnamed.size();) {
+    base::Interned resource = unnamed[i]->resource;
     std::string list;
-    for (const auto& v : verbs) list += (list.empty() ? "`" : ", `") + v + "`";
+    for (; i < unnamed.size() && unnamed[i]->resource == resource; ++i) {
+      list += (list.empty() ? "`" : ", `") + unnamed[i]->verb.str() + "`";
+    }
     parts += (parts.empty() ? "" : "; ") + fmt::format("{} on `{}`", list, resource);
   }
   return parts;
