@@ -31,7 +31,7 @@ class Analysis {
   const sema::Program& program() const { return *c_->program; }
   const base::SourceSet& sources() const { return c_->sources; }
   const base::SourceFile& file(base::FileId id) const { return c_->sources.file(id); }
-  const syntax::File& syntax(base::FileId id) const { return c_->program->files[id]; }
+  const syntax::File& syntax(base::FileId id) const { return *c_->program->files[id]; }
 
   // The document a request's `textDocument.uri` names, open or read from
   // disk; nullopt when the program has no such user file (a URI outside

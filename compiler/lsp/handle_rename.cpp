@@ -22,7 +22,7 @@ bool CapturesPreludeUse(const Analysis& a, const std::string& package, const std
   if (std_id == sema::kNoSymbol) return false;
   for (const sema::Reference& r : p.references) {
     if (r.target != std_id || r.span.file >= p.files.size()) continue;
-    const syntax::File& f = p.files[r.span.file];
+    const syntax::File& f = *p.files[r.span.file];
     if (!f.package || f.package->text != package) continue;
     bool qualified = r.span.begin > 0 && a.file(r.span.file).text()[r.span.begin - 1] == '.';
     if (!qualified) return true;

@@ -22,12 +22,14 @@ namespace {
 // The std files are the same in every compilation and always come first, so
 // their file ids, and therefore their ASTs, are too: parse them once per
 // process (the language server and the fuzzer compile many times).
-const std::vector<syntax::ParseResult>& ParsedStdlib() {
-  static const std::vector<syntax::ParseResult> parsed = [] {
+// Shared by every compilation of the process, as the parse cache's trees are.
+const std::vector<ParseCache::Parsed>& ParsedStdlib() {
+  static const std::vector<ParseCache::Parsed> parsed = [] {
     base::SourceSet set;
-    std::vector<syntax::ParseResult> out;
+    std::vector<ParseCache::Parsed> out;
     for (const sema::EmbeddedFile& f : sema::StdlibFiles()) {
-      out.push_back(syntax::Parse(set, set.add(std::string(f.path), std::string(f.text))));
+      syntax::ParseResult r = syntax::Parse(set, set.add(std::string(f.path), std::string(f.text)));
+      out.push_back({std::make_shared<syntax::File>(std::move(r.file)), std::move(r.diagnostics)});
     }
     return out;
   }();
@@ -93,15 +95,15 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
             [](const SourceInput& a, const SourceInput& b) { return a.path < b.path; });
   for (SourceInput& in : inputs) c->sources.add(std::move(in.path), std::move(in.text));
 
-  std::vector<syntax::File> files;
+  std::vector<syntax::SharedFile> files;
   files.reserve(c->sources.size());
-  for (const syntax::ParseResult& std_file : ParsedStdlib()) {
+  for (const ParseCache::Parsed& std_file : ParsedStdlib()) {
     c->diagnostics.append(std_file.diagnostics);
     files.push_back(std_file.file);
   }
   // The cache's parses first, then the rest together (ParseFiles), each
   // file's diagnostics and tree taken in file order.
-  std::vector<const syntax::ParseResult*> cached;
+  std::vector<const ParseCache::Parsed*> cached;
   std::vector<base::FileId> misses;
   for (base::FileId id = static_cast<base::FileId>(files.size()); id < c->sources.size(); ++id) {
     const base::SourceFile& src = c->sources.file(id);
@@ -110,7 +112,7 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
   }
   std::vector<syntax::ParseResult> parsed = ParseFiles(c->sources, misses);
   size_t next_parsed = 0;
-  for (const syntax::ParseResult* hit : cached) {
+  for (const ParseCache::Parsed* hit : cached) {
     if (hit != nullptr) {
       c->diagnostics.append(hit->diagnostics);
       files.push_back(hit->file);
@@ -119,9 +121,9 @@ std::unique_ptr<Compilation> Compile(std::vector<SourceInput> inputs, ParseCache
     syntax::ParseResult& fresh = parsed[next_parsed];
     base::FileId id = misses[next_parsed++];
     const base::SourceFile& src = c->sources.file(id);
-    if (cache) cache->Store(src.path(), id, src.text(), fresh);
     c->diagnostics.append(fresh.diagnostics);
-    files.push_back(std::move(fresh.file));
+    files.push_back(std::make_shared<syntax::File>(std::move(fresh.file)));
+    if (cache) cache->Store(src.path(), id, src.text(), {files.back(), std::move(fresh.diagnostics)});
   }
   if (cache) {
     std::vector<std::string> paths;

@@ -3,16 +3,16 @@
 
 namespace stave::pipeline {
 
-const syntax::ParseResult* ParseCache::Find(const std::string& path, base::FileId id,
-                                            std::string_view text) const {
+const ParseCache::Parsed* ParseCache::Find(const std::string& path, base::FileId id,
+                                           std::string_view text) const {
   auto it = entries_.find(path);
   if (it == entries_.end() || it->second.id != id || it->second.text != text) return nullptr;
   return &it->second.parsed;
 }
 
 void ParseCache::Store(const std::string& path, base::FileId id, std::string_view text,
-                       const syntax::ParseResult& parsed) {
-  entries_[path] = Entry{id, std::string(text), parsed};
+                       Parsed parsed) {
+  entries_[path] = Entry{id, std::string(text), std::move(parsed)};
 }
 
 void ParseCache::Keep(const std::vector<std::string>& paths) {

@@ -18,15 +18,19 @@ namespace stave::pipeline {
 // carry it (ids follow the sorted paths, so they move when files come or go).
 class ParseCache {
  public:
+  // A parse: its tree, shared with the Programs that use it, and its
+  // diagnostics.
+  struct Parsed {
+    syntax::SharedFile file;
+    diag::DiagnosticList diagnostics;
+  };
   struct Entry {
     base::FileId id;
     std::string text;
-    syntax::ParseResult parsed;
+    Parsed parsed;
   };
-  const syntax::ParseResult* Find(const std::string& path, base::FileId id,
-                                  std::string_view text) const;
-  void Store(const std::string& path, base::FileId id, std::string_view text,
-             const syntax::ParseResult& parsed);
+  const Parsed* Find(const std::string& path, base::FileId id, std::string_view text) const;
+  void Store(const std::string& path, base::FileId id, std::string_view text, Parsed parsed);
   // Forgets files that were not part of the last compilation.
   void Keep(const std::vector<std::string>& paths);
   size_t size() const { return entries_.size(); }

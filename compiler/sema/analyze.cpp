@@ -28,7 +28,7 @@ void LintGrants(Checker& c) {
 
 }  // namespace
 
-std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
+std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<SharedFile> files,
                                  diag::DiagnosticList& diags, unsigned threads, Retain retain) {
   auto program = std::make_unique<Program>();
   program->sources = &sources;

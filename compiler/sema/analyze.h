@@ -13,7 +13,7 @@ namespace stave::sema {
 // (analyze.cpp); the diagnostics are the same, in the same order. What
 // `retain` leaves out is checked (and reported) all the same, then freed
 // at once, or never stored.
-std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<syntax::File> files,
+std::unique_ptr<Program> Analyze(const base::SourceSet& sources, std::vector<SharedFile> files,
                                  diag::DiagnosticList& diags, unsigned threads = 1,
                                  Retain retain = {});
 

@@ -128,8 +128,9 @@ void CheckTests(Checker& c, std::vector<FileScope>& scopes) {
 }
 
 void DropCheckedExpectations(Program& program) {
-  for (syntax::File& file : program.files) {
-    for (syntax::TestBlock& block : file.tests) {
+  for (SharedFile& file : program.files) {
+    if (file.use_count() > 1) continue;  // shared (a parse cache's): unchanged
+    for (syntax::TestBlock& block : file->tests) {
       block.expectations.clear();
       block.expectations.shrink_to_fit();
     }

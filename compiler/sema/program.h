@@ -210,14 +210,18 @@ struct Retain {
   bool expectations = true;  // Program::tests and each TestBlock's expectations
 };
 
-// Ownership: the Program owns the syntax trees (`files`); every
-// `const syntax::…*` in a Symbol, rule or test points into them and lives
-// as long as the Program does (moving the Program keeps them valid: the
-// vector's elements do not move). `sources` is the caller's (the
-// compilation's SourceSet) and must outlive it.
+// Ownership: the Program shares the syntax trees (`files`): the language
+// server's parse cache holds the same trees, so a recheck after an edit
+// copies none of the unchanged files' (copying them was a sixth of a
+// recheck). Every `const syntax::…*` in a Symbol, rule or test points into
+// them and lives as long as the Program does. A tree the Program shares is
+// never changed; one it alone holds may be (DropCheckedExpectations).
+// `sources` is the caller's (the compilation's SourceSet) and must outlive
+// it.
+using syntax::SharedFile;
 struct Program {
   const base::SourceSet* sources = nullptr;
-  std::vector<syntax::File> files;  // sorted by path; std files included
+  std::vector<SharedFile> files;  // sorted by path; std files included
   std::vector<Symbol> symbols;
   // package -> name -> symbol. std::map: iteration order is output order.
   std::map<std::string, std::map<std::string, SymbolId>> packages;

@@ -46,9 +46,10 @@ std::string Checker::KindList(std::initializer_list<DeclKind> kinds) {
 void DeclareSymbols(Checker& c) {
   Program& p = c.program();
   size_t decls = 0;
-  for (const syntax::File& file : p.files) decls += file.decls.size();
+  for (const SharedFile& file : p.files) decls += file->decls.size();
   p.symbols.reserve(p.symbols.size() + decls);  // grown by doubling, up to half would stay empty
-  for (const syntax::File& file : p.files) {
+  for (const SharedFile& shared : p.files) {
+    const syntax::File& file = *shared;
     if (!file.package) continue;
     const std::string& package = file.package->text;
     bool builtin = c.sources().file(file.file).is_builtin();
@@ -103,7 +104,8 @@ void DeclareSymbols(Checker& c) {
 std::vector<FileScope> BuildScopes(Checker& c) {
   Program& p = c.program();
   std::vector<FileScope> scopes;
-  for (const syntax::File& file : p.files) {
+  for (const SharedFile& shared : p.files) {
+    const syntax::File& file = *shared;
     FileScope scope;
     scope.file = &file;
     if (file.package) scope.package = file.package->text;

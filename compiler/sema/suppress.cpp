@@ -32,12 +32,13 @@ std::optional<base::Span> NextItem(const syntax::File& f, uint32_t offset) {
 
 }  // namespace
 
-void ApplySuppressions(const base::SourceSet& sources, const std::vector<syntax::File>& files,
+void ApplySuppressions(const base::SourceSet& sources, const std::vector<syntax::SharedFile>& files,
                        diag::DiagnosticList& diags) {
   static const std::regex kAllow(R"(^//\s*stave:allow\s+(\S+)\s*(.*)$)");
   std::vector<Allow> allows;
   diag::DiagnosticList extra;
-  for (const syntax::File& f : files) {
+  for (const syntax::SharedFile& shared : files) {
+    const syntax::File& f = *shared;
     if (f.file == base::kNoFile || sources.file(f.file).is_builtin()) continue;
     for (const syntax::Comment& c : f.comments) {
       std::smatch m;

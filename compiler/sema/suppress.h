@@ -13,7 +13,7 @@
 namespace stave::sema {
 
 // Run once, after every stage has reported.
-void ApplySuppressions(const base::SourceSet& sources, const std::vector<syntax::File>& files,
+void ApplySuppressions(const base::SourceSet& sources, const std::vector<syntax::SharedFile>& files,
                        diag::DiagnosticList& diags);
 
 }  // namespace stave::sema

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -293,6 +294,10 @@ struct File {
   std::vector<Comment> comments;
   bool has_syntax_errors = false;
 };
+
+// A tree shared between the compilations that use it (the language
+// server's parse cache and each Program; sema/program.h).
+using SharedFile = std::shared_ptr<File>;
 
 const char* DeclKindName(DeclKind kind);  // "serviceaccount"
 

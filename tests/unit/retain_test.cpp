@@ -45,7 +45,7 @@ TEST_CASE("a lean compilation keeps no references or expectations", "[retain]") 
   CHECK(lean->program->references.empty());
   CHECK(lean->program->tests.empty());
   const sema::Program& p = *lean->program;
-  const syntax::File& file = p.files.back();
+  const syntax::File& file = *p.files.back();
   REQUIRE(file.tests.size() == 1);
   CHECK(file.tests[0].expectations.empty());  // freed once checked
   // The misspelt namespace is reported either way, with its did-you-mean.
