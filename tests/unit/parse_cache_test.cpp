@@ -75,3 +75,42 @@ TEST_CASE("rechecks with the parse cache report what a fresh compile does", "[dr
   SameAsFresh(files, cache);
   SameAsFresh(files, cache);
 }
+
+TEST_CASE("a recheck shares the unchanged files' trees with the cache, never copies them",
+          "[driver]") {
+  pipeline::ParseCache cache;
+  Files files = {
+      {"a.policy", "package shop\nnamespace prod\ngroup sre\n"},
+      {"b.policy", "package shop\nallow sre to view in prod\n"},
+  };
+  auto first = pipeline::Compile(Inputs(files), &cache);
+  files[1].second += "allow sre to edit in prod\n";
+  auto second = pipeline::Compile(Inputs(files), &cache);
+  size_t a = first->program->files.size() - 2, b = a + 1;
+  CHECK(first->program->files[a].get() == second->program->files[a].get());
+  CHECK(first->program->files[b].get() != second->program->files[b].get());
+  // The std library's trees are parsed once per process.
+  CHECK(first->program->files[0].get() == second->program->files[0].get());
+}
+
+TEST_CASE("a compilation that drops expectations leaves the cache's trees whole", "[driver]") {
+  pipeline::ParseCache cache;
+  Files files = {{"t.policy",
+                  "package shop\nnamespace prod\ngroup sre\nallow sre to view in prod\n"
+                  "test \"sre views\" {\n  expect allow sre to get pods in prod\n}\n"}};
+  sema::Retain lean;
+  lean.expectations = false;
+  auto checked = pipeline::Compile(Inputs(files), &cache, lean);
+  REQUIRE(!checked->diagnostics.has_errors());
+  const syntax::File& tree = *checked->program->files.back();
+  REQUIRE(tree.tests.size() == 1);
+  // Shared with the cache: a later compilation that evaluates tests finds
+  // the expectations still there.
+  CHECK(tree.tests[0].expectations.size() == 1);
+  auto again = pipeline::Compile(Inputs(files), &cache);
+  CHECK(again->program->files.back().get() == &tree);
+  CHECK(again->program->tests.size() == 1);
+  // Without a cache the tree is the Program's alone, and is trimmed.
+  auto alone = pipeline::Compile(Inputs(files), nullptr, lean);
+  CHECK(alone->program->files.back()->tests[0].expectations.empty());
+}
