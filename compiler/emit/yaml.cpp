@@ -191,7 +191,8 @@ void Metadata(E& e, const lower::Meta& m) {
   e << YAML::Key << Plain{"metadata"} << YAML::Value << YAML::BeginMap;
   KeyStr(e, "name", m.name);
   if (!m.ns.empty()) KeyStr(e, "namespace", m.ns);
-  StrMap(e, "labels", m.labels);
+  static const std::map<std::string, std::string> kLabels{{lower::kManagedByLabel, "stave"}};
+  StrMap(e, "labels", kLabels);
   StrMap(e, "annotations", m.annotations);
   e << YAML::EndMap;
 }

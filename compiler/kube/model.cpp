@@ -25,7 +25,6 @@ class ModelBuilder {
     m.meta.name = o_.name;
     m.meta.ns = o_.ns;
     const YamlNode& meta = Get(doc, "metadata");
-    m.meta.labels = StringMap(Get(meta, "labels"), "metadata.labels");
     m.meta.annotations = StringMap(Get(meta, "annotations"), "metadata.annotations");
     m.meta.annotations.erase("kubectl.kubernetes.io/last-applied-configuration");
     const std::string& k = o_.kind;

@@ -53,7 +53,6 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
   o.kind = kind;
   o.meta.name = name;
   o.meta.ns = ns;
-  o.meta.labels["app.kubernetes.io/managed-by"] = "stave";
   switch (kind) {
     case Kind::ServiceAccount: o.spec = ServiceAccount{}; break;
     case Kind::Role:

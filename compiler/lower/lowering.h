@@ -24,8 +24,7 @@ class Lowering {
   // diagnostics apart, to append them in rule order).
   void ReportInto(diag::DiagnosticList& diags) { diags_ = &diags; }
 
-  // The object of this kind, namespace and name, created on first use with
-  // the labels every stave object carries.
+  // The object of this kind, namespace and name, created on first use.
   Object& Get(Kind kind, const std::string& ns, const std::string& name);
   // Takes `other`'s objects and audit policy. An object both made is a Role
   // or a binding of API rules lowered on two threads: the same rules (one

@@ -16,12 +16,15 @@
 
 namespace stave::lower {
 
+// Every object carries one label, `app.kubernetes.io/managed-by: stave`,
+// which emit writes (kManagedByLabel): a map of it per object was a tenth
+// of lowering the dense shape's 143k objects.
 struct Meta {
   std::string name;
   std::string ns;  // empty for cluster-scoped objects
-  std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
 };
+inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
 
 // rbac.authorization.k8s.io/v1 PolicyRule.
 struct PolicyRule {

@@ -268,7 +268,6 @@ std::vector<lower::Object> RandomObjects(xcheck::Rng& rng) {
     o.kind = kind;
     o.meta.name = RandomString(rng);
     if (rng.P(0.7)) o.meta.ns = RandomString(rng);
-    o.meta.labels = RandomMap(rng);
     o.meta.annotations = RandomMap(rng);
     return o;
   };

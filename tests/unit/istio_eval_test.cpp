@@ -44,7 +44,7 @@ Object Policy(const std::string& ns, const std::string& name, const std::string&
   ap.action = action;
   ap.rules = std::move(rules);
   ap.rule_origins.resize(ap.rules.size());
-  return Object{Kind::AuthorizationPolicy, {name, ns, {}, {}}, std::move(ap), {}};
+  return Object{Kind::AuthorizationPolicy, {name, ns, {}}, std::move(ap), {}};
 }
 
 // `spec: {}` (or a selector and nothing else): an ALLOW policy with no rules.
@@ -53,11 +53,11 @@ Object AllowNothing(const std::string& ns, const std::string& name, Labels selec
   ap.selector = std::move(selector);
   ap.action = "ALLOW";
   ap.allow_nothing = true;
-  return Object{Kind::AuthorizationPolicy, {name, ns, {}, {}}, std::move(ap), {}};
+  return Object{Kind::AuthorizationPolicy, {name, ns, {}}, std::move(ap), {}};
 }
 
 Object PeerAuth(const std::string& ns, const std::string& name, const std::string& mode) {
-  return Object{Kind::PeerAuthentication, {name, ns, {}, {}}, lower::PeerAuthentication{mode}, {}};
+  return Object{Kind::PeerAuthentication, {name, ns, {}}, lower::PeerAuthentication{mode}, {}};
 }
 
 IstioSource Principals(Strings p) { return IstioSource{std::move(p), {}, {}}; }

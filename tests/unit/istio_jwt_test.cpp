@@ -229,7 +229,7 @@ TEST_CASE("Audiences: a jwtRule with audiences wants one of them in `aud`", "[is
   rule.audiences = {"payments", "billing"};
   ra.rules.emplace(rule.issuer, rule);
   lower::Output out;
-  out.objects.push_back(Object{Kind::RequestAuthentication, {"ra", "foo", {}, {}}, ra, {}});
+  out.objects.push_back(Object{Kind::RequestAuthentication, {"ra", "foo", {}}, ra, {}});
   MeshAuthorizer authz(out);
   Token t;
   t.issuer = "https://issuer.example.com";
@@ -258,8 +258,8 @@ TEST_CASE("requestPrincipals `ISS/*`, request.auth.* conditions, and TCP", "[ist
   ap.rules = {by_issuer};
   ap.rule_origins.resize(1);
   lower::Output out;
-  out.objects.push_back(Object{Kind::RequestAuthentication, {"ra", "foo", {}, {}}, ra, {}});
-  out.objects.push_back(Object{Kind::AuthorizationPolicy, {"ap", "foo", {}, {}}, ap, {}});
+  out.objects.push_back(Object{Kind::RequestAuthentication, {"ra", "foo", {}}, ra, {}});
+  out.objects.push_back(Object{Kind::AuthorizationPolicy, {"ap", "foo", {}}, ap, {}});
   MeshAuthorizer authz(out);
   Token t;
   t.issuer = "https://issuer.example.com";

@@ -39,17 +39,17 @@ lower::Role RoleWith(std::vector<PolicyRule> rules) {
 }
 
 Object MakeRole(const std::string& ns, const std::string& name, std::vector<PolicyRule> rules) {
-  return Object{Kind::Role, {name, ns, {}, {}}, RoleWith(std::move(rules)), {}};
+  return Object{Kind::Role, {name, ns, {}}, RoleWith(std::move(rules)), {}};
 }
 
 Object MakeClusterRole(const std::string& name, std::vector<PolicyRule> rules) {
-  return Object{Kind::ClusterRole, {name, "", {}, {}}, RoleWith(std::move(rules)), {}};
+  return Object{Kind::ClusterRole, {name, "", {}}, RoleWith(std::move(rules)), {}};
 }
 
 Object MakeRoleBinding(const std::string& ns, const std::string& name, const std::string& role_kind,
                        const std::string& role_name, std::vector<RbacSubject> subjects) {
   return Object{Kind::RoleBinding,
-                {name, ns, {}, {}},
+                {name, ns, {}},
                 lower::RoleBinding{role_kind, role_name, std::move(subjects)},
                 {}};
 }
@@ -57,7 +57,7 @@ Object MakeRoleBinding(const std::string& ns, const std::string& name, const std
 Object MakeClusterRoleBinding(const std::string& name, const std::string& role_name,
                               std::vector<RbacSubject> subjects) {
   return Object{Kind::ClusterRoleBinding,
-                {name, "", {}, {}},
+                {name, "", {}},
                 lower::RoleBinding{"ClusterRole", role_name, std::move(subjects)},
                 {}};
 }
