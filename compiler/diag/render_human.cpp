@@ -36,7 +36,16 @@ std::string_view SeverityColor(Severity s) {
 // binary to the terminal. Widths come from the same text, so carets line up.
 std::string ForDisplay(std::string_view text) {
   std::string out;
+  out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
+    // Printable ASCII, most of any line, is copied a run at a time.
+    size_t run = i;
+    while (run < text.size() && static_cast<unsigned char>(text[run]) - 0x20u < 0x5fu) ++run;
+    if (run > i) {
+      out.append(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\t') {
       out += "    ";

@@ -68,3 +68,15 @@ TEST_CASE("color output wraps the severity in ANSI codes", "[render]") {
   CHECK(plain.find('\x1b') == std::string::npos);
   CHECK(color.find("\x1b[1;31merror[E0101]") != std::string::npos);
 }
+
+TEST_CASE("a quoted line shows control bytes as \\xNN, and carets count them", "[render]") {
+  auto c = testing::CompileOne("package p\n/*\x01*/ group \xc3\xa9\n");
+  const diag::Diagnostic* bad_char = nullptr;
+  for (const auto& d : c->diagnostics.items()) {
+    if (d.code == diag::Code::E0006) bad_char = &d;
+  }
+  REQUIRE(bad_char != nullptr);
+  std::string out = diag::RenderHuman(*bad_char, c->sources);
+  // `\x01` takes four columns: the caret sits under `é` after them.
+  CHECK(out.find("2 | /*\\x01*/ group \xc3\xa9\n  |                ^ ") != std::string::npos);
+}
