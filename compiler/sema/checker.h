@@ -52,7 +52,7 @@ class Checker {
   static std::string Article(DeclKind kind);  // "an app", "a group"
 
  private:
-  SymbolId LookupIn(const std::string& package, const std::string& name) const;
+  SymbolId LookupIn(std::string_view package, std::string_view name) const;
   std::vector<std::string> Candidates(const FileScope& scope, const std::string* package,
                                       std::initializer_list<DeclKind> kinds) const;
 

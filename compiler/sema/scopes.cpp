@@ -19,11 +19,26 @@ bool KindIn(DeclKind kind, std::initializer_list<DeclKind> kinds) {
 
 }  // namespace
 
-SymbolId Program::lookup(const std::string& package, const std::string& name) const {
-  auto pkg = packages.find(package);
+SymbolId Program::lookup(std::string_view package, std::string_view name) const {
+  if (indexed_) {
+    auto pkg = index_.find(package);
+    if (pkg == index_.end()) return kNoSymbol;
+    auto it = pkg->second.find(name);
+    return it == pkg->second.end() ? kNoSymbol : it->second;
+  }
+  auto pkg = packages.find(std::string(package));
   if (pkg == packages.end()) return kNoSymbol;
-  auto it = pkg->second.find(name);
+  auto it = pkg->second.find(std::string(name));
   return it == pkg->second.end() ? kNoSymbol : it->second;
+}
+
+void Program::BuildIndex() {
+  index_.clear();
+  for (const auto& [package, names] : packages) {
+    llvm::StringMap<SymbolId>& into = index_[package];
+    for (const auto& [name, id] : names) into[name] = id;
+  }
+  indexed_ = true;
 }
 
 std::string Checker::Article(DeclKind kind) {
@@ -84,6 +99,7 @@ void DeclareSymbols(Checker& c) {
       p.symbols.push_back(std::move(s));
     }
   }
+  p.BuildIndex();
   // A user declaration may take a prelude name; say so, since every
   // unqualified use in that package now means the user's.
   auto std_pkg = p.packages.find(std::string(kStd));
@@ -148,7 +164,7 @@ std::vector<FileScope> BuildScopes(Checker& c) {
   return scopes;
 }
 
-SymbolId Checker::LookupIn(const std::string& package, const std::string& name) const {
+SymbolId Checker::LookupIn(std::string_view package, std::string_view name) const {
   return program_.lookup(package, name);
 }
 
@@ -183,7 +199,7 @@ SymbolId Checker::Peek(const FileScope& scope, const syntax::QualName& qn) const
     return LookupIn(package, qn.name.text);
   }
   SymbolId id = LookupIn(scope.package, qn.name.text);
-  return id != kNoSymbol ? id : LookupIn(std::string(kStd), qn.name.text);
+  return id != kNoSymbol ? id : LookupIn(kStd, qn.name.text);
 }
 
 SymbolId Checker::Resolve(FileScope& scope, const syntax::QualName& qn,
