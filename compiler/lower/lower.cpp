@@ -47,8 +47,12 @@ const char* ApiVersion(Kind kind) {
 Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name) {
   // Looked up by views: most calls find an object made before, and copying
   // both strings for the key was most of the lookup.
-  auto it = objects_.find(KeyView(ns, kind, name));
-  if (it != objects_.end()) return it->second;
+  KeyView key(ns, kind, name);
+  auto it = objects_.lower_bound(key);
+  if (it != objects_.end() && it->first == key) return it->second;
+  // Not there: made under a key viewing the caller's strings, then keyed
+  // by its own (the node is taken out and put back at the same place,
+  // `it` the hint both times: only the strings viewed change).
   Object o;
   o.kind = kind;
   o.meta.name = name;
@@ -66,7 +70,10 @@ Object& Lowering::Get(Kind kind, const std::string& ns, const std::string& name)
     case Kind::ValidatingAdmissionPolicy: o.spec = AdmissionPolicy{}; break;
     case Kind::ValidatingAdmissionPolicyBinding: o.spec = AdmissionBinding{}; break;
   }
-  return objects_.emplace(std::make_tuple(ns, kind, name), std::move(o)).first->second;
+  auto node = objects_.extract(objects_.emplace_hint(it, key, std::move(o)));
+  const Meta& meta = node.mapped().meta;
+  node.key() = KeyView(meta.ns, kind, meta.name);
+  return objects_.insert(it, std::move(node))->second;
 }
 
 Output Lowering::Finish() {

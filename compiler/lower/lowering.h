@@ -39,20 +39,13 @@ class Lowering {
   const sema::Program& p_;
   const LowerOptions& options_;
   diag::DiagnosticList* diags_;
-  // Ordered by namespace, kind, name; found by views of them (KeyLess), so
-  // that a lookup copies no string.
-  using Key = std::tuple<std::string, Kind, std::string>;
+  // Ordered by namespace, kind, name. A key views the namespace and name
+  // of its own node's object (Get sets it so): the node owns one copy of
+  // each string instead of two, and a lookup copies none. Map nodes never
+  // move, not when merged into another map either, so the views stay
+  // valid for as long as the node is in a map.
   using KeyView = std::tuple<std::string_view, Kind, std::string_view>;
-  struct KeyLess {
-    using is_transparent = void;
-    static KeyView View(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
-    static KeyView View(const KeyView& k) { return k; }
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const {
-      return View(a) < View(b);
-    }
-  };
-  std::map<Key, Object, KeyLess> objects_;
+  std::map<KeyView, Object> objects_;
   std::optional<AuditPolicy> audit_policy_;
 };
 
