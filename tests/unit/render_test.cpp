@@ -47,14 +47,21 @@ TEST_CASE("a located note becomes its own snippet; gutter fits the widest line",
         "   |       ^^^^\n");
 }
 
-TEST_CASE("carets count code points and expand tabs", "[render]") {
-  auto c = testing::CompileOne("package p\n\t// é\n\tgroup é\n");
-  const diag::Diagnostic* bad_char = nullptr;
+namespace {
+
+// How `text`'s stray-character error (E0006) renders; empty without one.
+std::string RenderedStrayCharacter(const std::string& text) {
+  auto c = testing::CompileOne(text);
   for (const auto& d : c->diagnostics.items()) {
-    if (d.code == diag::Code::E0006) bad_char = &d;
+    if (d.code == diag::Code::E0006) return diag::RenderHuman(d, c->sources);
   }
-  REQUIRE(bad_char != nullptr);
-  std::string out = diag::RenderHuman(*bad_char, c->sources);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("carets count code points and expand tabs", "[render]") {
+  std::string out = RenderedStrayCharacter("package p\n\t// é\n\tgroup é\n");
   // The tab prints as four spaces and `é` as one column, so the caret sits
   // under `é` after "    group ".
   CHECK(out.find("3 |     group é\n  |           ^ ") != std::string::npos);
@@ -70,13 +77,7 @@ TEST_CASE("color output wraps the severity in ANSI codes", "[render]") {
 }
 
 TEST_CASE("a quoted line shows control bytes as \\xNN, and carets count them", "[render]") {
-  auto c = testing::CompileOne("package p\n/*\x01*/ group \xc3\xa9\n");
-  const diag::Diagnostic* bad_char = nullptr;
-  for (const auto& d : c->diagnostics.items()) {
-    if (d.code == diag::Code::E0006) bad_char = &d;
-  }
-  REQUIRE(bad_char != nullptr);
-  std::string out = diag::RenderHuman(*bad_char, c->sources);
+  std::string out = RenderedStrayCharacter("package p\n/*\x01*/ group \xc3\xa9\n");
   // `\x01` takes four columns: the caret sits under `é` after them.
   CHECK(out.find("2 | /*\\x01*/ group \xc3\xa9\n  |                ^ ") != std::string::npos);
 }
