@@ -30,31 +30,29 @@ class Lexer {
  private:
   void Emit(size_t start, size_t end, size_t type, size_t channel) {
     std::string_view text = text_.substr(start, end - start);
-    size_t points = 0;
-    for (unsigned char ch : text) points += (ch & 0xC0) != 0x80;
-    if (type == L::WS && !whitespace_) {
-      Advance(text, points);
-      return;
-    }
+    size_t cp = cp_, line = line_, column = column_;
+    Advance(text);
+    if (type == L::WS && !whitespace_) return;
     auto token = std::make_unique<antlr4::CommonToken>(
         std::pair<antlr4::TokenSource*, antlr4::CharStream*>{source_, nullptr}, type, channel,
-        cp_, cp_ + points - 1);
+        cp, cp_ - 1);
     token->setText(std::string(text));
     token->setTokenIndex(tokens_.size());  // its index in the stream: TokenBuffer
-    token->setLine(line_);
-    token->setCharPositionInLine(column_);
+    token->setLine(line);
+    token->setCharPositionInLine(column);
     tokens_.push_back(std::move(token));
-    Advance(text, points);
   }
 
-  void Advance(std::string_view text, size_t points) {
-    cp_ += points;
-    // ANTLR counts lines by `\n` and columns in code points.
+  // Past `text`, in one pass: ANTLR indexes code points, counts lines by
+  // `\n` and columns in code points.
+  void Advance(std::string_view text) {
     for (unsigned char ch : text) {
+      if ((ch & 0xC0) == 0x80) continue;  // a continuation byte
+      ++cp_;
       if (ch == '\n') {
         ++line_;
         column_ = 0;
-      } else if ((ch & 0xC0) != 0x80) {
+      } else {
         ++column_;
       }
     }
