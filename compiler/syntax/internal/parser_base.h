@@ -14,6 +14,7 @@
 #pragma once
 
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "antlr4-runtime.h"
@@ -122,6 +123,27 @@ class StaveParserBase : public antlr4::Parser {
   }
 
  protected:
+  // Runs a rule's exit when the rule function returns or throws.
+  template <typename F>
+  class OnExit {
+   public:
+    explicit OnExit(F f) : f_(std::move(f)) {}
+    OnExit(const OnExit&) = delete;
+    OnExit& operator=(const OnExit&) = delete;
+    ~OnExit() { f_(); }
+
+   private:
+    F f_;
+  };
+  // Every generated rule function ends with `auto onExit = finally([=] {
+  // exitRule(); })`; name lookup finds this member before
+  // antlrcpp::finally, which wraps the lambda in a std::function (2% of
+  // `stave check`'s instructions with its calls through it).
+  template <typename F>
+  static OnExit<F> finally(F f) {
+    return OnExit<F>(std::move(f));
+  }
+
   void addContextToParseTree() override {
     if (_ctx->parent == nullptr) return;
     static_cast<antlr4::ParserRuleContext*>(_ctx->parent)->addChild(_ctx);
