@@ -110,6 +110,14 @@ class StaveParserBase : public antlr4::Parser {
     _ctx = static_cast<antlr4::ParserRuleContext*>(_ctx->parent);
   }
 
+  // Room for four children at once: a context's list grew 1, 2, 4, 8
+  // (an allocation and a copy each time, 2% of `stave check`). One child
+  // or four take one allocation either way; the tree lives for one file.
+  void enterRule(antlr4::ParserRuleContext* localctx, size_t state, size_t rule) override {
+    localctx->children.reserve(4);
+    antlr4::Parser::enterRule(localctx, state, rule);
+  }
+
   void enterOuterAlt(antlr4::ParserRuleContext* localctx, size_t alt) override {
     localctx->setAltNumber(alt);
     // A labelled alternative's context replaces the rule's own as the
