@@ -167,8 +167,7 @@ std::vector<Principal> ResolveSources(Checker& c, FileScope& scope,
 
 bool AppHasObjectsOf(const Program& p, SymbolId app, const ResourceInfo& r) {
   for (const AppObjects& objects : p.symbol(app).app().objects) {
-    const ResourceInfo& o = p.symbol(objects.resource).resource();
-    if (o.group == r.group && o.resource == r.resource) return true;
+    if (p.symbol(objects.resource).resource().SameResource(r)) return true;
   }
   return false;
 }
@@ -177,8 +176,7 @@ bool AppCoversAction(const Program& p, SymbolId app, SymbolId action) {
   for (const Permission& perm : p.symbol(action).action().permissions) {
     const ResourceInfo& r = p.symbol(perm.resource).resource();
     for (const AppObjects& objects : p.symbol(app).app().objects) {
-      const ResourceInfo& o = p.symbol(objects.resource).resource();
-      if (o.group == r.group && o.resource == r.resource) return true;
+      if (p.symbol(objects.resource).resource().SameResource(r)) return true;
     }
   }
   return false;

@@ -26,8 +26,7 @@ std::vector<Grant> ActionGrants(const Program& p, SymbolId action, SymbolId app)
       // std action names dozens.
       bool has_objects = false;
       for (const AppObjects& objects : p.symbol(app).app().objects) {
-        const ResourceInfo& o = p.symbol(objects.resource).resource();
-        if (o.resource != r.resource || o.group != r.group) continue;
+        if (!p.symbol(objects.resource).resource().SameResource(r)) continue;
         has_objects = true;
         if (!IsUnnamedVerb(perm.verb)) names.insert(names.end(), objects.names.begin(), objects.names.end());
       }

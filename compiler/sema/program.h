@@ -48,6 +48,13 @@ struct ResourceInfo {
   // group and rbac_name(), interned when the resource is declared, for
   // the grants made of it.
   base::Interned grant_group, grant_resource;
+  // `resource`, interned: whether an app has objects of a resource is asked
+  // for every permission of every action an app-scoped rule grants.
+  base::Interned base_resource;
+  // The same API resource (its group and name; subresources belong to it).
+  bool SameResource(const ResourceInfo& o) const {
+    return base_resource == o.base_resource && grant_group == o.grant_group;
+  }
 };
 
 // One permission of an action: a verb on a resource, after includes.

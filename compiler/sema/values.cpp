@@ -229,6 +229,7 @@ std::optional<ResourceInfo> ParseResource(std::string_view text, std::string* pr
   }
   info.grant_group = info.group;
   info.grant_resource = info.rbac_name();
+  info.base_resource = info.resource;
   return info;
 }
 
