@@ -1,9 +1,11 @@
 // The generated parser's base classes (the grammar's `superClass` and
 // `contextSuperClass` options): antlr4::Parser with the bookkeeping done on
 // every rule entry and exit cast statically, and contexts whose child
-// accessors tell children apart without dynamic_cast. The 4.9 runtime finds a context's parent with
-// dynamic_cast, which walks the context classes comparing type names; at
-// two casts per rule that was 8% of `stave check` (docs/performance.md).
+// accessors tell children apart without dynamic_cast.
+//
+// The 4.9 runtime finds a context's parent with dynamic_cast, which walks
+// the context classes comparing type names; at two casts per rule that was
+// 8% of `stave check` (docs/performance.md).
 // Every parent of a ParserRuleContext is a ParserRuleContext, because the
 // generated rule functions create each context with the current one as its
 // parent, so the static casts are exact.

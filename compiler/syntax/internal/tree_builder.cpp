@@ -21,22 +21,16 @@ using antlr4::tree::TerminalNode;
 
 struct Incomplete {};
 
-// Children by rule or token type. ANTLR's generated accessors
-// (`ctx->subject()`, `ctx->STRING()`) test every child with dynamic_cast,
-// and casts across the parse tree were a quarter of `stave check` (bench/).
-// Here a child is told terminal or rule by its exact dynamic type, one
-// typeid comparison, and a rule child by its rule index; the same children
-// come back, labeled alternatives included.
-bool IsTerminal(ParseTree* t) {
-  const std::type_info& type = typeid(*t);
-  return type == typeid(antlr4::tree::TerminalNodeImpl) ||
-         type == typeid(antlr4::tree::ErrorNodeImpl);
-}
+// Children by rule or token type, the nth of them (the generated accessors
+// take the same way, parser_base.h): a child is told terminal or rule by
+// its exact dynamic type, one typeid comparison, and a rule child by its
+// rule index; the same children come back, labeled alternatives included.
+using stave_antlr::IsTerminalNode;
 
 template <typename T>
 T* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t nth = 0) {
   for (ParseTree* c : ctx->children) {
-    if (IsTerminal(c)) continue;
+    if (IsTerminalNode(c)) continue;
     auto* r = static_cast<antlr4::ParserRuleContext*>(c);
     if (r->getRuleIndex() == rule && nth-- == 0) return static_cast<T*>(r);
   }
@@ -47,7 +41,7 @@ template <typename T>
 std::vector<T*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
   std::vector<T*> out;
   for (ParseTree* c : ctx->children) {
-    if (IsTerminal(c)) continue;
+    if (IsTerminalNode(c)) continue;
     auto* r = static_cast<antlr4::ParserRuleContext*>(c);
     if (r->getRuleIndex() == rule) out.push_back(static_cast<T*>(r));
   }
@@ -56,7 +50,7 @@ std::vector<T*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
 
 TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type, size_t nth = 0) {
   for (ParseTree* c : ctx->children) {
-    if (!IsTerminal(c)) continue;
+    if (!IsTerminalNode(c)) continue;
     auto* t = static_cast<TerminalNode*>(c);
     if (t->getSymbol()->getType() == type && nth-- == 0) return t;
   }
@@ -68,7 +62,7 @@ TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type, size_t nth
 // down to one token (`verb`: a name or `*`): that was 9% of building the
 // tree.
 std::string ChainText(ParseTree* t) {
-  while (!IsTerminal(t)) {
+  while (!IsTerminalNode(t)) {
     auto* r = static_cast<antlr4::ParserRuleContext*>(t);
     if (r->children.size() != 1) return r->getText();
     t = r->children[0];
@@ -377,7 +371,7 @@ Decl Builder::BuildDecl(P::DeclarationContext* ctx) {
   // One child: the declaration of one kind.
   antlr4::ParserRuleContext* c = nullptr;
   for (ParseTree* child : ctx->children) {
-    if (!IsTerminal(child)) {
+    if (!IsTerminalNode(child)) {
       c = static_cast<antlr4::ParserRuleContext*>(child);
       break;
     }
