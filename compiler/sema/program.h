@@ -251,7 +251,7 @@ struct Program {
   std::vector<Test> tests;  // empty unless retain.expectations
 
   const Symbol& symbol(SymbolId id) const { return symbols[id]; }
-  // By `packages`, through `index` once it is built.
+  // By `packages`, through `index_` once BuildIndex has run.
   SymbolId lookup(std::string_view package, std::string_view name) const;
   // `packages` hashed, for lookup: sema resolves every name of every rule
   // through it, and the ordered maps' string comparisons (a thousand
