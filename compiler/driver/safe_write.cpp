@@ -6,8 +6,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +13,7 @@
 #include <filesystem>
 #include <random>
 
+#include "compiler/base/sha256.h"
 #include "compiler/driver/test_hooks.h"
 #include "compiler/emit/yaml.h"
 
@@ -88,11 +87,7 @@ UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string Sha256Hex(std::string_view text) {
-  llvm::SHA256 hash;
-  hash.update(llvm::StringRef(text.data(), text.size()));
-  return llvm::toHex(llvm::arrayRefFromStringRef(hash.final()), /*LowerCase=*/true);
-}
+std::string Sha256Hex(std::string_view text) { return base::Sha256Hex(text); }
 
 std::string DescribeFileType(mode_t mode) {
   if (S_ISLNK(mode)) return "a symbolic link";
@@ -124,7 +119,7 @@ FileState InspectFile(int dir_fd, const std::string& name, const std::string* co
                                                           : Reason(errno);
     return state;
   }
-  llvm::SHA256 hash;
+  base::Sha256 hash;
   std::string head;
   size_t offset = 0;
   bool equal = compare_with != nullptr;
@@ -139,7 +134,7 @@ FileState InspectFile(int dir_fd, const std::string& name, const std::string* co
     }
     if (n == 0) break;
     std::string_view chunk(buffer.data(), static_cast<size_t>(n));
-    hash.update(llvm::StringRef(chunk.data(), chunk.size()));
+    hash.Update(chunk);
     if (head.size() <= emit::kGeneratedHeader.size()) {
       head.append(chunk.substr(0, emit::kGeneratedHeader.size() + 1));
     }
@@ -151,8 +146,7 @@ FileState InspectFile(int dir_fd, const std::string& name, const std::string* co
   }
   state.kind = FileState::kRegular;
   state.equals = equal && offset == compare_with->size();
-  llvm::StringRef digest = hash.final();
-  state.sha256 = llvm::toHex(llvm::arrayRefFromStringRef(digest), /*LowerCase=*/true);
+  state.sha256 = hash.FinalHex();
   std::string_view first(head);
   first = first.substr(0, first.find('\n'));
   state.generated_header = first == emit::kGeneratedHeader;
