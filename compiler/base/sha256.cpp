@@ -152,6 +152,7 @@ Compress Compressor() {
 }  // namespace
 
 void Sha256::Update(std::string_view data) {
+  if (data.empty()) return;  // an empty view's data() may be null, which memcpy must not get
   const auto* p = reinterpret_cast<const uint8_t*>(data.data());
   size_t n = data.size();
   length_ += n;
@@ -170,7 +171,7 @@ void Sha256::Update(std::string_view data) {
     p += n / 64 * 64;
     n %= 64;
   }
-  std::memcpy(block_, p, n);
+  if (n > 0) std::memcpy(block_, p, n);
   used_ = n;
 }
 

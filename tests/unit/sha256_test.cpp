@@ -73,3 +73,11 @@ TEST_CASE("SHA-256's two compression paths agree", "[sha256]") {
     CHECK(std::equal(a, a + 8, b));
   }
 }
+
+TEST_CASE("SHA-256 takes an empty view, null data included", "[sha256]") {
+  base::Sha256 hash;
+  hash.Update(std::string_view());
+  hash.Update("abc");
+  hash.Update(std::string_view());
+  CHECK(hash.FinalHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
