@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <cstring>
 
+#include <llvm/ADT/StringRef.h>
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
 #endif
 
 namespace stave::base {
-namespace sha256_internal {
 namespace {
+
+#if defined(__x86_64__)
 
 // The first 32 bits of the fractional parts of the cube roots of the
 // first 64 primes (FIPS 180-4, 4.2.2).
@@ -25,67 +28,11 @@ alignas(16) constexpr uint32_t kRound[64] = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-inline uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-inline uint32_t LoadBig(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-}  // namespace
-
-void CompressPortable(uint32_t state[8], const uint8_t* data, size_t blocks) {
-  for (; blocks > 0; --blocks, data += 64) {
-    uint32_t w[64];
-    for (int i = 0; i < 16; ++i) w[i] = LoadBig(data + 4 * i);
-    for (int i = 16; i < 64; ++i) {
-      uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-    uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-    for (int i = 0; i < 64; ++i) {
-      uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                    kRound[i] + w[i];
-      uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    state[0] += a;
-    state[1] += b;
-    state[2] += c;
-    state[3] += d;
-    state[4] += e;
-    state[5] += f;
-    state[6] += g;
-    state[7] += h;
-  }
-}
-
-#if defined(__x86_64__)
-
-bool HasShaExtensions() {
-  // CPUID leaf 7: EBX bit 29 is SHA; leaf 1: ECX bits 19 and 9 are SSE4.1
-  // and SSSE3, which the rounds below use too.
-  unsigned eax, ebx, ecx, edx;
-  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
-  bool sse = (ecx & (1u << 19)) && (ecx & (1u << 9));
-  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
-  return sse && (ebx & (1u << 29));
-}
-
 // The SHA extensions keep the state as two registers, ABEF and CDGH, and
 // run two rounds per instruction; the message schedule takes msg1, an
 // add of W[t-7] and msg2 per four words.
-__attribute__((target("sha,sse4.1,ssse3"))) void CompressShaExtensions(uint32_t state[8],
-                                                                        const uint8_t* data,
-                                                                        size_t blocks) {
+__attribute__((target("sha,sse4.1,ssse3"))) void Compress(uint32_t state[8], const uint8_t* data,
+                                                          size_t blocks) {
   const __m128i kBigEndian = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));   // DCBA
   __m128i cdgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));  // HGFE
@@ -129,30 +76,40 @@ __attribute__((target("sha,sse4.1,ssse3"))) void CompressShaExtensions(uint32_t 
 
 #else
 
-bool HasShaExtensions() { return false; }
-void CompressShaExtensions(uint32_t state[8], const uint8_t* data, size_t blocks) {
-  CompressPortable(state, data, blocks);
-}
+void Compress(uint32_t*, const uint8_t*, size_t) {}  // never called: no extensions here
 
 #endif
 
-}  // namespace sha256_internal
-
-namespace {
-
-using Compress = void (*)(uint32_t*, const uint8_t*, size_t);
-
-Compress Compressor() {
-  static const Compress chosen = sha256_internal::HasShaExtensions()
-                                     ? &sha256_internal::CompressShaExtensions
-                                     : &sha256_internal::CompressPortable;
-  return chosen;
+bool DetectShaExtensions() {
+#if defined(__x86_64__)
+  // CPUID leaf 7: EBX bit 29 is SHA; leaf 1: ECX bits 19 and 9 are SSE4.1
+  // and SSSE3, which the rounds use too.
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+  bool sse = (ecx & (1u << 19)) && (ecx & (1u << 9));
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  return sse && (ebx & (1u << 29));
+#else
+  return false;
+#endif
 }
 
 }  // namespace
 
+bool HasShaExtensions() {
+  static const bool has = DetectShaExtensions();
+  return has;
+}
+
+Sha256::Sha256() : extensions_(HasShaExtensions()) {}
+Sha256::Sha256(bool extensions) : extensions_(extensions && HasShaExtensions()) {}
+
 void Sha256::Update(std::string_view data) {
   if (data.empty()) return;  // an empty view's data() may be null, which memcpy must not get
+  if (!extensions_) {
+    llvm_.update(llvm::StringRef(data.data(), data.size()));
+    return;
+  }
   const auto* p = reinterpret_cast<const uint8_t*>(data.data());
   size_t n = data.size();
   length_ += n;
@@ -163,11 +120,11 @@ void Sha256::Update(std::string_view data) {
     p += take;
     n -= take;
     if (used_ < sizeof block_) return;
-    Compressor()(state_, block_, 1);
+    Compress(state_, block_, 1);
     used_ = 0;
   }
   if (n >= 64) {
-    Compressor()(state_, p, n / 64);
+    Compress(state_, p, n / 64);
     p += n / 64 * 64;
     n %= 64;
   }
@@ -176,6 +133,12 @@ void Sha256::Update(std::string_view data) {
 }
 
 std::array<uint8_t, 32> Sha256::Final() {
+  std::array<uint8_t, 32> out;
+  if (!extensions_) {
+    auto digest = llvm_.final();
+    std::copy(digest.begin(), digest.end(), out.begin());
+    return out;
+  }
   // The message, a 1 bit, zeros, and its length in bits as 64 bits, to a
   // multiple of 64 bytes.
   uint64_t bits = length_ * 8;
@@ -183,7 +146,6 @@ std::array<uint8_t, 32> Sha256::Final() {
   size_t zeros = (used_ < 56 ? 56 : 120) - used_;
   for (int i = 0; i < 8; ++i) pad[zeros + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
   Update(std::string_view(reinterpret_cast<const char*>(pad), zeros + 8));
-  std::array<uint8_t, 32> out;
   for (int i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<uint8_t>(state_[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(state_[i] >> 16);
