@@ -31,12 +31,57 @@ inline bool IsTerminalNode(antlr4::tree::ParseTree* t) {
          type == typeid(antlr4::tree::ErrorNodeImpl);
 }
 
+// A context's children by rule index or token type: the nth of them, or
+// all. A child is a rule's when it has the rule's index, which holds for
+// the rule's labelled alternatives too, as dynamic_cast would. The
+// generated accessors (below) and the AST builder both find children here.
+template <typename T>
+T* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t nth = 0) {
+  for (antlr4::tree::ParseTree* c : ctx->children) {
+    if (IsTerminalNode(c)) continue;
+    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
+    if (r->getRuleIndex() == rule && nth-- == 0) return static_cast<T*>(r);
+  }
+  return nullptr;
+}
+
+template <typename T>
+std::vector<T*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
+  std::vector<T*> out;
+  for (antlr4::tree::ParseTree* c : ctx->children) {
+    if (IsTerminalNode(c)) continue;
+    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
+    if (r->getRuleIndex() == rule) out.push_back(static_cast<T*>(r));
+  }
+  return out;
+}
+
+inline antlr4::tree::TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type,
+                                              size_t nth = 0) {
+  for (antlr4::tree::ParseTree* c : ctx->children) {
+    if (!IsTerminalNode(c)) continue;
+    auto* t = static_cast<antlr4::tree::TerminalNode*>(c);
+    if (t->getSymbol()->getType() == type && nth-- == 0) return t;
+  }
+  return nullptr;
+}
+
+inline std::vector<antlr4::tree::TerminalNode*> TokenChildren(antlr4::ParserRuleContext* ctx,
+                                                              size_t type) {
+  std::vector<antlr4::tree::TerminalNode*> out;
+  for (antlr4::tree::ParseTree* c : ctx->children) {
+    if (!IsTerminalNode(c)) continue;
+    auto* t = static_cast<antlr4::tree::TerminalNode*>(c);
+    if (t->getSymbol()->getType() == type) out.push_back(t);
+  }
+  return out;
+}
+
 // Every generated context's base. The generated accessors (`ctx->name()`,
 // `ctx->STRING()`) call getRuleContext, getRuleContexts, getToken and
 // getTokens by name, which finds these: ParserRuleContext's test every
 // child with dynamic_cast, 5% of `stave check` after the parser's own
-// casts were gone. A child is a T when it has T's rule index, which holds
-// for the rule's labelled alternatives too, as dynamic_cast would.
+// casts were gone.
 class StaveContextBase : public antlr4::ParserRuleContext {
  public:
   StaveContextBase() = default;
@@ -45,44 +90,15 @@ class StaveContextBase : public antlr4::ParserRuleContext {
 
   template <typename T>
   T* getRuleContext(size_t i) {
-    const size_t rule = RuleIndexOf<T>();
-    for (antlr4::tree::ParseTree* c : children) {
-      if (IsTerminalNode(c)) continue;
-      auto* r = static_cast<antlr4::ParserRuleContext*>(c);
-      if (r->getRuleIndex() == rule && i-- == 0) return static_cast<T*>(r);
-    }
-    return nullptr;
+    return RuleChild<T>(this, RuleIndexOf<T>(), i);
   }
-
   template <typename T>
   std::vector<T*> getRuleContexts() {
-    const size_t rule = RuleIndexOf<T>();
-    std::vector<T*> out;
-    for (antlr4::tree::ParseTree* c : children) {
-      if (IsTerminalNode(c)) continue;
-      auto* r = static_cast<antlr4::ParserRuleContext*>(c);
-      if (r->getRuleIndex() == rule) out.push_back(static_cast<T*>(r));
-    }
-    return out;
+    return RuleChildren<T>(this, RuleIndexOf<T>());
   }
-
-  antlr4::tree::TerminalNode* getToken(size_t type, size_t i) {
-    for (antlr4::tree::ParseTree* c : children) {
-      if (!IsTerminalNode(c)) continue;
-      auto* t = static_cast<antlr4::tree::TerminalNode*>(c);
-      if (t->getSymbol()->getType() == type && i-- == 0) return t;
-    }
-    return nullptr;
-  }
-
+  antlr4::tree::TerminalNode* getToken(size_t type, size_t i) { return TokenChild(this, type, i); }
   std::vector<antlr4::tree::TerminalNode*> getTokens(size_t type) {
-    std::vector<antlr4::tree::TerminalNode*> out;
-    for (antlr4::tree::ParseTree* c : children) {
-      if (!IsTerminalNode(c)) continue;
-      auto* t = static_cast<antlr4::tree::TerminalNode*>(c);
-      if (t->getSymbol()->getType() == type) out.push_back(t);
-    }
-    return out;
+    return TokenChildren(this, type);
   }
 
  private:

@@ -21,41 +21,12 @@ using antlr4::tree::TerminalNode;
 
 struct Incomplete {};
 
-// Children by rule or token type, the nth of them (the generated accessors
-// take the same way, parser_base.h): a child is told terminal or rule by
-// its exact dynamic type, one typeid comparison, and a rule child by its
-// rule index; the same children come back, labeled alternatives included.
+// Children by rule index or token type, as the generated accessors find
+// them (parser_base.h).
 using stave_antlr::IsTerminalNode;
-
-template <typename T>
-T* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t nth = 0) {
-  for (ParseTree* c : ctx->children) {
-    if (IsTerminalNode(c)) continue;
-    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
-    if (r->getRuleIndex() == rule && nth-- == 0) return static_cast<T*>(r);
-  }
-  return nullptr;
-}
-
-template <typename T>
-std::vector<T*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
-  std::vector<T*> out;
-  for (ParseTree* c : ctx->children) {
-    if (IsTerminalNode(c)) continue;
-    auto* r = static_cast<antlr4::ParserRuleContext*>(c);
-    if (r->getRuleIndex() == rule) out.push_back(static_cast<T*>(r));
-  }
-  return out;
-}
-
-TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type, size_t nth = 0) {
-  for (ParseTree* c : ctx->children) {
-    if (!IsTerminalNode(c)) continue;
-    auto* t = static_cast<TerminalNode*>(c);
-    if (t->getSymbol()->getType() == type && nth-- == 0) return t;
-  }
-  return nullptr;
-}
+using stave_antlr::RuleChild;
+using stave_antlr::RuleChildren;
+using stave_antlr::TokenChild;
 
 // What ANTLR's getText gives for `t`, the concatenated text of its tokens,
 // without its stringstream when the tree is a chain of single children
