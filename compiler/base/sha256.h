@@ -4,8 +4,9 @@
 // hashing every file a large build writes was 14% of `build -o` on the
 // one-package shape (84 MB; perf). On a CPU with the x86 SHA extensions
 // the blocks go through them instead (about 670 MB/s, measured in the same
-// run on 64 MiB); elsewhere this is llvm::SHA256. A unit test holds the extensions'
-// path to LLVM's on every length and to the standard's test vectors.
+// run on 64 MiB); elsewhere this is llvm::SHA256. A unit test holds the
+// extensions' path to LLVM's on every length and to the standard's test
+// vectors.
 #pragma once
 
 #include <array>

@@ -87,7 +87,6 @@ UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string Sha256Hex(std::string_view text) { return base::Sha256Hex(text); }
 
 std::string DescribeFileType(mode_t mode) {
   if (S_ISLNK(mode)) return "a symbolic link";

@@ -102,9 +102,6 @@ UniqueFd OpenDir(const std::string& path);
 // 12 random hex digits, for names no one can guess in advance.
 std::string UniqueSuffix();
 
-// Lowercase hex SHA-256 of `text`.
-std::string Sha256Hex(std::string_view text);
-
 // "a symbolic link", "a FIFO", "a directory", … for messages.
 std::string DescribeFileType(mode_t mode);
 

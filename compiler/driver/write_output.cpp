@@ -26,6 +26,7 @@
 #include <system_error>
 #include <vector>
 
+#include "compiler/base/sha256.h"
 #include "compiler/base/side_thread.h"
 #include "compiler/driver/output_journal.h"
 #include "compiler/driver/safe_write.h"
@@ -57,7 +58,7 @@ Inspected InspectTarget(int dir_fd, const std::string& name, const std::string& 
   // Equal content has the hash InspectFile computed: one pass over the
   // bytes of an unchanged file, not two.
   bool same = out.state.kind == FileState::kRegular && out.state.equals;
-  out.sha256 = same ? out.state.sha256 : Sha256Hex(text);
+  out.sha256 = same ? out.state.sha256 : base::Sha256Hex(text);
   return out;
 }
 

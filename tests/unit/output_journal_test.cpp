@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "compiler/base/sha256.h"
 #include "compiler/driver/safe_write.h"
 
 using namespace stave::driver;
@@ -70,6 +71,6 @@ TEST_CASE("a journal round-trips and must be complete", "[output]") {
 }
 
 TEST_CASE("SHA-256 of known texts", "[output]") {
-  CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(stave::base::Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(stave::base::Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

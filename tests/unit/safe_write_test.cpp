@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "compiler/base/sha256.h"
 #include "compiler/driver/test_hooks.h"
 
 using namespace stave::driver;
@@ -109,7 +110,7 @@ TEST_CASE("InspectFile describes links, FIFOs and directories without opening th
   FileState same = InspectFile(fd.get(), "big.yaml", &text);
   CHECK(same.kind == FileState::kRegular);
   CHECK(same.equals);
-  CHECK(same.sha256 == Sha256Hex(text));
+  CHECK(same.sha256 == stave::base::Sha256Hex(text));
   std::string longer = text + "y";
   CHECK_FALSE(InspectFile(fd.get(), "big.yaml", &longer).equals);
   std::string shorter = text.substr(1);
