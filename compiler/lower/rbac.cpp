@@ -25,8 +25,8 @@ std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
   order.reserve(grants.size());
   for (const Grant& g : grants) order.push_back(&g);
   std::sort(order.begin(), order.end(), [](const Grant* a, const Grant* b) {
-    if (a->group != b->group) return a->group.str() < b->group.str();
-    if (a->resource != b->resource) return a->resource.str() < b->resource.str();
+    if (a->group != b->group) return a->group < b->group;
+    if (a->resource != b->resource) return a->resource < b->resource;
     if (a->names != b->names) return a->names < b->names;
     return sema::VerbLess(a->verb, b->verb);
   });
@@ -56,7 +56,7 @@ std::vector<PolicyRule> BuildPolicyRules(const std::vector<Grant>& grants) {
         [](base::Interned x, base::Interned y) { return &x.str() < &y.str(); });
   };
   std::sort(resources.begin(), resources.end(), [&](const Resource& a, const Resource& b) {
-    if (a.first->group != b.first->group) return a.first->group.str() < b.first->group.str();
+    if (a.first->group != b.first->group) return a.first->group < b.first->group;
     if (a.first->names != b.first->names) return a.first->names < b.first->names;
     return verbs_less(a, b);
   });
@@ -100,7 +100,7 @@ std::string UnnamedVerbs(const std::vector<Grant>& grants) {
     if (g.names.empty()) unnamed.push_back(&g);
   }
   std::sort(unnamed.begin(), unnamed.end(), [](const Grant* a, const Grant* b) {
-    if (a->resource != b->resource) return a->resource.str() < b->resource.str();
+    if (a->resource != b->resource) return a->resource < b->resource;
     return sema::VerbLess(a->verb, b->verb);
   });
   std::string parts;
